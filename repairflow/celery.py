@@ -1,0 +1,11 @@
+"""The Celery application: tasks are thin wrappers around services (see each app's tasks.py)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repairflow.settings")
+
+app = Celery("repairflow")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,56 @@
+"""Credit subjects' identifiers: validation by python-stdnum, and masking for display.
+
+统一社会信用代码 (USCC, GB 32100-2015) identifies legal persons; 居民身份证号码 (resident identity
+card number, GB 11643-1999) identifies natural persons. Both are 18 characters with a check
+character; the check is python-stdnum's, never ours.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumValidationError
+
+
+class SubjectType(models.TextChoices):
+    LEGAL_PERSON = "legal_person", _("Legal person")
+    NATURAL_PERSON = "natural_person", _("Natural person")
+
+
+class InvalidIdentifier(ValueError):
+    """The identifier is not a valid USCC or resident ID number for the subject type."""
+
+
+INVALID_USCC = _("Not a valid unified social credit code (check the 18 characters and the check digit).")
+INVALID_RESIDENT_ID = _("Not a valid resident identity card number (check the 18 characters and the check digit).")
+
+_VALIDATORS = {
+    SubjectType.LEGAL_PERSON: (uscc.validate, INVALID_USCC),
+    SubjectType.NATURAL_PERSON: (ric.validate, INVALID_RESIDENT_ID),
+}
+
+
+def validate_identifier(value: str, subject_type: str) -> str:
+    """Return the identifier in its compact form, or raise InvalidIdentifier with the reason."""
+    validate, message = _VALIDATORS[SubjectType(subject_type)]
+    try:
+        return validate(value)
+    except StdnumValidationError as error:
+        raise InvalidIdentifier(message) from error
+
+
+def subject_type_of(value: str) -> str | None:
+    """The subject type whose check the identifier passes, or None when it passes neither."""
+    for subject_type in SubjectType:
+        try:
+            validate_identifier(value, subject_type)
+        except InvalidIdentifier:
+            continue
+        return subject_type
+    return None
+
+
+def mask_identifier(value: str) -> str:
+    """Show the first 3 and the last 4 characters, hide the rest: 110***********123X."""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

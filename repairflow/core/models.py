@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a user is to repairflow; design/api.md "Authentication and roles"."""
+
+    SUBJECT = "subject", _("Credit subject")
+    DEPARTMENT = "department", _("Source department")
+    OFFICE = "office", _("Credit office")
+    AUDITOR = "auditor", _("Auditor")
+
+
+STAFF_ROLES = (Role.DEPARTMENT, Role.OFFICE, Role.AUDITOR)
+
+
+class User(AbstractUser):
+    """A person who signs in. A subject account is bound to one credit subject, a department
+    account to one department; office and auditor accounts to neither."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.SUBJECT)
+    department = models.ForeignKey(
+        "records.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
+    credit_subject = models.ForeignKey(
+        "records.CreditSubject",
+        verbose_name=_("credit subject"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_binding",
+                condition=(
+                    Q(role=Role.SUBJECT, credit_subject__isnull=False, department__isnull=True)
+                    | Q(role=Role.DEPARTMENT, department__isnull=False, credit_subject__isnull=True)
+                    | Q(
+                        role__in=[Role.OFFICE, Role.AUDITOR],
+                        department__isnull=True,
+                        credit_subject__isnull=True,
+                    )
+                ),
+                violation_error_message=_(
+                    "A subject account needs a credit subject, a department account a "
+                    "department, and office and auditor accounts neither."
+                ),
+            ),
+        ]
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Department, office and auditor users: their look-ups of records are logged."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (Role.OFFICE, Role.AUDITOR)
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` header, replayed on repeats."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]

@@ -1,0 +1,54 @@
+"""The registry in the admin. Records change only through the services (their state machine and
+history), so the admin shows them read-only with their full history."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, Department, QueryLog
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(CreditSubject)
+class CreditSubjectAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "subject_type", "identifier")
+    list_filter = ("subject_type",)
+    search_fields = ("name", "identifier")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CreditRecord)
+class CreditRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("decision_no", "title", "subject", "department", "category", "severity", "state", "under_objection")
+    list_filter = ("state", "category", "severity", "under_objection", "department", "rule_set")
+    search_fields = ("decision_no", "title", "subject__name", "subject__identifier")
+    date_hierarchy = "decision_date"
+    list_select_related = ("subject", "department")
+
+
+@admin.register(QueryLog)
+class QueryLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "department", "kind", "purpose")
+    list_filter = ("kind", "department")
+    search_fields = ("purpose", "user__username")
+
+
+@admin.register(CreditCheck)
+class CreditCheckAdmin(ReadOnlyAdmin):
+    list_display = ("checked_at", "subject_identifier", "matter", "department", "has_active_negative")
+    list_filter = ("has_active_negative", "department")
+    search_fields = ("subject_identifier", "matter")

@@ -1,0 +1,208 @@
+"""Records endpoints (design/api.md "Records"): list, create, detail, history, the office's
+publication actions, credit checks and the query log."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from repairflow.core.history import history_entries
+from repairflow.core.identifiers import subject_type_of
+from repairflow.core.idempotency import IdempotentPostMixin
+from repairflow.core.models import Role
+from repairflow.core.permissions import require_role
+from repairflow.records import selectors, services
+from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, QueryKind, QueryLog, RecordState
+from repairflow.records.publication import Category
+from repairflow.records.serializers import RecordInputSerializer, RecordSerializer
+
+NOT_AN_IDENTIFIER = _("Not a valid unified social credit code or resident identity card number.")
+
+
+class ViewerContextMixin:
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "viewer": self.request.user}
+
+
+class RecordFilterSerializer(serializers.Serializer):
+    subject = serializers.CharField(required=False, max_length=32)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    state = serializers.ChoiceField(choices=RecordState.choices, required=False)
+    purpose = serializers.CharField(required=False, max_length=200, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+    changes = HistoryChangeSerializer(many=True)
+
+
+class RecordViewSet(IdempotentPostMixin, ViewerContextMixin, viewsets.GenericViewSet):
+    serializer_class = RecordSerializer
+
+    def get_queryset(self):
+        return selectors.records_visible_to(self.request.user)
+
+    def _purpose(self) -> str:
+        return self.request.query_params.get("purpose", "")[:200]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("subject", str, description="Identifier (USCC or resident ID number)"),
+            OpenApiParameter("category", str, enum=Category.values),
+            OpenApiParameter("state", str, enum=RecordState.values),
+            OpenApiParameter("purpose", str, description="The administrative matter of a staff look-up"),
+        ]
+    )
+    def list(self, request):
+        filters = RecordFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        records = self.get_queryset()
+        subjects: list[CreditSubject] = []
+        if subject := filters.validated_data.get("subject", "").strip().upper():
+            records = records.filter(subject__identifier=subject)
+            subjects = list(CreditSubject.objects.filter(identifier=subject))
+        for name in ("category", "state"):
+            if value := filters.validated_data.get(name):
+                records = records.filter(**{name: value})
+        page = self.paginate_queryset(records)
+        services.query_log_write(
+            user=request.user,
+            kind=QueryKind.LIST,
+            purpose=filters.validated_data["purpose"],
+            parameters=request.query_params.dict(),
+            records=page,
+            subjects=subjects,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=RecordInputSerializer, responses={201: RecordSerializer})
+    def create(self, request):
+        require_role(request.user, Role.DEPARTMENT, Role.OFFICE)
+        entry = RecordInputSerializer(data=request.data, context={"actor": request.user})
+        entry.is_valid(raise_exception=True)
+        record = services.record_create(actor=request.user, entry=entry.validated_data)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk=None):
+        record = selectors.record_get(user=request.user, record_id=pk)
+        services.query_log_write(
+            user=request.user, kind=QueryKind.DETAIL, purpose=self._purpose(), parameters={}, records=[record]
+        )
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(responses={200: HistoryEntrySerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        record = selectors.record_get(user=request.user, record_id=pk)
+        services.query_log_write(
+            user=request.user, kind=QueryKind.HISTORY, purpose=self._purpose(), parameters={}, records=[record]
+        )
+        return Response(HistoryEntrySerializer(history_entries(record), many=True).data)
+
+    @extend_schema(request=ReasonSerializer, responses={200: RecordSerializer})
+    @action(detail=True, methods=["post"], url_path=r"(?P<record_action>publish|suspend|resume)")
+    def act(self, request, pk=None, record_action=None):
+        """The office publishes, suspends or resumes a record (`reason` required)."""
+        selectors.record_get(user=request.user, record_id=pk)
+        require_role(request.user, Role.OFFICE)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = services.record_act(
+            actor=request.user, record_id=pk, action=record_action, reason=body.validated_data["reason"]
+        )
+        return Response(self.get_serializer(record).data)
+
+
+class CreditCheckInputSerializer(serializers.Serializer):
+    subject_id = serializers.CharField(max_length=32)
+    matter = serializers.CharField(max_length=200)
+
+    def validate_subject_id(self, value: str) -> str:
+        value = value.strip().upper()
+        if subject_type_of(value) is None:
+            raise serializers.ValidationError(NOT_AN_IDENTIFIER)
+        return value
+
+
+class CreditCheckSerializer(serializers.ModelSerializer):
+    subject_id = serializers.CharField(source="subject_identifier")
+    negative_records = serializers.JSONField(source="answer.negative_records")
+    requested_by = serializers.CharField(source="requested_by.username")
+
+    class Meta:
+        model = CreditCheck
+        fields = ["id", "subject_id", "matter", "checked_at", "negative_records", "has_active_negative", "requested_by"]
+        read_only_fields = fields
+
+
+class CreditCheckViewSet(
+    IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Credit checks in administrative matters (逢办必查), kept as evidence."""
+
+    serializer_class = CreditCheckSerializer
+
+    def get_queryset(self):
+        return selectors.credit_checks_visible_to(self.request.user)
+
+    @extend_schema(request=CreditCheckInputSerializer, responses={201: CreditCheckSerializer})
+    def create(self, request):
+        require_role(request.user, Role.DEPARTMENT, Role.OFFICE)
+        body = CreditCheckInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        check = services.credit_check_run(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class QueryLogSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username")
+    role = serializers.CharField(source="user.role")
+    department = serializers.CharField(source="department.code", allow_null=True, default=None)
+    department_name = serializers.CharField(source="department.name", allow_null=True, default=None)
+    records = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QueryLog
+        fields = ["id", "at", "user", "role", "department", "department_name", "kind", "purpose", "records"]
+        read_only_fields = fields
+
+    def get_records(self, log: QueryLog) -> list[int]:
+        visible = self.context.get("visible_records")
+        return [pk for pk in log.returned_records if visible is None or pk in visible]
+
+
+class QueryLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Who looked at which records, and for which matter. A subject sees the look-ups of its own
+    records, naming only its own records."""
+
+    serializer_class = QueryLogSerializer
+
+    def get_queryset(self):
+        return selectors.query_logs_visible_to(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        user = self.request.user
+        if user.role == Role.SUBJECT and args:
+            returned = {pk for log in args[0] for pk in log.returned_records}
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "visible_records": set(
+                    CreditRecord.objects.filter(pk__in=returned, subject_id=user.credit_subject_id).values_list(
+                        "pk", flat=True
+                    )
+                ),
+            }
+        return super().get_serializer(*args, **kwargs)

@@ -1,0 +1,96 @@
+"""The publication lifecycle of a credit record (design/domain.md "Credit records").
+
+    unpublished ──publish──▶ published ◀──resume── suspended
+                                │  ▲                 ▲
+                                │  └──republish──┐   │ suspend (from published)
+                                ├─end_publication─▶ ended        (after a repair)
+                                ├─expire──────────▶ expired      (maximum period passed)
+                                └─revoke──────────▶ revoked      (the record was wrong)
+
+`suspended` can end, expire or be revoked as `published` can; `ended` goes back to `published`
+when the repair behind it is revoked. Independent of the state, the objection mark is set while an
+objection on the record is open (山东省社会信用条例 Art. 39, 河南省社会信用条例 Art. 41), and a
+correction changes fields and keeps the state. Every transition saves the record with its history
+row (who and why) and bumps its version.
+"""
+
+from typing import Any
+
+from django.utils import timezone
+from viewflow import this
+from viewflow.fsm.base import State
+
+from repairflow.core.history import save_with_history
+from repairflow.records.models import CreditRecord, RecordState
+
+LIVE = [RecordState.PUBLISHED, RecordState.SUSPENDED]
+NOT_REVOKED = [state for state in RecordState if state != RecordState.REVOKED]
+
+
+class RecordFlow:
+    state = State(RecordState, default=RecordState.PUBLISHED)
+
+    def __init__(self, record: CreditRecord, *, actor: Any, reason: str) -> None:
+        self.record = record
+        self.actor = actor
+        self.reason = reason
+
+    @state.getter()
+    def _get_state(self) -> RecordState:
+        return RecordState(self.record.state)
+
+    @state.setter()
+    def _set_state(self, value: RecordState) -> None:
+        self.record.state = value.value if isinstance(value, RecordState) else value
+
+    @state.on_success()
+    def _save(self, descriptor, source, target, **kwargs) -> None:
+        self.record.version += 1
+        save_with_history(self.record, actor=self.actor, reason=self.reason)
+
+    def is_under_objection(self) -> bool:
+        return self.record.under_objection
+
+    def is_free_of_objection(self) -> bool:
+        return not self.record.under_objection
+
+    @state.transition(source=RecordState.UNPUBLISHED, target=RecordState.PUBLISHED)
+    def publish(self) -> None:
+        self.record.set_publication_periods(published_on=timezone.localdate())
+
+    @state.transition(source=RecordState.PUBLISHED, target=RecordState.SUSPENDED)
+    def suspend(self) -> None:
+        pass
+
+    @state.transition(source=RecordState.SUSPENDED, target=RecordState.PUBLISHED)
+    def resume(self) -> None:
+        pass
+
+    @state.transition(source=LIVE, target=RecordState.ENDED)
+    def end_publication(self) -> None:
+        pass
+
+    @state.transition(source=LIVE, target=RecordState.EXPIRED)
+    def expire(self) -> None:
+        pass
+
+    @state.transition(source=NOT_REVOKED, target=RecordState.REVOKED)
+    def revoke(self) -> None:
+        pass
+
+    @state.transition(source=RecordState.ENDED, target=RecordState.PUBLISHED)
+    def republish(self) -> None:
+        pass
+
+    @state.transition(source=NOT_REVOKED)
+    def correct(self, *, changes: dict[str, Any]) -> None:
+        for field, value in changes.items():
+            setattr(self.record, field, value)
+
+    @state.transition(source=NOT_REVOKED, conditions=[this.is_free_of_objection])
+    def mark_objection(self) -> None:
+        self.record.under_objection = True
+
+    @state.transition(source=State.ANY, conditions=[this.is_under_objection])
+    def clear_objection(self) -> None:
+        self.record.under_objection = False

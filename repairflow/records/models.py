@@ -1,0 +1,177 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from repairflow.core.identifiers import SubjectType, mask_identifier
+from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity, publication_periods
+
+
+class Department(models.Model):
+    """A source department (数据提供单位 / 认定单位): the body that produced a record."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9_-]*$", _("Upper-case letters, digits, - and _ only."))],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CreditSubject(models.Model):
+    """An enterprise (统一社会信用代码) or a natural person (居民身份证号码)."""
+
+    subject_type = models.CharField(_("subject type"), max_length=16, choices=SubjectType.choices)
+    identifier = models.CharField(_("identifier"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("credit subject")
+        verbose_name_plural = _("credit subjects")
+        ordering = ["identifier"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.masked_identifier if self.is_natural_person else self.identifier})"
+
+    @property
+    def is_natural_person(self) -> bool:
+        return self.subject_type == SubjectType.NATURAL_PERSON
+
+    @property
+    def masked_identifier(self) -> str:
+        return mask_identifier(self.identifier)
+
+
+class RecordState(models.TextChoices):
+    """The publication lifecycle; transitions are declared in flows.py only."""
+
+    UNPUBLISHED = "unpublished", _("Not published")
+    PUBLISHED = "published", _("Published")
+    SUSPENDED = "suspended", _("Publication suspended")
+    ENDED = "ended", _("Publication ended")
+    EXPIRED = "expired", _("Publication period expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class CreditRecord(models.Model):
+    """One piece of public credit information about one subject."""
+
+    subject = models.ForeignKey(
+        CreditSubject, verbose_name=_("credit subject"), on_delete=models.PROTECT, related_name="records"
+    )
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices, null=True, blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="records"
+    )
+    decision_no = models.CharField(_("decision number"), max_length=100)
+    decision_date = models.DateField(_("decision date"))
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=RecordState.choices, default=RecordState.PUBLISHED)
+    under_objection = models.BooleanField(_("under objection"), default=False)
+    rule_set = models.CharField(_("rule set"), max_length=32, blank=True)
+    publication_start = models.DateField(_("publication start"), null=True, blank=True)
+    min_period_end = models.DateField(_("minimum publication period ends"), null=True, blank=True)
+    max_period_end = models.DateField(_("maximum publication period ends"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+        ordering = ["-decision_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "decision_no"], name="record_decision_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["subject", "category", "state"], name="record_subject_idx"),
+            models.Index(fields=["department", "state"], name="record_department_idx"),
+            models.Index(fields=["state", "max_period_end"], name="record_expiry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_no} {self.title}"
+
+    @property
+    def is_negative(self) -> bool:
+        return self.category in NEGATIVE_CATEGORIES
+
+    def set_publication_periods(self, *, published_on: date) -> None:
+        """Fix the rule set and the periods of a record published on `published_on`."""
+        periods = publication_periods(
+            category=self.category,
+            severity=self.severity,
+            decision_date=self.decision_date,
+            published_on=published_on,
+        )
+        self.rule_set = periods.rule_set.code
+        self.publication_start = periods.start
+        self.min_period_end = periods.min_end
+        self.max_period_end = periods.max_end
+
+
+class QueryKind(models.TextChoices):
+    LIST = "list", _("Record list")
+    DETAIL = "detail", _("Record detail")
+    HISTORY = "history", _("Record history")
+    CREDIT_CHECK = "credit_check", _("Credit check")
+
+
+class QueryLog(models.Model):
+    """Query registration (seed 000 §六(二)): a staff look-up of subjects' records."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="query_logs"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=QueryKind.choices)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    subjects = models.ManyToManyField(CreditSubject, verbose_name=_("subjects"), related_name="query_logs")
+    returned_records = models.JSONField(_("records returned"), default=list)
+
+    class Meta:
+        verbose_name = _("query log entry")
+        verbose_name_plural = _("query log")
+        ordering = ["-at", "-id"]
+
+
+class CreditCheck(models.Model):
+    """A credit check in an administrative matter (逢办必查, seed 002 §五(十)), kept as evidence."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    subject_identifier = models.CharField(_("subject identifier"), max_length=18, db_index=True)
+    matter = models.CharField(_("administrative matter"), max_length=200)
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)
+    has_active_negative = models.BooleanField(_("has active negative records"))
+    answer = models.JSONField(_("answer"))
+
+    class Meta:
+        verbose_name = _("credit check")
+        verbose_name_plural = _("credit checks")
+        ordering = ["-checked_at", "-id"]

@@ -1,0 +1,167 @@
+"""Publication periods (公示期) of negative credit information, by the rule set in force on the
+decision date (design/domain.md "Credit records").
+
+| rule set                          | in force (decision date)  | minor           | general  | serious   |
+|-----------------------------------|---------------------------|-----------------|----------|-----------|
+| 发改办财金〔2019〕527号            | to 2023-04-30             | not published   | 3 m / 1 y | 6 m / 3 y |
+| 国家发展改革委令第58号             | 2023-05-01 to 2026-03-31  | not stated      | 3 m / 1 y | 1 y / 3 y |
+| 国办发〔2025〕22号, 国家发展改革委令第36号 | from 2026-04-01      | at most 3 m     | 3 m / 1 y | 1 y / 3 y |
+
+Periods count from the decision date ("自行政处罚决定之日起", 527号) and end on the corresponding
+date (民法典 Art. 202): both ends are the last day of their period. Order 36's final wording on the
+start is unconfirmed, so where the period starts is a setting of each rule set.
+"""
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from repairflow.calendar.periods import months_period_end
+
+
+class Category(models.TextChoices):
+    ADMINISTRATIVE_PENALTY = "administrative_penalty", _("Administrative penalty")
+    SERIOUS_LIST = "serious_list", _("Serious dishonesty list")
+    ABNORMAL_LIST = "abnormal_list", _("Abnormal operation list")
+    ADMINISTRATIVE_LICENSE = "administrative_license", _("Administrative licence")
+    RED_LIST = "red_list", _("Red list (trustworthiness incentive)")
+    OTHER = "other", _("Other")
+
+
+NEGATIVE_CATEGORIES = frozenset(
+    {Category.ADMINISTRATIVE_PENALTY, Category.SERIOUS_LIST, Category.ABNORMAL_LIST, Category.OTHER}
+)
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("Minor")
+    GENERAL = "general", _("General")
+    SERIOUS = "serious", _("Serious")
+
+
+class Publication(enum.Enum):
+    """Whether information of a severity is published under a rule set."""
+
+    NEVER = "never"  # not published at all
+    ON_REQUEST = "on_request"  # not published unless the department asks for it
+    BY_DEFAULT = "by_default"  # published unless the department asks otherwise
+
+
+class PeriodStart(enum.Enum):
+    DECISION_DATE = "decision_date"
+    PUBLICATION_DATE = "publication_date"
+
+
+@dataclass(frozen=True)
+class SeverityRule:
+    publication: Publication
+    min_months: int | None  # None: no minimum, repair may be asked at once
+    max_months: int | None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    code: str
+    name: str
+    source: str
+    in_force_from: date | None
+    in_force_until: date | None  # the last day it applies to
+    period_start: PeriodStart
+    severities: dict[Severity, SeverityRule]
+
+    def applies_to(self, day: date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= day) and (
+            self.in_force_until is None or day <= self.in_force_until
+        )
+
+
+NDRC_2019_527 = RuleSet(
+    code="ndrc_2019_527",
+    name="发改办财金〔2019〕527号",
+    source="国家发展改革委办公厅《关于进一步完善“信用中国”网站及地方信用门户网站行政处罚信息信用修复机制的通知》",
+    in_force_from=None,
+    in_force_until=date(2023, 4, 30),
+    period_start=PeriodStart.DECISION_DATE,
+    severities={
+        Severity.MINOR: SeverityRule(Publication.NEVER, None, None),
+        Severity.GENERAL: SeverityRule(Publication.BY_DEFAULT, 3, 12),
+        Severity.SERIOUS: SeverityRule(Publication.BY_DEFAULT, 6, 36),
+    },
+)
+
+NDRC_ORDER_58 = RuleSet(
+    code="ndrc_order_58",
+    name="国家发展改革委令第58号",
+    source="《失信行为纠正后的信用信息修复管理办法（试行）》(国家发展改革委令第58号); "
+    "minor information is not addressed and follows 527号 (unconfirmed); serious periods from secondary sources",
+    in_force_from=date(2023, 5, 1),
+    in_force_until=date(2026, 3, 31),
+    period_start=PeriodStart.DECISION_DATE,
+    severities={
+        Severity.MINOR: SeverityRule(Publication.NEVER, None, None),
+        Severity.GENERAL: SeverityRule(Publication.BY_DEFAULT, 3, 12),
+        Severity.SERIOUS: SeverityRule(Publication.BY_DEFAULT, 12, 36),
+    },
+)
+
+NDRC_ORDER_36 = RuleSet(
+    code="ndrc_order_36",
+    name="国办发〔2025〕22号、国家发展改革委令第36号",
+    source="国务院办公厅国办发〔2025〕22号 §二; 国家发展改革委令第36号 (in force 2026-04-01; "
+    "its wording on where the period starts is unconfirmed, the decision date is assumed)",
+    in_force_from=date(2026, 4, 1),
+    in_force_until=None,
+    period_start=PeriodStart.DECISION_DATE,
+    severities={
+        Severity.MINOR: SeverityRule(Publication.ON_REQUEST, None, 3),
+        Severity.GENERAL: SeverityRule(Publication.BY_DEFAULT, 3, 12),
+        Severity.SERIOUS: SeverityRule(Publication.BY_DEFAULT, 12, 36),
+    },
+)
+
+RULE_SETS: tuple[RuleSet, ...] = (NDRC_2019_527, NDRC_ORDER_58, NDRC_ORDER_36)
+
+
+def rule_set_on(day: date) -> RuleSet:
+    """The rule set in force on `day`."""
+    return next(rule_set for rule_set in RULE_SETS if rule_set.applies_to(day))
+
+
+@dataclass(frozen=True)
+class PublicationPeriods:
+    rule_set: RuleSet
+    start: date | None
+    min_end: date | None
+    max_end: date | None
+
+
+def publication_periods(
+    *, category: str, severity: str | None, decision_date: date, published_on: date
+) -> PublicationPeriods:
+    """The periods of a record published on `published_on`; no periods for non-negative records."""
+    rule_set = rule_set_on(decision_date)
+    if category not in NEGATIVE_CATEGORIES or severity is None:
+        return PublicationPeriods(rule_set, start=published_on, min_end=None, max_end=None)
+    rule = rule_set.severities[Severity(severity)]
+    start = decision_date if rule_set.period_start is PeriodStart.DECISION_DATE else published_on
+    return PublicationPeriods(
+        rule_set,
+        start=start,
+        min_end=months_period_end(start, rule.min_months) if rule.min_months is not None else None,
+        max_end=months_period_end(start, rule.max_months) if rule.max_months is not None else None,
+    )
+
+
+def published_by_default(*, category: str, severity: str | None, decision_date: date) -> bool:
+    if category not in NEGATIVE_CATEGORIES or severity is None:
+        return True
+    return rule_set_on(decision_date).severities[Severity(severity)].publication is Publication.BY_DEFAULT
+
+
+def may_be_published(*, category: str, severity: str | None, decision_date: date) -> bool:
+    if category not in NEGATIVE_CATEGORIES or severity is None:
+        return True
+    return rule_set_on(decision_date).severities[Severity(severity)].publication is not Publication.NEVER

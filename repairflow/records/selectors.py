@@ -1,0 +1,48 @@
+"""Reads of the registry, scoped by who asks: a subject sees its own records, a department the
+records it produced, the office and auditors everything (design/api.md). What a user may not
+see does not exist for them (404)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from repairflow.core.models import Role
+from repairflow.records.models import CreditCheck, CreditRecord, QueryLog
+
+
+def records_visible_to(user: Any) -> QuerySet[CreditRecord]:
+    records = CreditRecord.objects.select_related("subject", "department")
+    if user.sees_everything:
+        return records
+    if user.role == Role.DEPARTMENT:
+        return records.filter(department_id=user.department_id)
+    if user.role == Role.SUBJECT:
+        return records.filter(subject_id=user.credit_subject_id)
+    return records.none()
+
+
+def record_get(*, user: Any, record_id: int) -> CreditRecord:
+    return get_object_or_404(records_visible_to(user), pk=record_id)
+
+
+def query_logs_visible_to(user: Any) -> QuerySet[QueryLog]:
+    """A subject sees who looked at its records; a department its own look-ups; office and
+    auditors every look-up."""
+    logs = QueryLog.objects.select_related("user", "department")
+    if user.sees_everything:
+        return logs
+    if user.role == Role.DEPARTMENT:
+        return logs.filter(department_id=user.department_id)
+    if user.role == Role.SUBJECT:
+        return logs.filter(subjects=user.credit_subject_id)
+    return logs.none()
+
+
+def credit_checks_visible_to(user: Any) -> QuerySet[CreditCheck]:
+    checks = CreditCheck.objects.select_related("requested_by", "department")
+    if user.sees_everything:
+        return checks
+    if user.role == Role.DEPARTMENT:
+        return checks.filter(department_id=user.department_id)
+    return checks.none()

@@ -1,0 +1,131 @@
+"""The shape of a record on the way in (validated once, for a single create and a batch alike)
+and on the way out (masked for whoever may not see a natural person's identifier)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from repairflow.core.identifiers import InvalidIdentifier, SubjectType, validate_identifier
+from repairflow.core.models import Role
+from repairflow.records.models import CreditRecord, Department
+from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity, may_be_published
+
+DECISION_DATE_IN_FUTURE = _("The decision date cannot be in the future.")
+SEVERITY_ON_NON_NEGATIVE = _("Only negative information has a severity.")
+SEVERITY_REQUIRED = _("Negative information needs a severity.")
+SERIOUS_LIST_IS_SERIOUS = _("Entries of the serious dishonesty list are serious.")
+UNKNOWN_DEPARTMENT = _("No department has this code.")
+DEPARTMENT_REQUIRED = _("Name the department that made the decision.")
+OTHER_DEPARTMENT = _("A department may only create records of its own.")
+NOT_PUBLISHABLE = _("Under the rule set in force on the decision date, information of this severity is not published.")
+
+
+class RecordInputSerializer(serializers.Serializer):
+    """A record as a department or the office sends it. Context: `actor`, and optionally
+    `departments` (code → Department) so that a batch looks departments up once."""
+
+    subject_id = serializers.CharField(max_length=32)
+    subject_name = serializers.CharField(max_length=200)
+    subject_type = serializers.ChoiceField(choices=SubjectType.choices)
+    category = serializers.ChoiceField(choices=Category.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices, allow_null=True, required=False, default=None)
+    department = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    decision_no = serializers.CharField(max_length=100)
+    decision_date = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+    publish = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def validate_decision_date(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(DECISION_DATE_IN_FUTURE)
+        return value
+
+    def validate(self, attrs):
+        errors: dict[str, list] = {}
+        try:
+            attrs["subject_id"] = validate_identifier(attrs["subject_id"], attrs["subject_type"])
+        except InvalidIdentifier as error:
+            errors["subject_id"] = [str(error)]
+
+        category, severity = attrs["category"], attrs.get("severity")
+        if category not in NEGATIVE_CATEGORIES and severity is not None:
+            errors["severity"] = [SEVERITY_ON_NON_NEGATIVE]
+        elif category in NEGATIVE_CATEGORIES and severity is None:
+            errors["severity"] = [SEVERITY_REQUIRED]
+        elif category == Category.SERIOUS_LIST and severity != Severity.SERIOUS:
+            errors["severity"] = [SERIOUS_LIST_IS_SERIOUS]
+        elif attrs.get("publish") and not may_be_published(
+            category=category, severity=severity, decision_date=attrs["decision_date"]
+        ):
+            errors["publish"] = [NOT_PUBLISHABLE]
+
+        try:
+            attrs["department"] = self._department(attrs.get("department") or "")
+        except serializers.ValidationError as error:
+            errors["department"] = error.detail
+
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def _department(self, code: str) -> Department:
+        actor = self.context["actor"]
+        if actor.role == Role.DEPARTMENT:
+            if code and code != actor.department.code:
+                raise serializers.ValidationError(OTHER_DEPARTMENT)
+            return actor.department
+        if not code:
+            raise serializers.ValidationError(DEPARTMENT_REQUIRED)
+        departments = self.context.get("departments")
+        department = (
+            departments.get(code) if departments is not None else Department.objects.filter(code=code).first()
+        )
+        if department is None:
+            raise serializers.ValidationError(UNKNOWN_DEPARTMENT)
+        return department
+
+
+def may_see_identifier(viewer, record: CreditRecord) -> bool:
+    """Natural persons' identifiers are shown only to the person, the office and auditors."""
+    if not record.subject.is_natural_person or viewer.sees_everything:
+        return True
+    return viewer.role == Role.SUBJECT and viewer.credit_subject_id == record.subject_id
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    subject_id = serializers.SerializerMethodField()
+    subject_name = serializers.CharField(source="subject.name")
+    subject_type = serializers.CharField(source="subject.subject_type")
+    department = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = CreditRecord
+        fields = [
+            "id",
+            "subject_id",
+            "subject_name",
+            "subject_type",
+            "category",
+            "severity",
+            "department",
+            "department_name",
+            "decision_no",
+            "decision_date",
+            "title",
+            "content",
+            "state",
+            "under_objection",
+            "rule_set",
+            "publication_start",
+            "min_period_end",
+            "max_period_end",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_subject_id(self, record: CreditRecord) -> str:
+        if may_see_identifier(self.context["viewer"], record):
+            return record.subject.identifier
+        return record.subject.masked_identifier

@@ -1,0 +1,235 @@
+"""Use-cases on the registry: creating and importing records, acting on a record's publication,
+registering look-ups and credit checks. Each is atomic and checks the actor's role."""
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
+
+from repairflow.core.errors import Conflict, TransitionNotAllowed
+from repairflow.core.flows import available_actions, run_transition
+from repairflow.core.history import history_reason, save_with_history
+from repairflow.core.models import Role
+from repairflow.core.permissions import require_role
+from repairflow.records.flows import LIVE, RecordFlow
+from repairflow.records.models import (
+    CreditCheck,
+    CreditRecord,
+    CreditSubject,
+    Department,
+    QueryKind,
+    QueryLog,
+    RecordState,
+)
+from repairflow.records.publication import NEGATIVE_CATEGORIES, published_by_default
+from repairflow.records.serializers import RecordInputSerializer, RecordSerializer
+
+RECORD_CREATED = _("Record created")
+RECORDS_IMPORTED = _("Records imported in a batch")
+SUBJECT_REGISTERED = _("Subject registered with its first record")
+DUPLICATE_DECISION = _("This department already has a record with this decision number.")
+DUPLICATE_DECISION_IN_BATCH = _("This decision number appears twice in the batch.")
+CONCURRENT_CHANGE = _("The records were changed at the same time by someone else; try again.")
+
+# Publication actions the office may take on a record directly; the rest come from cases.
+OFFICE_RECORD_ACTIONS = ("publish", "suspend", "resume")
+
+_CHUNK = 500
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _subjects_for(entries: Iterable[Mapping[str, Any]], *, actor: Any) -> dict[str, CreditSubject]:
+    """The registry's subjects for these validated entries, registering the ones it lacks."""
+    wanted = {entry["subject_id"]: entry for entry in entries}
+    subjects: dict[str, CreditSubject] = {}
+    for chunk in _chunks(list(wanted)):
+        subjects.update((s.identifier, s) for s in CreditSubject.objects.filter(identifier__in=chunk))
+    new = [
+        CreditSubject(identifier=identifier, subject_type=entry["subject_type"], name=entry["subject_name"])
+        for identifier, entry in wanted.items()
+        if identifier not in subjects
+    ]
+    if new:
+        bulk_create_with_history(
+            new, CreditSubject, default_user=actor, default_change_reason=history_reason(SUBJECT_REGISTERED)
+        )
+        subjects.update((s.identifier, s) for s in new)
+    return subjects
+
+
+def _new_record(entry: Mapping[str, Any], subject: CreditSubject) -> CreditRecord:
+    publish = entry["publish"]
+    if publish is None:
+        publish = published_by_default(
+            category=entry["category"], severity=entry["severity"], decision_date=entry["decision_date"]
+        )
+    record = CreditRecord(
+        subject=subject,
+        category=entry["category"],
+        severity=entry["severity"],
+        department=entry["department"],
+        decision_no=entry["decision_no"],
+        decision_date=entry["decision_date"],
+        title=entry["title"],
+        content=entry["content"],
+    )
+    record.state = RecordState.PUBLISHED if publish else RecordState.UNPUBLISHED
+    if publish:
+        record.set_publication_periods(published_on=timezone.localdate())
+    else:
+        record.rule_set = ""
+    return record
+
+
+def record_create(*, actor: Any, entry: Mapping[str, Any]) -> CreditRecord:
+    """Create one record from input validated by RecordInputSerializer."""
+    require_role(actor, Role.DEPARTMENT, Role.OFFICE)
+    try:
+        with transaction.atomic():
+            if CreditRecord.objects.filter(
+                department=entry["department"], decision_no=entry["decision_no"]
+            ).exists():
+                raise Conflict(DUPLICATE_DECISION)
+            subject = _subjects_for([entry], actor=actor)[entry["subject_id"]]
+            record = _new_record(entry, subject)
+            save_with_history(record, actor=actor, reason=RECORD_CREATED)
+    except IntegrityError as error:  # the same decision or subject created concurrently
+        raise Conflict(CONCURRENT_CHANGE) from error
+    return record
+
+
+@dataclass
+class ImportReport:
+    created: list[CreditRecord] = field(default_factory=list)
+    errors: list[tuple[int, dict]] = field(default_factory=list)  # (line, {field: [messages]})
+
+
+def records_import(*, actor: Any, rows: Iterable[Mapping[str, Any]], first_line: int = 1) -> ImportReport:
+    """Import a department's batch: every valid row becomes a record (with history, attributed
+    to `actor`), every invalid row is reported with its line number and reasons."""
+    require_role(actor, Role.DEPARTMENT, Role.OFFICE)
+    report = ImportReport()
+    context = {"actor": actor, "departments": {d.code: d for d in Department.objects.all()}}
+    valid: dict[tuple[int, str], tuple[int, dict]] = {}
+    for line, row in enumerate(rows, start=first_line):
+        serializer = RecordInputSerializer(data=row, context=context)
+        if not serializer.is_valid():
+            report.errors.append((line, serializer.errors))
+            continue
+        entry = serializer.validated_data
+        key = (entry["department"].pk, entry["decision_no"])
+        if key in valid:
+            report.errors.append((line, {"decision_no": [str(DUPLICATE_DECISION_IN_BATCH)]}))
+            continue
+        valid[key] = (line, entry)
+
+    for department_id in {department_id for department_id, _ in valid}:
+        numbers = [number for d, number in valid if d == department_id]
+        for chunk in _chunks(numbers):
+            for number in CreditRecord.objects.filter(department_id=department_id, decision_no__in=chunk).values_list(
+                "decision_no", flat=True
+            ):
+                line, _ = valid.pop((department_id, number))
+                report.errors.append((line, {"decision_no": [str(DUPLICATE_DECISION)]}))
+    report.errors.sort(key=lambda error: error[0])
+
+    entries = [entry for _, entry in sorted(valid.values(), key=lambda item: item[0])]
+    try:
+        with transaction.atomic():
+            subjects = _subjects_for(entries, actor=actor)
+            records = [_new_record(entry, subjects[entry["subject_id"]]) for entry in entries]
+            report.created = bulk_create_with_history(
+                records,
+                CreditRecord,
+                batch_size=_CHUNK,
+                default_user=actor,
+                default_change_reason=history_reason(RECORDS_IMPORTED),
+            )
+    except IntegrityError as error:
+        raise Conflict(CONCURRENT_CHANGE) from error
+    return report
+
+
+def record_transition(*, record: CreditRecord, actor: Any, action: str, reason: Any, **kwargs: Any) -> CreditRecord:
+    """Move a locked record through its publication state machine (for use inside a case's
+    transaction); refused with 409 when its state does not allow the action."""
+    run_transition(RecordFlow(record, actor=actor, reason=reason), action, **kwargs)
+    return record
+
+
+def record_act(*, actor: Any, record_id: int, action: str, reason: str) -> CreditRecord:
+    """The office publishes, suspends or resumes a record directly."""
+    require_role(actor, Role.OFFICE)
+    with transaction.atomic():
+        record = get_object_or_404(CreditRecord.objects.select_for_update(), pk=record_id)
+        flow = RecordFlow(record, actor=actor, reason=reason)
+        allowed = [name for name in available_actions(flow) if name in OFFICE_RECORD_ACTIONS]
+        if action not in allowed:
+            raise TransitionNotAllowed(state=record.state, allowed=allowed)
+        run_transition(flow, action)
+    return record
+
+
+def query_log_write(
+    *,
+    user: Any,
+    kind: QueryKind,
+    purpose: str,
+    parameters: Mapping[str, Any],
+    records: Sequence[CreditRecord],
+    subjects: Iterable[CreditSubject] = (),
+) -> QueryLog | None:
+    """Register a staff look-up of subjects' records; subjects' own look-ups are not registered."""
+    if not user.is_staff_role:
+        return None
+    log = QueryLog.objects.create(
+        user=user,
+        department=user.department,
+        kind=kind,
+        purpose=purpose[:200],
+        parameters=dict(parameters),
+        returned_records=[record.pk for record in records],
+    )
+    log.subjects.set({record.subject_id for record in records} | {subject.pk for subject in subjects})
+    return log
+
+
+def credit_check_run(*, actor: Any, subject_id: str, matter: str) -> CreditCheck:
+    """Check a subject for negative records in force before an administrative decision, and keep
+    the full answer as evidence."""
+    require_role(actor, Role.DEPARTMENT, Role.OFFICE)
+    records = list(
+        CreditRecord.objects.filter(
+            subject__identifier=subject_id, category__in=NEGATIVE_CATEGORIES, state__in=LIVE
+        ).select_related("subject", "department")
+    )
+    negative_records = RecordSerializer(records, many=True, context={"viewer": actor}).data
+    with transaction.atomic():
+        check = CreditCheck.objects.create(
+            requested_by=actor,
+            department=actor.department,
+            subject_identifier=subject_id,
+            matter=matter,
+            has_active_negative=bool(records),
+            answer={"negative_records": negative_records, "has_active_negative": bool(records)},
+        )
+        query_log_write(
+            user=actor,
+            kind=QueryKind.CREDIT_CHECK,
+            purpose=matter,
+            parameters={"subject_id": subject_id, "credit_check": check.pk},
+            records=records,
+            subjects=CreditSubject.objects.filter(identifier=subject_id),
+        )
+    return check

@@ -1,0 +1,71 @@
+"""Pages over the registry, scoped and logged exactly as the API is."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from repairflow.core.history import history_entries
+from repairflow.records import selectors, services
+from repairflow.records.models import QueryKind, RecordState
+from repairflow.records.publication import Category
+from repairflow.records.serializers import may_see_identifier
+
+PAGE_SIZE = 25
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def record_list(request):
+    records = selectors.records_visible_to(request.user)
+    category = request.GET.get("category", "")
+    state = request.GET.get("state", "")
+    if category in Category.values:
+        records = records.filter(category=category)
+    if state in RecordState.values:
+        records = records.filter(state=state)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.query_log_write(
+        user=request.user,
+        kind=QueryKind.LIST,
+        purpose=request.GET.get("purpose", ""),
+        parameters=request.GET.dict(),
+        records=page.object_list,
+    )
+    return render(
+        request,
+        "records/list.html",
+        {
+            "page": page,
+            "rows": [(record, may_see_identifier(request.user, record)) for record in page.object_list],
+            "categories": Category.choices,
+            "states": RecordState.choices,
+            "category": category,
+            "state": state,
+        },
+    )
+
+
+@login_required
+def record_detail(request, record_id: int):
+    record = selectors.record_get(user=request.user, record_id=record_id)
+    services.query_log_write(
+        user=request.user, kind=QueryKind.DETAIL, purpose=request.GET.get("purpose", ""), parameters={}, records=[record]
+    )
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "record": record,
+            "identifier_visible": may_see_identifier(request.user, record),
+            "history": history_entries(record),
+        },
+    )
+
+
+@login_required
+def query_log(request):
+    page = Paginator(selectors.query_logs_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "records/query_log.html", {"page": page})

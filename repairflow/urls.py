@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from repairflow.core.api import ObtainTokenView
+from repairflow.records import views as record_views
+from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("records", RecordViewSet, basename="record")
+router.register("credit-checks", CreditCheckViewSet, basename="credit-check")
+router.register("query-log", QueryLogViewSet, basename="query-log")
+
+api_v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", record_views.home, name="home"),
+    path("records/", record_views.record_list, name="record-list"),
+    path("records/<int:record_id>/", record_views.record_detail, name="record-detail"),
+    path("query-log/", record_views.query_log, name="query-log"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler404 = "repairflow.core.views.page_not_found"
+handler500 = "repairflow.core.views.server_error"

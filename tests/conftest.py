@@ -1,0 +1,74 @@
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import CreditSubjectFactory, DepartmentFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.as_user(user)` sends that user's token."""
+    client = APIClient()
+
+    def as_user(user):
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    client.as_user = as_user
+    return client
+
+
+@pytest.fixture
+def scj(db):
+    return DepartmentFactory(code="SCJ", name="市场监督管理局")
+
+
+@pytest.fixture
+def hb(db):
+    return DepartmentFactory(code="HB", name="生态环境局")
+
+
+@pytest.fixture
+def office(db):
+    return UserFactory(username="office", office=True)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", auditor=True)
+
+
+@pytest.fixture
+def officer_scj(scj):
+    return UserFactory(username="dept-scj", officer=True, department=scj)
+
+
+@pytest.fixture
+def officer_hb(hb):
+    return UserFactory(username="dept-hb", officer=True, department=hb)
+
+
+@pytest.fixture
+def company(db):
+    return CreditSubjectFactory(name="济南泉城示范科技有限公司")
+
+
+@pytest.fixture
+def person(db):
+    return CreditSubjectFactory(natural_person=True, name="张明")
+
+
+@pytest.fixture
+def company_user(company):
+    return UserFactory(username="subject-a", subject=True, credit_subject=company)
+
+
+@pytest.fixture
+def person_user(person):
+    return UserFactory(username="person-c", subject=True, credit_subject=person)

@@ -1,0 +1,91 @@
+"""Factories for the registry; identifiers are made valid by python-stdnum's own check."""
+
+from datetime import date
+
+import factory
+from stdnum.cn import ric, uscc
+
+from repairflow.core.identifiers import SubjectType
+from repairflow.core.models import Role, User
+from repairflow.records.models import CreditRecord, CreditSubject, Department, RecordState
+from repairflow.records.publication import Category, Severity
+
+
+def make_uscc(serial: int) -> str:
+    base = f"9137010{serial:010d}"
+    return base + uscc.calc_check_digit(base)
+
+
+def make_resident_id(serial: int) -> str:
+    base = f"3701021985{serial % 12 + 1:02d}{serial % 28 + 1:02d}{serial % 1000:03d}"
+    return base + ric.calc_check_digit(base + "0")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"D{n}")
+    name = factory.LazyAttribute(lambda o: f"部门 {o.code}")
+
+
+class CreditSubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CreditSubject
+
+    subject_type = SubjectType.LEGAL_PERSON
+    identifier = factory.Sequence(make_uscc)
+    name = factory.Sequence(lambda n: f"示例企业{n}有限公司")
+
+    class Params:
+        natural_person = factory.Trait(
+            subject_type=SubjectType.NATURAL_PERSON,
+            identifier=factory.Sequence(make_resident_id),
+            name=factory.Sequence(lambda n: f"自然人{n}"),
+        )
+
+
+class CreditRecordFactory(factory.django.DjangoModelFactory):
+    """A published general administrative penalty with the periods its rule set gives."""
+
+    class Meta:
+        model = CreditRecord
+
+    subject = factory.SubFactory(CreditSubjectFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    category = Category.ADMINISTRATIVE_PENALTY
+    severity = Severity.GENERAL
+    decision_no = factory.Sequence(lambda n: f"罚〔2026〕{n}号")
+    decision_date = date(2026, 1, 5)
+    title = "未按规定公示年度报告"
+    content = "责令改正，罚款一千元。"
+    state = RecordState.PUBLISHED
+
+    @factory.post_generation
+    def periods(obj, create, extracted, **kwargs):
+        if obj.state != RecordState.UNPUBLISHED:
+            obj.set_publication_periods(published_on=obj.decision_date)
+            if create:
+                obj.save()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.OFFICE
+    password = factory.PostGenerationMethodCall("set_password", "secret-password")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+    class Params:
+        office = factory.Trait(role=Role.OFFICE)
+        auditor = factory.Trait(role=Role.AUDITOR)
+        officer = factory.Trait(role=Role.DEPARTMENT, department=factory.SubFactory(DepartmentFactory))
+        subject = factory.Trait(role=Role.SUBJECT, credit_subject=factory.SubFactory(CreditSubjectFactory))
