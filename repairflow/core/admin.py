@@ -10,9 +10,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "role", "department", "credit_subject", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = DjangoUserAdmin.fieldsets + ((_("Role"), {"fields": ("role", "department", "credit_subject")}),)
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
-        (_("Role"), {"fields": ("role", "department", "credit_subject")}),
-    )
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Role"), {"fields": ("role", "department", "credit_subject")}),)
     autocomplete_fields = ("department", "credit_subject")
 
 

@@ -8,8 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from repairflow.core.history import history_entries
-from repairflow.core.identifiers import subject_type_of
 from repairflow.core.idempotency import IdempotentPostMixin
+from repairflow.core.identifiers import subject_type_of
 from repairflow.core.models import Role
 from repairflow.core.permissions import require_role
 from repairflow.records import selectors, services

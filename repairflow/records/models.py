@@ -74,7 +74,10 @@ class CreditRecord(models.Model):
         CreditSubject, verbose_name=_("credit subject"), on_delete=models.PROTECT, related_name="records"
     )
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
-    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices, null=True, blank=True)
+    # null, not "": the API says `"severity": null` for information that is not negative
+    severity = models.CharField(  # noqa: DJ001
+        _("severity"), max_length=16, choices=Severity.choices, null=True, blank=True
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="records"
     )
@@ -155,6 +158,9 @@ class QueryLog(models.Model):
         verbose_name_plural = _("query log")
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()}"
+
 
 class CreditCheck(models.Model):
     """A credit check in an administrative matter (逢办必查, seed 002 §五(十)), kept as evidence."""
@@ -175,3 +181,6 @@ class CreditCheck(models.Model):
         verbose_name = _("credit check")
         verbose_name_plural = _("credit checks")
         ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject_identifier} · {self.matter}"

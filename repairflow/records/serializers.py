@@ -78,9 +78,7 @@ class RecordInputSerializer(serializers.Serializer):
         if not code:
             raise serializers.ValidationError(DEPARTMENT_REQUIRED)
         departments = self.context.get("departments")
-        department = (
-            departments.get(code) if departments is not None else Department.objects.filter(code=code).first()
-        )
+        department = departments.get(code) if departments is not None else Department.objects.filter(code=code).first()
         if department is None:
             raise serializers.ValidationError(UNKNOWN_DEPARTMENT)
         return department

@@ -97,9 +97,7 @@ def record_create(*, actor: Any, entry: Mapping[str, Any]) -> CreditRecord:
     require_role(actor, Role.DEPARTMENT, Role.OFFICE)
     try:
         with transaction.atomic():
-            if CreditRecord.objects.filter(
-                department=entry["department"], decision_no=entry["decision_no"]
-            ).exists():
+            if CreditRecord.objects.filter(department=entry["department"], decision_no=entry["decision_no"]).exists():
                 raise Conflict(DUPLICATE_DECISION)
             subject = _subjects_for([entry], actor=actor)[entry["subject_id"]]
             record = _new_record(entry, subject)
@@ -134,17 +132,17 @@ def records_import(*, actor: Any, rows: Iterable[Mapping[str, Any]], first_line:
             continue
         valid[key] = (line, entry)
 
-    for department_id in {department_id for department_id, _ in valid}:
+    for department_id in {department_id for department_id, _number in valid}:
         numbers = [number for d, number in valid if d == department_id]
         for chunk in _chunks(numbers):
             for number in CreditRecord.objects.filter(department_id=department_id, decision_no__in=chunk).values_list(
                 "decision_no", flat=True
             ):
-                line, _ = valid.pop((department_id, number))
+                line, _entry = valid.pop((department_id, number))
                 report.errors.append((line, {"decision_no": [str(DUPLICATE_DECISION)]}))
     report.errors.sort(key=lambda error: error[0])
 
-    entries = [entry for _, entry in sorted(valid.values(), key=lambda item: item[0])]
+    entries = [entry for _line, entry in sorted(valid.values(), key=lambda item: item[0])]
     try:
         with transaction.atomic():
             subjects = _subjects_for(entries, actor=actor)

@@ -51,9 +51,8 @@ def record_list(request):
 @login_required
 def record_detail(request, record_id: int):
     record = selectors.record_get(user=request.user, record_id=record_id)
-    services.query_log_write(
-        user=request.user, kind=QueryKind.DETAIL, purpose=request.GET.get("purpose", ""), parameters={}, records=[record]
-    )
+    purpose = request.GET.get("purpose", "")
+    services.query_log_write(user=request.user, kind=QueryKind.DETAIL, purpose=purpose, parameters={}, records=[record])
     return render(
         request,
         "records/detail.html",

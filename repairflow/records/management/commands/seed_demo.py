@@ -56,8 +56,16 @@ LICENSE, RED, OTHER = Category.ADMINISTRATIVE_LICENSE, Category.RED_LIST, Catego
 MINOR, GENERAL, SERIOUS = Severity.MINOR, Severity.GENERAL, Severity.SERIOUS
 
 TITLES = {
-    PENALTY: ["未按规定公示年度报告", "销售不符合食品安全标准的食品", "超标排放大气污染物", "未按期申报纳税",
-              "违规使用未经检验的特种设备", "未取得施工许可证擅自施工", "拖欠劳动者工资", "虚假宣传"],
+    PENALTY: [
+        "未按规定公示年度报告",
+        "销售不符合食品安全标准的食品",
+        "超标排放大气污染物",
+        "未按期申报纳税",
+        "违规使用未经检验的特种设备",
+        "未取得施工许可证擅自施工",
+        "拖欠劳动者工资",
+        "虚假宣传",
+    ],
     SERIOUS_LIST: ["列入严重违法失信名单"],
     ABNORMAL: ["通过登记的住所无法联系", "未按规定期限公示年度报告"],
     LICENSE: ["食品经营许可", "排污许可", "建筑工程施工许可"],
@@ -150,8 +158,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         departments = {
-            code: Department.objects.get_or_create(code=code, defaults={"name": name})[0]
-            for code, name in DEPARTMENTS
+            code: Department.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in DEPARTMENTS
         }
         subjects = {
             key: CreditSubject.objects.get_or_create(
