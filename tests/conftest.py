@@ -10,6 +10,12 @@ def _chinese_by_default(settings):
     settings.LANGUAGE_CODE = "zh-hans"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Users are made for every test; the production hasher would spend most of the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api():
     """An API client; `api.as_user(user)` sends that user's token."""

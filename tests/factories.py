@@ -62,12 +62,14 @@ class CreditRecordFactory(factory.django.DjangoModelFactory):
     content = "责令改正，罚款一千元。"
     state = RecordState.PUBLISHED
 
-    @factory.post_generation
-    def periods(obj, create, extracted, **kwargs):
-        if obj.state != RecordState.UNPUBLISHED:
-            obj.set_publication_periods(published_on=obj.decision_date)
-            if create:
-                obj.save()
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved once, with the periods its rule set gives when it is published."""
+        record = model_class(*args, **kwargs)
+        if record.state != RecordState.UNPUBLISHED:
+            record.set_publication_periods(published_on=record.decision_date)
+        record.save()
+        return record
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -17,6 +17,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 INVALID_INPUT = _("The input is not valid; see the fields named.")
+MALFORMED_BODY = _("The request body could not be read; send valid JSON or form data.")
 TRANSITION_NOT_ALLOWED = _("This action is not allowed in the current state.")
 
 
@@ -77,8 +78,8 @@ def _as_api_exception(exc: Exception) -> Exception:
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):
         return exceptions.NotFound()
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied()
+    if isinstance(exc, DjangoPermissionDenied):  # keep the service's reason (e.g. ROLE_NOT_ALLOWED)
+        return exceptions.PermissionDenied(exc.args[0] if exc.args else None)
     return exc
 
 
@@ -93,6 +94,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {"error": code, "detail": str(INVALID_INPUT), "fields": fields}
+    elif isinstance(exc, exceptions.ParseError):
+        response.data = {"error": code, "detail": str(MALFORMED_BODY), "fields": {}}
     else:
         response.data = {"error": code, "detail": str(exc.detail)}
     return response

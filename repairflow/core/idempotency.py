@@ -65,7 +65,13 @@ class IdempotentPostMixin:
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
             return Response(exc.claim.response_body, status=exc.claim.response_status)
-        return super().handle_exception(exc)
+        try:
+            return super().handle_exception(exc)
+        except Exception:  # a crash (500): the action's transaction was rolled back, so free the key
+            claim, self._idempotency_claim = self._idempotency_claim, None
+            if claim is not None:
+                claim.delete()
+            raise
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

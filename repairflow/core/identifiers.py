@@ -21,6 +21,7 @@ class InvalidIdentifier(ValueError):
 
 
 INVALID_USCC = _("Not a valid unified social credit code (check the 18 characters and the check digit).")
+NOT_AN_IDENTIFIER = _("Not a valid unified social credit code or resident identity card number.")
 INVALID_RESIDENT_ID = _("Not a valid resident identity card number (check the 18 characters and the check digit).")
 
 _VALIDATORS = {
@@ -38,15 +39,15 @@ def validate_identifier(value: str, subject_type: str) -> str:
         raise InvalidIdentifier(message) from error
 
 
-def subject_type_of(value: str) -> str | None:
-    """The subject type whose check the identifier passes, or None when it passes neither."""
+def compact_identifier(value: str) -> str:
+    """The compact form of a USCC or resident ID number of either kind of subject, or raise
+    InvalidIdentifier when it is neither."""
     for subject_type in SubjectType:
         try:
-            validate_identifier(value, subject_type)
+            return validate_identifier(value, subject_type)
         except InvalidIdentifier:
             continue
-        return subject_type
-    return None
+    raise InvalidIdentifier(NOT_AN_IDENTIFIER)
 
 
 def mask_identifier(value: str) -> str:

@@ -7,6 +7,7 @@
                                 ├─expire──────────▶ expired      (maximum period passed)
                                 └─revoke──────────▶ revoked      (the record was wrong)
 
+`publish` is refused for information its rule set never publishes (minor, under 527号 and Order 58).
 `suspended` can end, expire or be revoked as `published` can; `ended` goes back to `published`
 when the repair behind it is revoked. Independent of the state, the objection mark is set while an
 objection on the record is open (山东省社会信用条例 Art. 39, 河南省社会信用条例 Art. 41), and a
@@ -22,9 +23,12 @@ from viewflow.fsm.base import State
 
 from repairflow.core.history import save_with_history
 from repairflow.records.models import CreditRecord, RecordState
+from repairflow.records.publication import may_be_published
 
 LIVE = [RecordState.PUBLISHED, RecordState.SUSPENDED]
 NOT_REVOKED = [state for state in RecordState if state != RecordState.REVOKED]
+# A correction of any of these recomputes the rule set and the publication periods.
+PERIOD_FIELDS = frozenset({"category", "severity", "decision_date"})
 
 
 class RecordFlow:
@@ -54,7 +58,12 @@ class RecordFlow:
     def is_free_of_objection(self) -> bool:
         return not self.record.under_objection
 
-    @state.transition(source=RecordState.UNPUBLISHED, target=RecordState.PUBLISHED)
+    def is_publishable(self) -> bool:
+        return may_be_published(
+            category=self.record.category, severity=self.record.severity, decision_date=self.record.decision_date
+        )
+
+    @state.transition(source=RecordState.UNPUBLISHED, target=RecordState.PUBLISHED, conditions=[this.is_publishable])
     def publish(self) -> None:
         self.record.set_publication_periods(published_on=timezone.localdate())
 
@@ -86,6 +95,8 @@ class RecordFlow:
     def correct(self, *, changes: dict[str, Any]) -> None:
         for field, value in changes.items():
             setattr(self.record, field, value)
+        if changes.keys() & PERIOD_FIELDS and self.record.state != RecordState.UNPUBLISHED:
+            self.record.set_publication_periods(published_on=self.record.publication_start or timezone.localdate())
 
     @state.transition(source=NOT_REVOKED, conditions=[this.is_free_of_objection])
     def mark_objection(self) -> None:

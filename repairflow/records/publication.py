@@ -7,6 +7,9 @@ decision date (design/domain.md "Credit records").
 | 国家发展改革委令第58号             | 2023-05-01 to 2026-03-31  | not stated      | 3 m / 1 y | 1 y / 3 y |
 | 国办发〔2025〕22号, 国家发展改革委令第36号 | from 2026-04-01      | at most 3 m     | 3 m / 1 y | 1 y / 3 y |
 
+A record is published unless the department says `publish: false`, or the rule set does not
+publish its severity at all (then it is kept unpublished, and asking to publish it is refused).
+
 Periods count from the decision date ("自行政处罚决定之日起", 527号) and end on the corresponding
 date (民法典 Art. 202): both ends are the last day of their period. Order 36's final wording on the
 start is unconfirmed, so where the period starts is a setting of each rule set.
@@ -42,14 +45,6 @@ class Severity(models.TextChoices):
     SERIOUS = "serious", _("Serious")
 
 
-class Publication(enum.Enum):
-    """Whether information of a severity is published under a rule set."""
-
-    NEVER = "never"  # not published at all
-    ON_REQUEST = "on_request"  # not published unless the department asks for it
-    BY_DEFAULT = "by_default"  # published unless the department asks otherwise
-
-
 class PeriodStart(enum.Enum):
     DECISION_DATE = "decision_date"
     PUBLICATION_DATE = "publication_date"
@@ -57,7 +52,7 @@ class PeriodStart(enum.Enum):
 
 @dataclass(frozen=True)
 class SeverityRule:
-    publication: Publication
+    publishable: bool  # False: information of this severity is not published at all
     min_months: int | None  # None: no minimum, repair may be asked at once
     max_months: int | None
 
@@ -86,9 +81,9 @@ NDRC_2019_527 = RuleSet(
     in_force_until=date(2023, 4, 30),
     period_start=PeriodStart.DECISION_DATE,
     severities={
-        Severity.MINOR: SeverityRule(Publication.NEVER, None, None),
-        Severity.GENERAL: SeverityRule(Publication.BY_DEFAULT, 3, 12),
-        Severity.SERIOUS: SeverityRule(Publication.BY_DEFAULT, 6, 36),
+        Severity.MINOR: SeverityRule(False, None, None),
+        Severity.GENERAL: SeverityRule(True, 3, 12),
+        Severity.SERIOUS: SeverityRule(True, 6, 36),
     },
 )
 
@@ -101,9 +96,9 @@ NDRC_ORDER_58 = RuleSet(
     in_force_until=date(2026, 3, 31),
     period_start=PeriodStart.DECISION_DATE,
     severities={
-        Severity.MINOR: SeverityRule(Publication.NEVER, None, None),
-        Severity.GENERAL: SeverityRule(Publication.BY_DEFAULT, 3, 12),
-        Severity.SERIOUS: SeverityRule(Publication.BY_DEFAULT, 12, 36),
+        Severity.MINOR: SeverityRule(False, None, None),
+        Severity.GENERAL: SeverityRule(True, 3, 12),
+        Severity.SERIOUS: SeverityRule(True, 12, 36),
     },
 )
 
@@ -116,9 +111,9 @@ NDRC_ORDER_36 = RuleSet(
     in_force_until=None,
     period_start=PeriodStart.DECISION_DATE,
     severities={
-        Severity.MINOR: SeverityRule(Publication.ON_REQUEST, None, 3),
-        Severity.GENERAL: SeverityRule(Publication.BY_DEFAULT, 3, 12),
-        Severity.SERIOUS: SeverityRule(Publication.BY_DEFAULT, 12, 36),
+        Severity.MINOR: SeverityRule(True, None, 3),
+        Severity.GENERAL: SeverityRule(True, 3, 12),
+        Severity.SERIOUS: SeverityRule(True, 12, 36),
     },
 )
 
@@ -155,13 +150,8 @@ def publication_periods(
     )
 
 
-def published_by_default(*, category: str, severity: str | None, decision_date: date) -> bool:
-    if category not in NEGATIVE_CATEGORIES or severity is None:
-        return True
-    return rule_set_on(decision_date).severities[Severity(severity)].publication is Publication.BY_DEFAULT
-
-
 def may_be_published(*, category: str, severity: str | None, decision_date: date) -> bool:
+    """Whether the rule set in force on the decision date publishes this information at all."""
     if category not in NEGATIVE_CATEGORIES or severity is None:
         return True
-    return rule_set_on(decision_date).severities[Severity(severity)].publication is not Publication.NEVER
+    return rule_set_on(decision_date).severities[Severity(severity)].publishable

@@ -5,6 +5,7 @@ see does not exist for them (404)."""
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from repairflow.core.models import Role
@@ -22,7 +23,11 @@ def records_visible_to(user: Any) -> QuerySet[CreditRecord]:
     return records.none()
 
 
-def record_get(*, user: Any, record_id: int) -> CreditRecord:
+def record_get(*, user: Any, record_id: int | str) -> CreditRecord:
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):  # the API's path gives a string: /records/abc/ is absent
+        raise Http404 from None
     return get_object_or_404(records_visible_to(user), pk=record_id)
 
 

@@ -27,7 +27,7 @@ from repairflow.records.models import (
     QueryLog,
     RecordState,
 )
-from repairflow.records.publication import NEGATIVE_CATEGORIES, published_by_default
+from repairflow.records.publication import NEGATIVE_CATEGORIES, may_be_published
 from repairflow.records.serializers import RecordInputSerializer, RecordSerializer
 
 RECORD_CREATED = _("Record created")
@@ -70,8 +70,8 @@ def _subjects_for(entries: Iterable[Mapping[str, Any]], *, actor: Any) -> dict[s
 
 def _new_record(entry: Mapping[str, Any], subject: CreditSubject) -> CreditRecord:
     publish = entry["publish"]
-    if publish is None:
-        publish = published_by_default(
+    if publish is None:  # not said: published where the rule set publishes it at all
+        publish = may_be_published(
             category=entry["category"], severity=entry["severity"], decision_date=entry["decision_date"]
         )
     record = CreditRecord(

@@ -80,7 +80,7 @@ PLAN = [
     ("a", "SW", PENALTY, SERIOUS, date(2025, 6, 12), RecordState.PUBLISHED, None),
     ("a", "SCJ", ABNORMAL, GENERAL, date(2025, 11, 3), RecordState.PUBLISHED, None),
     ("a", "SCJ", LICENSE, None, date(2024, 3, 1), RecordState.PUBLISHED, None),
-    ("a", "SCJ", PENALTY, MINOR, date(2026, 5, 20), RecordState.UNPUBLISHED, None),
+    ("a", "SCJ", PENALTY, MINOR, date(2026, 5, 20), RecordState.UNPUBLISHED, False),
     ("b", "HB", PENALTY, GENERAL, date(2026, 2, 10), RecordState.PUBLISHED, None),
     ("b", "HB", PENALTY, SERIOUS, date(2026, 4, 8), RecordState.PUBLISHED, None),
     ("b", "HB", PENALTY, GENERAL, date(2023, 3, 15), RecordState.EXPIRED, None),

@@ -1,0 +1,316 @@
+"""The API's shared behaviour (design/api.md "Authentication and roles", "Errors"): tokens, the
+error format, languages, and Idempotency-Key on POST."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from repairflow.core.api import BAD_CREDENTIALS
+from repairflow.core.errors import INVALID_INPUT
+from repairflow.core.idempotency import KEY_REUSED
+from repairflow.core.identifiers import INVALID_USCC
+from repairflow.core.models import IdempotencyKey
+from repairflow.core.permissions import ROLE_NOT_ALLOWED
+from repairflow.core.views import SERVER_ERROR
+from repairflow.records import services
+from repairflow.records.models import CreditRecord, CreditSubject
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(time_machine):
+    time_machine.move_to(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI), tick=False)
+
+
+@pytest.fixture
+def no_throttle_history():
+    """The token endpoint is throttled; start each test with an empty throttle history."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def in_language(message, language: str = "zh-hans") -> str:
+    with translation.override(language):
+        return str(message)
+
+
+def record_entry(**overrides) -> dict:
+    return {
+        "subject_id": "91370102MA3C4K7R18",
+        "subject_name": "济南泉城示范科技有限公司",
+        "subject_type": "legal_person",
+        "category": "administrative_penalty",
+        "severity": "general",
+        "decision_no": "济市监罚〔2026〕1号",
+        "decision_date": "2026-01-05",
+        "title": "未按规定公示年度报告",
+        "content": "责令改正，罚款一千元。",
+        **overrides,
+    }
+
+
+# --- Token --------------------------------------------------------------------------------
+
+
+def test_token_is_given_for_the_right_credentials(api, office, no_throttle_history):
+    # given an office account with its password
+    # when it asks for a token
+    response = api.post("/api/v1/auth/token/", {"username": "office", "password": "secret-password"}, format="json")
+
+    # then it gets the account's token, which then authenticates calls
+    assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=office).key}
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api.get("/api/v1/records/").status_code == 200
+
+
+def test_token_is_the_same_when_asked_twice(api, office, no_throttle_history):
+    credentials = {"username": "office", "password": "secret-password"}
+
+    first = api.post("/api/v1/auth/token/", credentials, format="json")
+    second = api.post("/api/v1/auth/token/", credentials, format="json")
+
+    assert first.json() == second.json()
+    assert Token.objects.filter(user=office).count() == 1
+
+
+def test_token_is_refused_for_a_wrong_password(api, office, no_throttle_history):
+    response = api.post("/api/v1/auth/token/", {"username": "office", "password": "wrong"}, format="json")
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthenticated", "detail": in_language(BAD_CREDENTIALS)}
+    assert not Token.objects.filter(user=office).exists()
+
+
+def test_token_is_refused_for_an_unknown_user(api, db, no_throttle_history):
+    response = api.post("/api/v1/auth/token/", {"username": "nobody", "password": "secret-password"}, format="json")
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthenticated", "detail": in_language(BAD_CREDENTIALS)}
+
+
+def test_token_is_refused_for_a_disabled_account(api, office, no_throttle_history):
+    office.is_active = False
+    office.save()
+
+    response = api.post("/api/v1/auth/token/", {"username": "office", "password": "secret-password"}, format="json")
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthenticated", "detail": in_language(BAD_CREDENTIALS)}
+
+
+def test_token_request_without_a_password_names_the_field(api, office, no_throttle_history):
+    response = api.post("/api/v1/auth/token/", {"username": "office"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid",
+        "detail": in_language(INVALID_INPUT),
+        "fields": {"password": ["该字段是必填项。"]},
+    }
+
+
+# --- Errors -------------------------------------------------------------------------------
+
+
+def test_a_call_without_credentials_is_unauthenticated(api, db):
+    response = api.get("/api/v1/records/")
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthenticated", "detail": "身份认证信息未提供。"}
+    assert response.headers["WWW-Authenticate"] == "Token"
+
+
+def test_a_call_with_an_unknown_token_is_unauthenticated(api, db):
+    api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+
+    response = api.get("/api/v1/records/")
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthenticated", "detail": "认证令牌无效。"}
+
+
+def test_an_unknown_api_url_is_a_json_not_found(api, office):
+    response = api.as_user(office).get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "not_found", "detail": "未找到。"}
+
+
+def test_a_malformed_json_body_is_invalid_and_writes_nothing(api, officer_scj):
+    response = api.as_user(officer_scj).post("/api/v1/records/", '{"subject_id": ', content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid",
+        "detail": "无法读取请求内容，请发送有效的 JSON 或表单数据。",
+        "fields": {},
+    }
+    assert CreditRecord.objects.count() == 0
+
+
+def test_errors_are_in_chinese_by_default(api, auditor):
+    response = api.as_user(auditor).post("/api/v1/records/", record_entry(department="SCJ"), format="json")
+
+    assert response.status_code == 403
+    assert response["Content-Language"] == "zh-hans"
+    assert response.json() == {"error": "forbidden", "detail": "您的角色无权执行此操作。"}
+
+
+def test_errors_are_in_english_on_request(api, auditor):
+    # given callers who ask for English
+    # when they are refused, by DRF and by repairflow's own rules
+    unauthenticated = api.get("/api/v1/records/", HTTP_ACCEPT_LANGUAGE="en")
+    api.as_user(auditor)
+    forbidden = api.post("/api/v1/records/", record_entry(), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    invalid = api.get("/api/v1/records/?state=gone", HTTP_ACCEPT_LANGUAGE="en")
+
+    # then every text is in English
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.json() == {
+        "error": "unauthenticated",
+        "detail": "Authentication credentials were not provided.",
+    }
+    assert forbidden.status_code == 403
+    assert forbidden["Content-Language"] == "en"
+    assert forbidden.json() == {"error": "forbidden", "detail": in_language(ROLE_NOT_ALLOWED, "en")}
+    assert forbidden.json()["detail"] == "Your role may not do this."
+    assert invalid.json() == {
+        "error": "invalid",
+        "detail": "The input is not valid; see the fields named.",
+        "fields": {"state": ['"gone" is not a valid choice.']},
+    }
+
+
+# --- Idempotency-Key ----------------------------------------------------------------------
+
+
+def test_a_repeated_post_with_the_same_key_returns_the_first_answer_and_creates_nothing(api, officer_scj):
+    # given a record created with an Idempotency-Key
+    api.as_user(officer_scj)
+    first = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="create-1")
+    assert first.status_code == 201
+
+    # when the same request is sent again with the same key
+    second = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="create-1")
+
+    # then the first answer comes back and nothing more is created
+    assert second.status_code == 201
+    assert second.json() == first.json()
+    assert CreditRecord.objects.count() == 1
+    assert CreditSubject.objects.count() == 1
+    assert CreditRecord.objects.get().history.count() == 1
+
+
+def test_without_a_key_a_repeated_post_is_a_duplicate(api, officer_scj):
+    api.as_user(officer_scj)
+    api.post("/api/v1/records/", record_entry(), format="json")
+
+    response = api.post("/api/v1/records/", record_entry(), format="json")
+
+    assert response.status_code == 409
+    assert response.json()["error"] == "conflict"
+    assert CreditRecord.objects.count() == 1
+
+
+def test_the_same_key_with_a_different_body_is_a_conflict(api, officer_scj):
+    # given a record created with a key
+    api.as_user(officer_scj)
+    first = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="create-1")
+
+    # when the key is sent again with another record
+    response = api.post(
+        "/api/v1/records/",
+        record_entry(decision_no="济市监罚〔2026〕2号"),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="create-1",
+    )
+
+    # then it is refused and nothing is created
+    assert response.status_code == 409
+    assert response.json() == {"error": "conflict", "detail": in_language(KEY_REUSED)}
+    assert list(CreditRecord.objects.values_list("pk", flat=True)) == [first.json()["id"]]
+
+
+def test_keys_belong_to_their_user(api, officer_scj, office):
+    # given a key used by a department
+    api.as_user(officer_scj).post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    # when the office sends another request with the same key
+    response = api.as_user(office).post(
+        "/api/v1/records/",
+        record_entry(decision_no="济市监罚〔2026〕2号", department="SCJ"),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+
+    # then the office's request is its own
+    assert response.status_code == 201
+    assert CreditRecord.objects.count() == 2
+
+
+def test_a_refused_request_does_not_use_up_its_key(api, officer_scj):
+    # given a request refused for a wrong check digit
+    api.as_user(officer_scj)
+    refused = api.post(
+        "/api/v1/records/", record_entry(subject_id="91370102MA3C4K7R19"), format="json", HTTP_IDEMPOTENCY_KEY="k-7"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {"subject_id": [in_language(INVALID_USCC)]}
+    assert not IdempotencyKey.objects.exists()
+
+    # when the corrected request is sent with the same key
+    corrected = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="k-7")
+
+    # then it is carried out, and its answer is the one replayed from then on
+    assert corrected.status_code == 201
+    assert CreditRecord.objects.count() == 1
+    replayed = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="k-7")
+    assert (replayed.status_code, replayed.json()) == (201, corrected.json())
+    assert CreditRecord.objects.count() == 1
+
+
+def test_a_repeated_office_action_with_the_same_key_acts_once(api, office, officer_scj):
+    # given a published record suspended by the office with a key
+    created = api.as_user(officer_scj).post("/api/v1/records/", record_entry(), format="json").json()
+    api.as_user(office)
+    url = f"/api/v1/records/{created['id']}/suspend/"
+    first = api.post(url, {"reason": "核实中"}, format="json", HTTP_IDEMPOTENCY_KEY="suspend-1")
+
+    # when the same action is sent again with the key
+    second = api.post(url, {"reason": "核实中"}, format="json", HTTP_IDEMPOTENCY_KEY="suspend-1")
+
+    # then the first answer comes back instead of a 409, and the record changed once
+    assert (second.status_code, second.json()) == (200, first.json())
+    record = CreditRecord.objects.get()
+    assert (record.state, record.version, record.history.count()) == ("suspended", 2, 2)
+
+
+def test_a_request_that_crashed_does_not_use_up_its_key(officer_scj, monkeypatch):
+    # given a create that crashed inside the service (a 500, nothing written)
+    api = APIClient(raise_request_exception=False)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer_scj).key}")
+
+    def crash(**kwargs):
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "record_create", crash)
+        crashed = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="k-9")
+    assert crashed.status_code == 500
+    assert crashed.json() == {"error": "server_error", "detail": in_language(SERVER_ERROR)}
+
+    # when the client tries again with the same key, as the error told it to
+    retried = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="k-9")
+
+    # then the request is carried out instead of being refused as "still being processed"
+    assert retried.status_code == 201
+    assert CreditRecord.objects.count() == 1
