@@ -21,6 +21,22 @@ def make_resident_id(serial: int) -> str:
     return base + ric.calc_check_digit(base + "0")
 
 
+def record_entry(**overrides) -> dict:
+    """A record as a department's system sends it to `POST /api/v1/records/`."""
+    return {
+        "subject_id": "91370102MA3C4K7R18",
+        "subject_name": "济南泉城示范科技有限公司",
+        "subject_type": "legal_person",
+        "category": "administrative_penalty",
+        "severity": "general",
+        "decision_no": "济市监罚〔2026〕1号",
+        "decision_date": "2026-01-05",
+        "title": "未按规定公示年度报告",
+        "content": "责令改正，罚款一千元。",
+        **overrides,
+    }
+
+
 class DepartmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Department

@@ -19,6 +19,7 @@ from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.core.views import SERVER_ERROR
 from repairflow.records import services
 from repairflow.records.models import CreditRecord, CreditSubject
+from tests.factories import record_entry
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -39,21 +40,6 @@ def no_throttle_history():
 def in_language(message, language: str = "zh-hans") -> str:
     with translation.override(language):
         return str(message)
-
-
-def record_entry(**overrides) -> dict:
-    return {
-        "subject_id": "91370102MA3C4K7R18",
-        "subject_name": "济南泉城示范科技有限公司",
-        "subject_type": "legal_person",
-        "category": "administrative_penalty",
-        "severity": "general",
-        "decision_no": "济市监罚〔2026〕1号",
-        "decision_date": "2026-01-05",
-        "title": "未按规定公示年度报告",
-        "content": "责令改正，罚款一千元。",
-        **overrides,
-    }
 
 
 # --- Token --------------------------------------------------------------------------------

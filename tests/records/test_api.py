@@ -22,7 +22,7 @@ from repairflow.records.serializers import (
     UNKNOWN_DEPARTMENT,
 )
 from repairflow.records.services import DUPLICATE_DECISION, RECORD_CREATED
-from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory
+from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory, record_entry
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -307,21 +307,6 @@ def test_a_legal_persons_identifier_is_never_masked(api, records, request, user,
 
 
 # --- Create ---------------------------------------------------------------------------------
-
-
-def record_entry(**overrides) -> dict:
-    return {
-        "subject_id": "91370102MA3C4K7R18",
-        "subject_name": "济南泉城示范科技有限公司",
-        "subject_type": "legal_person",
-        "category": "administrative_penalty",
-        "severity": "general",
-        "decision_no": "济市监罚〔2026〕1号",
-        "decision_date": "2026-01-05",
-        "title": "未按规定公示年度报告",
-        "content": "责令改正，罚款一千元。",
-        **overrides,
-    }
 
 
 def test_a_department_creates_its_own_record_with_its_periods(api, officer_scj):
