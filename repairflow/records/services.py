@@ -62,7 +62,11 @@ def _subjects_for(entries: Iterable[Mapping[str, Any]], *, actor: Any) -> dict[s
     ]
     if new:
         bulk_create_with_history(
-            new, CreditSubject, default_user=actor, default_change_reason=history_reason(SUBJECT_REGISTERED)
+            new,
+            CreditSubject,
+            batch_size=_CHUNK,
+            default_user=actor,
+            default_change_reason=history_reason(SUBJECT_REGISTERED),
         )
         subjects.update((s.identifier, s) for s in new)
     return subjects

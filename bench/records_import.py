@@ -1,0 +1,279 @@
+"""Benchmark: a department's batch import (`records_import`) with and without history.
+
+    .venv/bin/python bench/records_import.py [--records N]
+
+Builds N valid rows (one subject per 5 records) and times `records_import` twice on empty
+tables: with simple-history (as in production) and with `SIMPLE_HISTORY_ENABLED=False`, which
+simple-history's bulk path honours, so both runs take the same code path. The target: with
+history at least half the rate without it (ratio >= 0.5).
+
+It never touches the application's database. On SQLite the database file lives in a temporary
+`REPAIRFLOW_VAR_DIR`; on any other database (`DATABASE_URL`) it creates its own database with
+Django's test-database creation and drops it at the end. Figures are printed and written to
+`bench/results/records_import.json`, one entry per database vendor.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_FILE = BASE_DIR / "bench" / "results" / "records_import.json"
+TARGET_RATIO = 0.5
+RECORDS_PER_SUBJECT = 5
+FIRST_DECISION_DATE = date(2022, 1, 1)
+LAST_DECISION_DATE = date(2026, 12, 31)
+DEPARTMENT_CODE = "BENCH"
+WARM_UP_RECORDS = 1000
+SEED = 20260101
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=100_000, help="records in the batch (default 100000)")
+    arguments = parser.parse_args()
+    if arguments.records < 1:
+        parser.error("--records must be at least 1")
+    return arguments
+
+
+def setup_django(var_dir: str) -> None:
+    """Configure Django on a temporary var directory, so that the SQLite file, the broker folder
+    and media of this run never mix with the application's own."""
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "repairflow.settings"
+    os.environ["REPAIRFLOW_VAR_DIR"] = var_dir
+    import django
+
+    django.setup()
+
+
+def open_database(var_dir: str) -> str | None:
+    """Prepare a migrated, empty database of our own; return the name to give back to
+    `destroy_test_db`, or None on SQLite (the file goes with the temporary directory)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # DATABASE_URL (or .env) may name another SQLite file: never use it.
+        bench_file = Path(var_dir) / "repairflow.sqlite3"
+        if Path(str(connection.settings_dict["NAME"])).resolve() != bench_file.resolve():
+            connection.settings_dict["NAME"] = str(bench_file)
+        call_command("migrate", verbosity=0, interactive=False)
+        return None
+    original_name = connection.settings_dict["NAME"]
+    connection.settings_dict["TEST"]["NAME"] = f"{original_name}_bench_records_import"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return original_name
+
+
+def close_database(original_name: str | None) -> None:
+    from django.db import connection
+
+    if original_name is None:
+        connection.close()
+    else:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+def empty_database() -> None:
+    """Empty every table (TRUNCATE on PostgreSQL), so that each timed run starts afresh."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", verbosity=0, interactive=False)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+
+
+def department_user() -> Any:
+    from repairflow.core.models import Role, User
+    from repairflow.records.models import Department
+
+    department = Department.objects.create(code=DEPARTMENT_CODE, name="市场监督管理局")
+    return User.objects.create_user(username="bench-officer", role=Role.DEPARTMENT, department=department)
+
+
+def make_uscc(serial: int, region: str) -> str:
+    from stdnum.cn import uscc
+
+    base = f"91{region}{serial:09d}"
+    return base + uscc.calc_check_digit(base)
+
+
+def build_rows(count: int, *, last_day: date) -> list[dict[str, Any]]:
+    """`count` valid rows as a department sends them: strings, mixed categories and severities,
+    decision dates spread from 2022 to `last_day`, one subject per five records."""
+    from repairflow.records.publication import Category, Severity, may_be_published
+
+    rng = random.Random(SEED)
+    regions = ("370100", "370200", "370300", "410100", "110000", "310000")
+    # (category, severity, weight): penalties are most of what departments send.
+    kinds = (
+        (Category.ADMINISTRATIVE_PENALTY, Severity.GENERAL, 30),
+        (Category.ADMINISTRATIVE_PENALTY, Severity.MINOR, 15),
+        (Category.ADMINISTRATIVE_PENALTY, Severity.SERIOUS, 10),
+        (Category.SERIOUS_LIST, Severity.SERIOUS, 5),
+        (Category.ABNORMAL_LIST, Severity.GENERAL, 10),
+        (Category.OTHER, Severity.MINOR, 5),
+        (Category.ADMINISTRATIVE_LICENSE, None, 15),
+        (Category.RED_LIST, None, 10),
+    )
+    titles = {
+        Category.ADMINISTRATIVE_PENALTY: "未按规定公示年度报告",
+        Category.SERIOUS_LIST: "列入严重失信主体名单",
+        Category.ABNORMAL_LIST: "列入经营异常名录",
+        Category.OTHER: "其他失信信息",
+        Category.ADMINISTRATIVE_LICENSE: "食品经营许可",
+        Category.RED_LIST: "守信激励对象",
+    }
+    days = (last_day - FIRST_DECISION_DATE).days + 1
+    rows = []
+    for index in range(count):
+        subject = index // RECORDS_PER_SUBJECT
+        category, severity, _ = rng.choices(kinds, weights=[kind[2] for kind in kinds])[0]
+        decision_date = FIRST_DECISION_DATE + timedelta(days=rng.randrange(days))
+        row = {
+            "subject_id": make_uscc(subject, regions[subject % len(regions)]),
+            "subject_name": f"示例企业{subject}有限公司",
+            "subject_type": "legal_person",
+            "category": str(category),
+            "department": DEPARTMENT_CODE,
+            "decision_no": f"鲁市监罚〔{decision_date.year}〕{index + 1}号",
+            "decision_date": decision_date.isoformat(),
+            "title": titles[category],
+            "content": "责令改正，罚款一千元。" if severity else "",
+        }
+        if severity is not None:
+            row["severity"] = str(severity)
+        choice = rng.random()
+        if choice < 0.1:
+            row["publish"] = False
+        elif choice < 0.2 and may_be_published(category=category, severity=severity, decision_date=decision_date):
+            row["publish"] = True
+        rows.append(row)
+    rng.shuffle(rows)
+    return rows
+
+
+def timed_import(rows: list[dict[str, Any]], *, history: bool) -> dict[str, Any]:
+    """Import `rows` into an empty database and return the figures of the run."""
+    from django.test import override_settings
+
+    from repairflow.records.models import CreditRecord, CreditSubject
+    from repairflow.records.services import records_import
+
+    empty_database()
+    user = department_user()
+    with override_settings(SIMPLE_HISTORY_ENABLED=history):
+        started = time.perf_counter()
+        report = records_import(actor=user, rows=rows)
+        seconds = time.perf_counter() - started
+    if report.errors or len(report.created) != len(rows):
+        raise SystemExit(f"the batch was not imported whole: {len(report.errors)} errors, e.g. {report.errors[:3]}")
+    history_rows = CreditRecord.history.count() + CreditSubject.history.count()
+    expected_history = len(rows) + CreditSubject.objects.count() if history else 0
+    if history_rows != expected_history:
+        raise SystemExit(f"expected {expected_history} history rows, found {history_rows}")
+    return {
+        "seconds": round(seconds, 3),
+        "records_per_second": round(len(rows) / seconds, 1),
+        "history_rows": history_rows,
+    }
+
+
+def database_description() -> tuple[str, str]:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return "sqlite", sqlite3.sqlite_version
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT VERSION()")
+        return connection.vendor, cursor.fetchone()[0]
+
+
+def write_results(vendor: str, figures: dict[str, Any]) -> None:
+    """Keep one entry per database vendor, so that runs on SQLite and PostgreSQL sit side by side."""
+    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        results = json.loads(RESULTS_FILE.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        results = {}
+    results[vendor] = figures
+    RESULTS_FILE.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def run(count: int) -> dict[str, Any]:
+    import django
+    import simple_history
+    from django.utils import timezone
+
+    from repairflow.records.models import CreditSubject
+
+    vendor, version = database_description()
+    rows = build_rows(count, last_day=min(LAST_DECISION_DATE, timezone.localdate()))
+    # Load lazy code paths (translations, serializer fields, SQL compilers) before timing.
+    timed_import(rows[:WARM_UP_RECORDS], history=True)
+    with_history = timed_import(rows, history=True)
+    subjects = CreditSubject.objects.count()
+    without_history = timed_import(rows, history=False)
+    empty_database()
+    ratio = with_history["records_per_second"] / without_history["records_per_second"]
+    return {
+        "benchmark": "records_import",
+        "database": vendor,
+        "database_version": version,
+        "records": count,
+        "subjects": subjects,
+        "with_history": with_history,
+        "without_history": without_history,
+        "ratio": round(ratio, 3),
+        "target_ratio": TARGET_RATIO,
+        "target_met": ratio >= TARGET_RATIO,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "simple_history": simple_history.__version__,
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "measured_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+    }
+
+
+def report(figures: dict[str, Any]) -> None:
+    print(f"records_import: {figures['records']} records, {figures['subjects']} subjects")
+    print(f"database: {figures['database']} {figures['database_version']}")
+    for label, key in (("with history", "with_history"), ("without history", "without_history")):
+        run_figures = figures[key]
+        print(f"  {label:16} {run_figures['records_per_second']:>10.1f} records/s  ({run_figures['seconds']:.2f} s)")
+    verdict = "met" if figures["target_met"] else "NOT met"
+    print(f"  ratio (with / without history): {figures['ratio']:.3f}, target >= {TARGET_RATIO}: {verdict}")
+    print(f"results: {RESULTS_FILE.relative_to(BASE_DIR)}")
+
+
+def main() -> int:
+    arguments = parse_arguments()
+    with tempfile.TemporaryDirectory(prefix="repairflow-bench-") as var_dir:
+        setup_django(var_dir)
+        original_name = open_database(var_dir)
+        try:
+            figures = run(arguments.records)
+        finally:
+            close_database(original_name)
+    write_results(figures["database"], figures)
+    report(figures)
+    return 0 if figures["target_met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
