@@ -1,0 +1,60 @@
+"""Every model has an admin page, and records show their history there."""
+
+import pytest
+from django.urls import reverse
+
+from repairflow.records.models import CreditRecord
+from tests.factories import CreditRecordFactory
+
+ADMIN_PAGES = [
+    "admin:core_user_changelist",
+    "admin:core_idempotencykey_changelist",
+    "admin:records_department_changelist",
+    "admin:records_creditsubject_changelist",
+    "admin:records_creditrecord_changelist",
+    "admin:records_querylog_changelist",
+    "admin:records_creditcheck_changelist",
+]
+
+
+@pytest.fixture
+def office_admin(office):
+    office.is_staff = office.is_superuser = True
+    office.save()
+    return office
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_the_office_opens_every_admin_list(client, office_admin, page):
+    client.force_login(office_admin)
+
+    assert client.get(reverse(page)).status_code == 200
+
+
+def test_a_records_history_is_shown_in_the_admin(client, office_admin):
+    record = CreditRecordFactory(title="超标排放大气污染物")
+    client.force_login(office_admin)
+
+    response = client.get(reverse("admin:records_creditrecord_history", args=[record.pk]))
+
+    assert response.status_code == 200
+    assert "超标排放大气污染物" in response.content.decode()
+
+
+def test_records_are_read_only_in_the_admin(client, office_admin):
+    record = CreditRecordFactory()
+    client.force_login(office_admin)
+
+    assert client.get(reverse("admin:records_creditrecord_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:records_creditrecord_delete", args=[record.pk]), {"post": "yes"}).status_code == 403
+    )
+    assert CreditRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_a_department_officer_is_kept_out_of_the_admin(client, officer_scj):
+    client.force_login(officer_scj)
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
