@@ -15,7 +15,7 @@ router.register("credit-checks", CreditCheckViewSet, basename="credit-check")
 router.register("query-log", QueryLogViewSet, basename="query-log")
 
 api_v1 = [
-    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("", include(router.urls)),
 ]
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
+    path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -54,13 +54,6 @@ def test_the_home_page_answers_in_chinese(client, db):
     assert "登录" in page(response)
 
 
-def test_the_home_page_answers_in_english_on_request(client, db):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
-
-    assert '<html lang="en">' in page(response)
-    assert "Credit objections and repair" in page(response)
-
-
 @pytest.mark.parametrize("path", ["/records/", "/records/1/", "/query-log/"])
 def test_pages_of_the_registry_send_anonymous_visitors_to_sign_in(client, db, path):
     response = client.get(path)
@@ -243,3 +236,26 @@ def test_a_suspended_record_shows_its_state_on_the_list(client, company, scj, co
     response = client.get("/records/")
 
     assert "暂停公示" in page(response)
+
+
+def test_pages_speak_chinese_even_to_a_browser_asking_for_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert "<h1>信用异议与修复</h1>" in response.content.decode()
+
+
+def test_pages_speak_english_once_the_person_chooses_it(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert "<h1>Credit objections and repair</h1>" in response.content.decode()
+
+
+def test_the_record_list_links_to_the_record_page(client, company_user):
+    record = CreditRecordFactory(subject=company_user.credit_subject)
+    client.force_login(company_user)
+
+    response = client.get("/records/")
+
+    assert f'href="/records/{record.pk}/"' in response.content.decode()
