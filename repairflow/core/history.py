@@ -29,26 +29,23 @@ def _display(value: Any) -> Any:
     return str(value)
 
 
-def history_entries(instance: models.Model, *, hidden_fields: frozenset[str] = frozenset()) -> list[dict]:
-    """The instance's history, oldest first: when, who, why, and each field's old and new value.
-
-    The first entry (creation) lists every field with `old` None.
-    """
+def history_entries(instance: models.Model) -> list[dict]:
+    """The instance's history, oldest first: when, who, why, and each field's old and new value
+    (a related object by its name). The first entry (creation) lists every field with `old` None."""
     entries = []
     previous = None
     for row in instance.history.order_by("history_date", "history_id").select_related("history_user"):
         if previous is None:
             changes = [
-                {"field": field.name, "old": None, "new": _display(getattr(row, field.attname))}
+                {"field": field.name, "old": None, "new": _display(getattr(row, field.name))}
                 for field in row.tracked_fields
-                if field.editable and field.name not in hidden_fields
+                if field.editable and not field.primary_key
             ]
         else:
-            delta = row.diff_against(previous)
+            delta = row.diff_against(previous, foreign_keys_are_objs=True)
             changes = [
                 {"field": change.field, "old": _display(change.old), "new": _display(change.new)}
                 for change in delta.changes
-                if change.field not in hidden_fields
             ]
         entries.append(
             {

@@ -587,11 +587,10 @@ def test_history_lists_every_change_oldest_first(api, officer_scj, office, time_
         "actor": "dept-scj",
         "reason": in_chinese(RECORD_CREATED),
         "changes": [
-            {"field": "id", "old": None, "new": record.pk},
-            {"field": "subject", "old": None, "new": record.subject_id},
+            {"field": "subject", "old": None, "new": str(record.subject)},
             {"field": "category", "old": None, "new": "administrative_penalty"},
             {"field": "severity", "old": None, "new": "general"},
-            {"field": "department", "old": None, "new": record.department_id},
+            {"field": "department", "old": None, "new": str(record.department)},
             {"field": "decision_no", "old": None, "new": "济市监罚〔2026〕1号"},
             {"field": "decision_date", "old": None, "new": "2026-01-05"},
             {"field": "title", "old": None, "new": "未按规定公示年度报告"},
@@ -614,6 +613,16 @@ def test_history_lists_every_change_oldest_first(api, officer_scj, office, time_
             {"field": "version", "old": 1, "new": 2},
         ],
     }
+
+
+def test_a_departments_view_of_a_persons_history_names_the_person_with_the_identifier_masked(
+    api, records, officer_scj, person
+):
+    response = api.as_user(officer_scj).get(f"/api/v1/records/{records['person_scj'].pk}/history/")
+
+    subject_change = next(change for change in response.json()[0]["changes"] if change["field"] == "subject")
+    assert subject_change["new"] == f"张明 ({masked(person.identifier)})"
+    assert person.identifier not in response.content.decode()
 
 
 def test_a_subject_reads_the_history_of_its_own_record(api, officer_scj, company):

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from repairflow.records.models import QueryLog, RecordState
 from repairflow.records.publication import Category
-from repairflow.records.services import RECORD_CREATED
+from repairflow.records.services import RECORD_CREATED, record_transition
 from tests.factories import CreditRecordFactory, CreditSubjectFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -159,7 +159,7 @@ def test_the_detail_page_shows_the_record_and_its_history(api, client, officer_s
     assert company.identifier in content
     assert f"<td>2026-11-23 10:00</td><td>dept-scj</td><td>{in_chinese(RECORD_CREATED)}</td>" in content
     assert "<td>2026-11-23 10:00</td><td>office</td><td>异议核实中</td>" in content
-    assert "<code>state</code>: published → suspended" in content
+    assert "公示中 → 暂停公示" in content
 
 
 def test_the_person_sees_its_own_identifier_in_full_on_the_detail_page(client, records, person_user, person):
@@ -259,3 +259,19 @@ def test_the_record_list_links_to_the_record_page(client, company_user):
     response = client.get("/records/")
 
     assert f'href="/records/{record.pk}/"' in response.content.decode()
+
+
+def test_the_record_page_shows_history_with_labels_and_readable_values(client, office):
+    record = CreditRecordFactory(title="超标排放大气污染物")
+    record_transition(record=record, actor=office, action="suspend", reason="核实中")
+    client.force_login(office)
+
+    body = page(client.get(f"/records/{record.pk}/"))
+
+    assert "决定文书号" in body
+    assert "公示中 → 暂停公示" in body
+    assert "核实中" in body
+
+
+def test_the_language_switch_names_english_in_english(client, db):
+    assert 'lang="en">English</button>' in page(client.get("/"))
