@@ -132,7 +132,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("AUTH_THROTTLE_RATE", default="20/minute"),
-        "public": env("PUBLIC_THROTTLE_RATE", default="30/minute"),
     },
     "DATE_INPUT_FORMATS": ["iso-8601"],
 }
@@ -165,10 +164,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
-
-# --- repairflow ---------------------------------------------------------------------------
-# Uploads larger than this are refused (413) and nothing is stored.
-REPAIRFLOW_MAX_UPLOAD_BYTES = env.int("REPAIRFLOW_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

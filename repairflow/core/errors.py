@@ -49,16 +49,6 @@ class TransitionNotAllowed(DomainError):
         super().__init__(detail, state=state, allowed=sorted(allowed))
 
 
-class TooLarge(DomainError):
-    status = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    error = "too_large"
-
-
-class UnsupportedType(DomainError):
-    status = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
-    error = "unsupported_type"
-
-
 _CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.ValidationError, "invalid"),
     (exceptions.ParseError, "invalid"),
