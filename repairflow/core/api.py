@@ -8,6 +8,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+API_PREFIX = "/api/"
+
+
+def is_api_path(path: str) -> bool:
+    """API paths answer in the API's JSON format and follow Accept-Language."""
+    return path.startswith(API_PREFIX)
+
+
 BAD_CREDENTIALS = _("The user name or password is wrong, or the account is disabled.")
 
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from repairflow.core.api import is_api_path
+
 
 class LanguageMiddleware(LocaleMiddleware):
     """Pages speak Chinese unless the person chose another language with the page's switch (a
@@ -9,7 +11,7 @@ class LanguageMiddleware(LocaleMiddleware):
     Accept-Language, which a client sends on purpose."""
 
     def process_request(self, request):
-        if request.path.startswith("/api/"):
+        if is_api_path(request.path):
             return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         try:

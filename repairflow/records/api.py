@@ -17,6 +17,18 @@ from repairflow.records.publication import Category
 from repairflow.records.serializers import RecordInputSerializer, RecordSerializer
 
 
+class VisibleToCallerMixin:
+    """The viewset's objects are what `visible_to` (a selector) lets the caller see; none while
+    drf-spectacular builds the schema without a caller."""
+
+    visible_to: staticmethod
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.get_serializer_class().Meta.model.objects.none()
+        return self.visible_to(self.request.user)
+
+
 class ViewerContextMixin:
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "viewer": self.request.user}
@@ -54,13 +66,10 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = HistoryChangeSerializer(many=True)
 
 
-class RecordViewSet(IdempotentPostMixin, ViewerContextMixin, viewsets.GenericViewSet):
+class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixin, viewsets.GenericViewSet):
     serializer_class = RecordSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
-            return CreditRecord.objects.none()
-        return selectors.records_visible_to(self.request.user)
+    visible_to = staticmethod(selectors.records_visible_to)
 
     def _purpose(self) -> str:
         purpose = PurposeSerializer(data=self.request.query_params)
@@ -159,16 +168,13 @@ class CreditCheckSerializer(serializers.ModelSerializer):
 
 
 class CreditCheckViewSet(
-    IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    IdempotentPostMixin, VisibleToCallerMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Credit checks in administrative matters (逢办必查), kept as evidence."""
 
     serializer_class = CreditCheckSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return CreditCheck.objects.none()
-        return selectors.credit_checks_visible_to(self.request.user)
+    visible_to = staticmethod(selectors.credit_checks_visible_to)
 
     @extend_schema(request=CreditCheckInputSerializer, responses={201: CreditCheckSerializer})
     def create(self, request):
@@ -196,16 +202,13 @@ class QueryLogSerializer(serializers.ModelSerializer):
         return [pk for pk in log.returned_records if visible is None or pk in visible]
 
 
-class QueryLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class QueryLogViewSet(VisibleToCallerMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Who looked at which records, and for which matter. A subject sees the look-ups of its own
     records, naming only its own records."""
 
     serializer_class = QueryLogSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return QueryLog.objects.none()
-        return selectors.query_logs_visible_to(self.request.user)
+    visible_to = staticmethod(selectors.query_logs_visible_to)
 
     def get_serializer(self, *args, **kwargs):
         user = self.request.user

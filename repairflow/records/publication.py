@@ -81,9 +81,9 @@ NDRC_2019_527 = RuleSet(
     in_force_until=date(2023, 4, 30),
     period_start=PeriodStart.DECISION_DATE,
     severities={
-        Severity.MINOR: SeverityRule(False, None, None),
-        Severity.GENERAL: SeverityRule(True, 3, 12),
-        Severity.SERIOUS: SeverityRule(True, 6, 36),
+        Severity.MINOR: SeverityRule(publishable=False, min_months=None, max_months=None),
+        Severity.GENERAL: SeverityRule(publishable=True, min_months=3, max_months=12),
+        Severity.SERIOUS: SeverityRule(publishable=True, min_months=6, max_months=36),
     },
 )
 
@@ -96,9 +96,9 @@ NDRC_ORDER_58 = RuleSet(
     in_force_until=date(2026, 3, 31),
     period_start=PeriodStart.DECISION_DATE,
     severities={
-        Severity.MINOR: SeverityRule(False, None, None),
-        Severity.GENERAL: SeverityRule(True, 3, 12),
-        Severity.SERIOUS: SeverityRule(True, 12, 36),
+        Severity.MINOR: SeverityRule(publishable=False, min_months=None, max_months=None),
+        Severity.GENERAL: SeverityRule(publishable=True, min_months=3, max_months=12),
+        Severity.SERIOUS: SeverityRule(publishable=True, min_months=12, max_months=36),
     },
 )
 
@@ -111,9 +111,9 @@ NDRC_ORDER_36 = RuleSet(
     in_force_until=None,
     period_start=PeriodStart.DECISION_DATE,
     severities={
-        Severity.MINOR: SeverityRule(True, None, 3),
-        Severity.GENERAL: SeverityRule(True, 3, 12),
-        Severity.SERIOUS: SeverityRule(True, 12, 36),
+        Severity.MINOR: SeverityRule(publishable=True, min_months=None, max_months=3),
+        Severity.GENERAL: SeverityRule(publishable=True, min_months=3, max_months=12),
+        Severity.SERIOUS: SeverityRule(publishable=True, min_months=12, max_months=36),
     },
 )
 
