@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "simple_history",
     "repairflow.core",
     "repairflow.calendar",
+    "repairflow.notifications",
+    "repairflow.deadlines",
     "repairflow.records",
     "repairflow.objections",
     "repairflow.repair",
@@ -163,7 +165,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {
+        "task": "repairflow.deadlines.tasks.sweep_deadlines",
+        "schedule": env.float("REPAIRFLOW_DEADLINE_SWEEP_SECONDS", default=60.0),
+    },
+}
+
+# --- The legal clock and notifications ------------------------------------------------------
+# The jurisdiction whose deadline rules apply (repairflow/deadlines/policy.py: shandong, henan,
+# national, shanghai, zhejiang).
+REPAIRFLOW_PROFILE = env("REPAIRFLOW_PROFILE", default="shandong")
+# Where links in e-mails and SMS point.
+REPAIRFLOW_BASE_URL = env("REPAIRFLOW_BASE_URL", default="http://127.0.0.1:8000/")
+# A class with send(number, text); the default writes each SMS to the log.
+REPAIRFLOW_SMS_BACKEND = env("REPAIRFLOW_SMS_BACKEND", default="repairflow.notifications.sms.LogSmsBackend")
+# E-mail: EMAIL_URL=smtp://user:password@host:587 (django-environ); by default to the console.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="repairflow@localhost")
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,18 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="accounts",
+    )
+    is_unit_head = models.BooleanField(
+        _("head of unit"),
+        default=False,
+        help_text=_("Receives the 督办 notices for the department or the office when a deadline is reached."),
+    )
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=11,
+        blank=True,
+        validators=[RegexValidator(r"^1\d{10}$", _("Enter an 11-digit mainland mobile number."))],
+        help_text=_("Notices are also sent by SMS when this is set."),
     )
 
     class Meta:

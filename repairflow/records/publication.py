@@ -22,7 +22,7 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.calendar.periods import months_period_end
+from repairflow.calendar.workdays import months_period_end
 
 
 class Category(models.TextChoices):

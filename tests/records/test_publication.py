@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from repairflow.calendar.periods import months_period_end
+from repairflow.calendar.workdays import months_period_end
 from repairflow.records.publication import (
     NDRC_2019_527,
     NDRC_ORDER_36,
@@ -327,7 +327,7 @@ def test_minor_information_of_any_negative_category_follows_the_rule_set(categor
     assert (may_be_published(**under_58), may_be_published(**under_36)) == (False, True)
 
 
-# --- months_period_end (repairflow/calendar/periods.py) ------------------------------------
+# --- months_period_end (repairflow/calendar/workdays.py) ------------------------------------
 
 
 @pytest.mark.parametrize(

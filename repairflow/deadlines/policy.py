@@ -1,0 +1,249 @@
+"""Deadline rules as data: one profile per jurisdiction, each with the rule sets in force by date.
+
+For every step a profile defines: the event that starts the clock, how many working days it
+runs (counted by `repairflow.calendar.workdays`: the starting day not counted, 民法典 Art. 201),
+whose duty it is, how many working days ahead the owner is reminded, and what happens on the
+last day and after it. Every figure names its source; where a figure is local practice or not
+yet confirmed it says so (`confirmed=False`) and stays here, in configuration, never in code.
+
+Sources (design/domain.md):
+- Objections: 山东省社会信用条例 Art. 39–40 (3 working days in the platform's own scope, 7 when
+  another unit verifies); 河南省社会信用条例 Art. 41–42 (the same, plus the department's 3 from
+  its notice; testing and appraisal time not counted; the mark set on receipt); 上海市社会信用条例
+  Art. 36; 浙江省公共信用信息管理条例 Art. 31 (5, extendable to 20 in total with approval).
+- Repair: 国办发〔2025〕22号 (the whole answer within 10 working days of the application, the
+  department's decision within 3 of receiving it); results shared within 3 (NDRC Order 58
+  practice). Order 36's own step lengths are unconfirmed: the 22号 values stand in for them.
+- No source says what follows a department's missed deadline: the software reminds before it,
+  sends a 督办 notice to the owner's head and the office on the last day, and reminds every
+  working day after. A subject's missed supplement period lapses the case.
+- A supplement request restarts the clock from the day the supplement is received (practice of
+  政府信息公开条例 Art. 30); a profile may choose to pause it instead.
+
+The active profile is the setting `REPAIRFLOW_PROFILE` (default `shandong`).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Party(models.TextChoices):
+    OFFICE = "office", _("credit office")
+    DEPARTMENT = "department", _("department")
+    SUBJECT = "subject", _("subject")
+
+
+class Step(models.TextChoices):
+    OBJECTION_ACCEPTANCE = "objection_acceptance", _("accept or reject the objection")
+    OBJECTION_ANSWER = "objection_answer", _("answer the objection")
+    OBJECTION_VERIFICATION = "objection_verification", _("verify the objection and reply")
+    OBJECTION_SUPPLEMENT = "objection_supplement", _("supplement the objection")
+    OBJECTION_PUBLICATION = "objection_publication", _("publish the corrected record")
+    REPAIR_ACCEPTANCE = "repair_acceptance", _("accept or reject the repair application")
+    REPAIR_ANSWER = "repair_answer", _("answer the repair application")
+    REPAIR_DECISION = "repair_decision", _("decide on the repair application")
+    REPAIR_SUPPLEMENT = "repair_supplement", _("supplement the repair application")
+    REPAIR_SHARING = "repair_sharing", _("share the repair result")
+
+
+class Event(models.TextChoices):
+    """What starts a clock."""
+
+    RECEIPT = "receipt", _("the case is received")
+    FORWARD = "forward", _("the case reaches the department")
+    SUPPLEMENT_REQUEST = "supplement_request", _("the subject is asked for a supplement")
+    APPLIED = "applied", _("the result is applied to the record")
+
+
+class Action(StrEnum):
+    """What a stage of a clock does."""
+
+    NONE = "none"
+    REMIND = "remind"  # a reminder to the owner
+    ESCALATE = "escalate"  # a 督办 notice to the owner's head and the office
+    LAPSE = "lapse"  # the case lapses (a subject's period ran out); the clock ends
+
+
+class SupplementRule(StrEnum):
+    RESTART = "restart"
+    PAUSE = "pause"
+
+
+class MarkOn(StrEnum):
+    """When the objection mark appears on the record."""
+
+    RECEIPT = "receipt"
+    ACCEPTANCE = "acceptance"
+
+
+@dataclass(frozen=True)
+class StepRule:
+    starts_on: Event
+    working_days: int
+    owner: Party
+    source: str
+    confirmed: bool = True
+    warning_lead: int = 1  # working days before the last day; 0 for none
+    on_due: Action = Action.ESCALATE
+    when_overdue: Action = Action.REMIND  # repeats every working day, except LAPSE
+
+
+def subject_period(working_days: int, source: str, *, confirmed: bool = False) -> StepRule:
+    """A subject's period: reminded the day before and on the last day; lapses after it."""
+    return StepRule(
+        Event.SUPPLEMENT_REQUEST,
+        working_days,
+        Party.SUBJECT,
+        source,
+        confirmed=confirmed,
+        on_due=Action.REMIND,
+        when_overdue=Action.LAPSE,
+    )
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    in_force_from: date
+    steps: Mapping[Step, StepRule]
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: str
+    objection_mark_on: MarkOn
+    rule_sets: tuple[RuleSet, ...]  # oldest first
+    supplement: SupplementRule = SupplementRule.RESTART
+    suspend_record_when_overdue: bool = False
+    max_extension: int | None = None  # working days the office may add to a clock in total; None: no legal cap
+
+    def rule_set_on(self, day: date) -> RuleSet:
+        """The rule set in force on `day` (the earliest one for days before all of them)."""
+        in_force = [rule_set for rule_set in self.rule_sets if rule_set.in_force_from <= day]
+        return in_force[-1] if in_force else self.rule_sets[0]
+
+
+# --- Repair steps (national) ---------------------------------------------------------------
+ORDER_58_FROM = date(2023, 5, 1)
+ORDER_36_FROM = date(2026, 4, 1)
+SUPPLEMENT_PRACTICE = "local practice (5 working days), unconfirmed"
+
+REPAIR_STEPS_22 = {
+    Step.REPAIR_ACCEPTANCE: StepRule(
+        Event.RECEIPT, 2, Party.OFFICE, "local practice (2 working days of the 10 of 22号), unconfirmed", False
+    ),
+    Step.REPAIR_ANSWER: StepRule(Event.RECEIPT, 10, Party.OFFICE, "国办发〔2025〕22号"),
+    Step.REPAIR_DECISION: StepRule(Event.FORWARD, 3, Party.DEPARTMENT, "国办发〔2025〕22号"),
+    Step.REPAIR_SUPPLEMENT: subject_period(5, SUPPLEMENT_PRACTICE),
+    Step.REPAIR_SHARING: StepRule(Event.APPLIED, 3, Party.OFFICE, "NDRC Order 58 practice"),
+}
+
+
+def _unconfirmed(steps: Mapping[Step, StepRule], source: str) -> dict[Step, StepRule]:
+    return {step: replace(rule, source=f"{rule.source}; {source}", confirmed=False) for step, rule in steps.items()}
+
+
+REPAIR_STEPS_ORDER_58 = _unconfirmed(REPAIR_STEPS_22, "standing in for Order 58's own figures")
+REPAIR_STEPS_ORDER_36 = _unconfirmed(REPAIR_STEPS_22, "Order 36's own figures unconfirmed")
+
+
+def objection_steps(
+    *, answer: int, verification: int, source: str, verification_source: str, verification_confirmed: bool = True
+) -> dict[Step, StepRule]:
+    """The objection clocks of a province: acceptance, the overall answer from receipt, each
+    department's verification, the subject's supplement and the duty to publish the result."""
+    return {
+        Step.OBJECTION_ACCEPTANCE: StepRule(
+            Event.RECEIPT, 2, Party.OFFICE, "上海市社会信用条例 Art. 36 (2 to forward), adopted as practice", False
+        ),
+        Step.OBJECTION_ANSWER: StepRule(Event.RECEIPT, answer, Party.OFFICE, source),
+        Step.OBJECTION_VERIFICATION: StepRule(
+            Event.FORWARD, verification, Party.DEPARTMENT, verification_source, verification_confirmed
+        ),
+        Step.OBJECTION_SUPPLEMENT: subject_period(5, SUPPLEMENT_PRACTICE),
+        Step.OBJECTION_PUBLICATION: StepRule(Event.APPLIED, 3, Party.OFFICE, "NDRC Order 58 practice"),
+    }
+
+
+def rule_sets(objections: Mapping[Step, StepRule], name: str) -> tuple[RuleSet, ...]:
+    """A province's objection rules joined with the national repair rules of each period."""
+    return (
+        RuleSet(f"{name} + 发改办财金〔2019〕527号", date(2019, 1, 1), {**objections, **REPAIR_STEPS_ORDER_58}),
+        RuleSet(f"{name} + NDRC Order 58", ORDER_58_FROM, {**objections, **REPAIR_STEPS_ORDER_58}),
+        RuleSet(f"{name} + 国办发〔2025〕22号 / NDRC Order 36", ORDER_36_FROM, {**objections, **REPAIR_STEPS_ORDER_36}),
+    )
+
+
+SHANDONG_OBJECTIONS = objection_steps(
+    answer=7,
+    verification=3,
+    source="山东省社会信用条例 Art. 39–40",
+    verification_source="local practice (Art. 40 sets only the 7-day total), unconfirmed",
+    verification_confirmed=False,
+)
+HENAN_OBJECTIONS = objection_steps(
+    answer=7, verification=3, source="河南省社会信用条例 Art. 41", verification_source="河南省社会信用条例 Art. 42"
+)
+SHANGHAI_OBJECTIONS = objection_steps(
+    answer=7, verification=5, source="上海市社会信用条例 Art. 36", verification_source="上海市社会信用条例 Art. 36"
+)
+ZHEJIANG_OBJECTIONS = objection_steps(
+    answer=5,
+    verification=5,
+    source="浙江省公共信用信息管理条例 Art. 31",
+    verification_source="浙江省公共信用信息管理条例 Art. 31",
+)
+
+PROFILES: dict[str, Profile] = {
+    profile.code: profile
+    for profile in (
+        Profile(
+            "shandong",
+            "山东省（济南）",
+            MarkOn.ACCEPTANCE,
+            rule_sets(SHANDONG_OBJECTIONS, "山东省社会信用条例"),
+        ),
+        Profile(
+            "henan",
+            "河南省（舞钢）",
+            MarkOn.RECEIPT,
+            rule_sets(HENAN_OBJECTIONS, "河南省社会信用条例"),
+        ),
+        Profile(
+            "national",
+            "全国（信用中国）",
+            MarkOn.ACCEPTANCE,
+            rule_sets(
+                {
+                    step: replace(rule, source=f"{rule.source}; no national figure, Shandong's used", confirmed=False)
+                    for step, rule in SHANDONG_OBJECTIONS.items()
+                },
+                "national",
+            ),
+        ),
+        Profile(
+            "shanghai",
+            "上海市（参考）",
+            MarkOn.ACCEPTANCE,
+            rule_sets(SHANGHAI_OBJECTIONS, "上海市社会信用条例"),
+        ),
+        Profile(
+            "zhejiang",
+            "浙江省（参考）",
+            MarkOn.ACCEPTANCE,
+            rule_sets(ZHEJIANG_OBJECTIONS, "浙江省公共信用信息管理条例"),
+            max_extension=15,
+        ),
+    )
+}
+
+
+def active_profile() -> Profile:
+    return PROFILES[settings.REPAIRFLOW_PROFILE]

@@ -1,0 +1,53 @@
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+
+from repairflow.core.models import User
+from repairflow.notifications.messages import MESSAGES
+from repairflow.notifications.models import Notification
+from repairflow.notifications.sms import sms_backend
+
+
+def notify(*, recipients: Iterable[User], kind: str, params: Mapping[str, Any], link: str = "") -> list[Notification]:
+    """Put a notification in each recipient's inbox (once per user) within the caller's
+    transaction; e-mail and SMS follow by Celery after commit."""
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    unique = {user.pk: user for user in recipients if user.is_active}
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient=user, kind=kind, params=dict(params), link=link) for user in unique.values()
+    )
+    if notifications:
+        from repairflow.notifications.tasks import deliver_notifications
+
+        ids = [notification.pk for notification in notifications]
+        transaction.on_commit(lambda: deliver_notifications.delay(ids), robust=True)
+    return notifications
+
+
+def notifications_deliver(*, ids: Iterable[int]) -> None:
+    """Send by e-mail and SMS whatever of these notifications has not been sent that way yet."""
+    for notification in Notification.objects.filter(pk__in=list(ids)).select_related("recipient"):
+        recipient = notification.recipient
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = notification.rendered()
+        if notification.link:
+            body = f"{body}\n{urljoin(settings.REPAIRFLOW_BASE_URL, notification.link)}"
+        if notification.emailed_at is None and recipient.email:
+            send_mail(title, body, None, [recipient.email])
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
+        if notification.texted_at is None and recipient.mobile:
+            sms_backend().send(recipient.mobile, f"{title}：{body}")
+            notification.texted_at = timezone.now()
+            notification.save(update_fields=["texted_at"])
+
+
+def notifications_mark_read(*, user: User) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
