@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from repairflow.calendar import api as calendar_api
 from repairflow.core.api import ObtainTokenView
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
@@ -16,6 +17,8 @@ router.register("query-log", QueryLogViewSet, basename="query-log")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
+    path("calendar/<int:year>/", calendar_api.CalendarYearView.as_view(), name="calendar-year"),
     path("", include(router.urls)),
 ]
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.workdays import SpecialDay
 
+# The years the first migration loads; a newer package's years load with `load_calendar --package`.
 FIRST_PACKAGED_YEAR = 2004
 LAST_PACKAGED_YEAR = 2026
 FIRST_YEAR = 1949
@@ -32,9 +33,14 @@ def package_source(year: int) -> str:
     return f"国务院办公厅关于{year}年部分节假日安排的通知（chinesecalendar {chinese_calendar.__version__}）"
 
 
+def packaged_years() -> list[int]:
+    """The years the installed `chinesecalendar` has a schedule for."""
+    return sorted({day.year for day in chinese_calendar.holidays})
+
+
 def package_schedule(year: int) -> list[SpecialDay]:
     """The year's named days as the `chinesecalendar` package has them, in date order."""
-    if not FIRST_PACKAGED_YEAR <= year <= LAST_PACKAGED_YEAR:
+    if year not in packaged_years():
         raise ValueError(f"chinesecalendar has no schedule for {year}")
     names = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
     days = [

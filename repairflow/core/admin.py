@@ -5,12 +5,29 @@ from django.utils.translation import gettext_lazy as _
 from repairflow.core.models import IdempotencyKey, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For what changes only through services (with its history): shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "role", "department", "credit_subject", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Role"), {"fields": ("role", "department", "credit_subject")}),)
-    add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Role"), {"fields": ("role", "department", "credit_subject")}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Role"), {"fields": ("role", "department", "credit_subject", "is_unit_head", "mobile")}),
+    )
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        (_("Role"), {"fields": ("role", "department", "credit_subject", "is_unit_head", "mobile")}),
+    )
     autocomplete_fields = ("department", "credit_subject")
 
 

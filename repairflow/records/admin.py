@@ -4,6 +4,7 @@ history), so the admin shows them read-only with their full history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from repairflow.core.admin import ReadOnlyAdmin
 from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, Department, QueryLog
 
 
@@ -18,17 +19,6 @@ class CreditSubjectAdmin(SimpleHistoryAdmin):
     list_display = ("name", "subject_type", "identifier")
     list_filter = ("subject_type",)
     search_fields = ("name", "identifier")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditRecord)
