@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from repairflow.calendar import api as calendar_api
+from repairflow.calendar import views as calendar_views
 from repairflow.core.api import ObtainTokenView
+from repairflow.notifications import views as notification_views
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
 
@@ -27,6 +29,10 @@ urlpatterns = [
     path("records/", record_views.record_list, name="record-list"),
     path("records/<int:record_id>/", record_views.record_detail, name="record-detail"),
     path("query-log/", record_views.query_log, name="query-log"),
+    path("calendar/", calendar_views.calendar_year, name="calendar"),
+    path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar-year"),
+    path("inbox/", notification_views.inbox, name="inbox"),
+    path("inbox/read/", notification_views.inbox_mark_read, name="inbox-read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -195,7 +195,12 @@ def add_working_days(calendar: WorkCalendar, start: date, count: int) -> ClockRe
     due_on = counted_from
     for _step in range(count):
         due_on = next_working_day(calendar, due_on)
-    notes += _named_days(calendar, start, due_on)
+    # The day counted from is not counted, even when it is a make-up working day.
+    notes += [
+        note
+        for note in _named_days(calendar, start, due_on)
+        if not (note.kind is NoteKind.MAKEUP_WORKDAY and note.first == counted_from)
+    ]
     unconfirmed = _unconfirmed(calendar, start, due_on)
     return ClockResult(start, counted_from, due_on, bool(unconfirmed), tuple(notes + unconfirmed))
 

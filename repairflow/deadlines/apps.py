@@ -8,6 +8,10 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Deadlines")
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from repairflow.deadlines.checks import check_profile
         from repairflow.deadlines.notices import register_messages
 
+        checks.register(check_profile)
         register_messages()

@@ -15,6 +15,7 @@ from repairflow.calendar.workdays import (
     WorkCalendar,
     add_working_days,
     next_working_day,
+    receipt_day,
     working_day_before,
     working_days_between,
 )
@@ -141,7 +142,7 @@ def next_stage(
     stages = {entry.stage for entry in done}
     if rule.warning_lead and not stages and today < due_on:
         warning_on = working_day_before(calendar, due_on, rule.warning_lead)
-        if warning_on > started_on:
+        if warning_on > receipt_day(calendar, started_on):
             return Stage.WARNING, warning_on
     if rule.on_due is not Action.NONE and Stage.DUE not in stages and Stage.OVERDUE not in stages:
         return Stage.DUE, due_on

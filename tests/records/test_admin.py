@@ -14,6 +14,9 @@ ADMIN_PAGES = [
     "admin:records_creditrecord_changelist",
     "admin:records_querylog_changelist",
     "admin:records_creditcheck_changelist",
+    "admin:calendar_calendaryear_changelist",
+    "admin:deadlines_deadline_changelist",
+    "admin:notifications_notification_changelist",
 ]
 
 

@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from repairflow.notifications.models import Notification
+from repairflow.notifications.services import notifications_mark_read
+
+PAGE_SIZE = 25
+
+
+@login_required
+def inbox(request):
+    notifications = Notification.objects.filter(recipient=request.user)
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page})
+
+
+@require_POST
+@login_required
+def inbox_mark_read(request):
+    notifications_mark_read(user=request.user)
+    return redirect("inbox")
+
+
+def unread_notifications(request) -> dict:
+    """Context processor: the unread count shown in the header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count()}
