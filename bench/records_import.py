@@ -14,7 +14,6 @@ Django's test-database creation and drops it at the end. Figures are printed and
 """
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -22,10 +21,10 @@ import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from _setup import BASE_DIR, close_database, database_description, open_database, setup_django, write_results
+
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "records_import.json"
 TARGET_RATIO = 0.5
 RECORDS_PER_SUBJECT = 5
@@ -45,43 +44,10 @@ def parse_arguments() -> argparse.Namespace:
     return arguments
 
 
-def setup_django(var_dir: str) -> None:
-    """Configure Django on a temporary var directory, so that the SQLite file, the broker folder
-    and media of this run never mix with the application's own."""
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "repairflow.settings"
-    os.environ["REPAIRFLOW_VAR_DIR"] = var_dir
-    import django
-
-    django.setup()
 
 
-def open_database(var_dir: str) -> str | None:
-    """Prepare a migrated, empty database of our own; return the name to give back to
-    `destroy_test_db`, or None on SQLite (the file goes with the temporary directory)."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        # DATABASE_URL (or .env) may name another SQLite file: never use it.
-        bench_file = Path(var_dir) / "repairflow.sqlite3"
-        if Path(str(connection.settings_dict["NAME"])).resolve() != bench_file.resolve():
-            connection.settings_dict["NAME"] = str(bench_file)
-        call_command("migrate", verbosity=0, interactive=False)
-        return None
-    original_name = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = f"{original_name}_bench_records_import"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return original_name
 
 
-def close_database(original_name: str | None) -> None:
-    from django.db import connection
-
-    if original_name is None:
-        connection.close()
-    else:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 def empty_database() -> None:
@@ -191,27 +157,8 @@ def timed_import(rows: list[dict[str, Any]], *, history: bool) -> dict[str, Any]
     }
 
 
-def database_description() -> tuple[str, str]:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return "sqlite", sqlite3.sqlite_version
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT VERSION()")
-        return connection.vendor, cursor.fetchone()[0]
 
 
-def write_results(vendor: str, figures: dict[str, Any]) -> None:
-    """Keep one entry per database vendor, so that runs on SQLite and PostgreSQL sit side by side."""
-    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        results = json.loads(RESULTS_FILE.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        results = {}
-    results[vendor] = figures
-    RESULTS_FILE.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def run(count: int) -> dict[str, Any]:
@@ -265,12 +212,12 @@ def main() -> int:
     arguments = parse_arguments()
     with tempfile.TemporaryDirectory(prefix="repairflow-bench-") as var_dir:
         setup_django(var_dir)
-        original_name = open_database(var_dir)
+        original_name = open_database(var_dir, "records_import")
         try:
             figures = run(arguments.records)
         finally:
             close_database(original_name)
-    write_results(figures["database"], figures)
+    write_results(RESULTS_FILE, figures["database"], figures)
     report(figures)
     return 0 if figures["target_met"] else 1
 
