@@ -42,6 +42,7 @@ class Party(models.TextChoices):
 class Step(models.TextChoices):
     OBJECTION_ACCEPTANCE = "objection_acceptance", _("accept or reject the objection")
     OBJECTION_ANSWER = "objection_answer", _("answer the objection")
+    OBJECTION_ANSWER_IN_OFFICE = "objection_answer_in_office", _("answer the objection within the office's own scope")
     OBJECTION_VERIFICATION = "objection_verification", _("verify the objection and reply")
     OBJECTION_SUPPLEMENT = "objection_supplement", _("supplement the objection")
     OBJECTION_PUBLICATION = "objection_publication", _("publish the corrected record")
@@ -150,19 +151,28 @@ def _unconfirmed(steps: Mapping[Step, StepRule], source: str) -> dict[Step, Step
     return {step: replace(rule, source=f"{rule.source}; {source}", confirmed=False) for step, rule in steps.items()}
 
 
+REPAIR_STEPS_527 = _unconfirmed(REPAIR_STEPS_22, "standing in for 527号's own figures")
 REPAIR_STEPS_ORDER_58 = _unconfirmed(REPAIR_STEPS_22, "standing in for Order 58's own figures")
 REPAIR_STEPS_ORDER_36 = _unconfirmed(REPAIR_STEPS_22, "Order 36's own figures unconfirmed")
 
 
 def objection_steps(
-    *, answer: int, verification: int, source: str, verification_source: str, verification_confirmed: bool = True
+    *,
+    answer_in_office: int,
+    answer: int,
+    verification: int,
+    source: str,
+    verification_source: str,
+    verification_confirmed: bool = True,
 ) -> dict[Step, StepRule]:
-    """The objection clocks of a province: acceptance, the overall answer from receipt, each
-    department's verification, the subject's supplement and the duty to publish the result."""
+    """The objection clocks of a province: acceptance, the answer from receipt (shorter when the
+    office decides within its own scope, longer when another unit verifies), each department's
+    verification, the subject's supplement and the duty to publish the result."""
     return {
         Step.OBJECTION_ACCEPTANCE: StepRule(
             Event.RECEIPT, 2, Party.OFFICE, "上海市社会信用条例 Art. 36 (2 to forward), adopted as practice", False
         ),
+        Step.OBJECTION_ANSWER_IN_OFFICE: StepRule(Event.RECEIPT, answer_in_office, Party.OFFICE, source),
         Step.OBJECTION_ANSWER: StepRule(Event.RECEIPT, answer, Party.OFFICE, source),
         Step.OBJECTION_VERIFICATION: StepRule(
             Event.FORWARD, verification, Party.DEPARTMENT, verification_source, verification_confirmed
@@ -175,13 +185,14 @@ def objection_steps(
 def rule_sets(objections: Mapping[Step, StepRule], name: str) -> tuple[RuleSet, ...]:
     """A province's objection rules joined with the national repair rules of each period."""
     return (
-        RuleSet(f"{name} + 发改办财金〔2019〕527号", date(2019, 1, 1), {**objections, **REPAIR_STEPS_ORDER_58}),
+        RuleSet(f"{name} + 发改办财金〔2019〕527号", date(2019, 1, 1), {**objections, **REPAIR_STEPS_527}),
         RuleSet(f"{name} + NDRC Order 58", ORDER_58_FROM, {**objections, **REPAIR_STEPS_ORDER_58}),
         RuleSet(f"{name} + 国办发〔2025〕22号 / NDRC Order 36", ORDER_36_FROM, {**objections, **REPAIR_STEPS_ORDER_36}),
     )
 
 
 SHANDONG_OBJECTIONS = objection_steps(
+    answer_in_office=3,
     answer=7,
     verification=3,
     source="山东省社会信用条例 Art. 39–40",
@@ -189,12 +200,21 @@ SHANDONG_OBJECTIONS = objection_steps(
     verification_confirmed=False,
 )
 HENAN_OBJECTIONS = objection_steps(
-    answer=7, verification=3, source="河南省社会信用条例 Art. 41", verification_source="河南省社会信用条例 Art. 42"
+    answer_in_office=3,
+    answer=7,
+    verification=3,
+    source="河南省社会信用条例 Art. 41",
+    verification_source="河南省社会信用条例 Art. 42",
 )
 SHANGHAI_OBJECTIONS = objection_steps(
-    answer=7, verification=5, source="上海市社会信用条例 Art. 36", verification_source="上海市社会信用条例 Art. 36"
+    answer_in_office=5,
+    answer=7,
+    verification=5,
+    source="上海市社会信用条例 Art. 36",
+    verification_source="上海市社会信用条例 Art. 36",
 )
 ZHEJIANG_OBJECTIONS = objection_steps(
+    answer_in_office=5,
     answer=5,
     verification=5,
     source="浙江省公共信用信息管理条例 Art. 31",

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from repairflow.calendar.workdays import months_period_end
 from repairflow.records.publication import (
     NDRC_2019_527,
     NDRC_ORDER_36,
@@ -325,30 +324,3 @@ def test_minor_information_of_any_negative_category_follows_the_rule_set(categor
     under_36 = {"category": category, "severity": Severity.MINOR, "decision_date": ON_36}
 
     assert (may_be_published(**under_58), may_be_published(**under_36)) == (False, True)
-
-
-# --- months_period_end (repairflow/calendar/workdays.py) ------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "end"),
-    [
-        pytest.param(date(2026, 1, 5), 3, date(2026, 4, 5), id="corresponding-date"),
-        pytest.param(date(2026, 1, 5), 12, date(2027, 1, 5), id="one-year"),
-        pytest.param(date(2026, 1, 5), 36, date(2029, 1, 5), id="three-years"),
-        pytest.param(date(2026, 1, 5), 0, date(2026, 1, 5), id="zero-months"),
-        pytest.param(date(2026, 10, 15), 3, date(2027, 1, 15), id="across-the-year"),
-        pytest.param(date(2025, 11, 30), 3, date(2026, 2, 28), id="30-nov-to-28-feb"),
-        pytest.param(date(2023, 11, 30), 3, date(2024, 2, 29), id="30-nov-to-29-feb-leap"),
-        pytest.param(date(2024, 2, 29), 12, date(2025, 2, 28), id="29-feb-plus-a-year"),
-        pytest.param(date(2024, 2, 29), 48, date(2028, 2, 29), id="29-feb-plus-four-years"),
-        pytest.param(date(2025, 1, 31), 1, date(2025, 2, 28), id="31-jan-to-28-feb"),
-        pytest.param(date(2024, 1, 31), 1, date(2024, 2, 29), id="31-jan-to-29-feb"),
-        pytest.param(date(2026, 3, 31), 1, date(2026, 4, 30), id="31-mar-to-30-apr"),
-        pytest.param(date(2025, 12, 31), 2, date(2026, 2, 28), id="31-dec-to-28-feb"),
-        pytest.param(date(2026, 2, 28), 1, date(2026, 3, 28), id="28-feb-is-not-month-end-forward"),
-        pytest.param(date(2026, 4, 30), 1, date(2026, 5, 30), id="30-apr-to-30-may"),
-    ],
-)
-def test_a_months_period_ends_on_the_corresponding_date_or_at_month_end(start, months, end):
-    assert months_period_end(start, months) == end
