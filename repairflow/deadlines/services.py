@@ -20,19 +20,22 @@ from repairflow.core.history import history_reason, save_with_history
 from repairflow.core.models import Role, User
 from repairflow.deadlines.clock import Extension, Pause, Restart, Stage, action_at, next_stage, schedule
 from repairflow.deadlines.models import Deadline, DeadlineStatus
-from repairflow.deadlines.policy import Action, Party, Step, active_profile
+from repairflow.deadlines.policy import PROFILES, Action, Party, Step, active_profile
 from repairflow.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
 CLOCK_STARTED = _("Deadline started.")
 CLOCK_MET = _("Deadline met.")
+CLOCK_MISSED = _("Deadline missed: done after the last day.")
 CLOCK_PAUSED = _("Deadline paused: %(reason)s")
 CLOCK_RESUMED = _("Deadline resumed.")
 CLOCK_EXTENDED = _("Deadline extended by %(days)d working days: %(reason)s")
 CLOCK_RESTARTED = _("Deadline restarted: %(reason)s")
 CLOCK_MOVED = _("%(reason)s; due %(old)s → %(new)s")
 STAGE_FIRED = _("Stage %(stage)s fired: %(action)s")
+CLOCK_REPLANNED = _("Next stage planned again.")
+OWNER_MISSING = "a clock owned by the {owner} needs the {owner} named"
 CLOCK_ENDED = _("This deadline has already ended.")
 CLOCK_NOT_RUNNING = _("This deadline is not running.")
 CLOCK_NOT_PAUSED = _("This deadline is not paused.")
@@ -128,6 +131,9 @@ def deadline_start(
     rule = rule_set.steps.get(step)
     if rule is None:
         return None
+    owners = {Party.DEPARTMENT: department, Party.SUBJECT: subject}
+    if rule.owner in owners and owners[rule.owner] is None:
+        raise ValueError(OWNER_MISSING.format(owner=rule.owner))
     deadline = Deadline(
         case=case,
         step=step,
@@ -158,12 +164,15 @@ def deadline_stop(*, deadline: Deadline, on: date, actor: Any = None) -> Deadlin
     """The owner has done what the clock asked, on `on`: met when not after the last day."""
     _require_open(deadline)
     if deadline.status == DeadlineStatus.PAUSED:
-        deadline.pauses[-1] = Pause(deadline.pause_list()[-1].first, on, deadline.pause_list()[-1].reason).as_json()
+        pause = deadline.pause_list()[-1]
+        deadline.pauses = [*deadline.pauses[:-1], Pause(pause.first, max(on, pause.first), pause.reason).as_json()]
+        # The pause now has an end: its working days move the last day before the clock is judged.
+        _reschedule(deadline, work_calendar(), timezone.localdate())
     missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
     deadline.status = DeadlineStatus.MISSED if missed else DeadlineStatus.MET
     deadline.ended_on = on
     deadline.next_stage, deadline.next_action_on = "", None
-    save_with_history(deadline, actor=actor, reason=CLOCK_MET)
+    save_with_history(deadline, actor=actor, reason=CLOCK_MISSED if missed else CLOCK_MET)
     return deadline
 
 
@@ -199,7 +208,7 @@ def deadline_extend(*, deadline: Deadline, days: int, reason: str, on: date, act
     _require_open(deadline)
     if days < 1:
         raise ValidationError({"days": [EXTENSION_TOO_SHORT]})
-    profile = active_profile()
+    profile = PROFILES[deadline.profile]  # the rules the clock started under, as `Deadline.rule`
     used = sum(extension.days for extension in deadline.extension_list())
     if profile.max_extension is not None and used + days > profile.max_extension:
         message = EXTENSION_OVER_LIMIT % {"profile": profile.name, "limit": profile.max_extension, "used": used}
@@ -308,9 +317,15 @@ def _perform(deadline: Deadline, stage: Stage, action: Action, calendar: WorkCal
         notify(recipients=_owners(deadline), kind=kind, params=params, link=link)
 
 
-def deadline_fire(*, deadline: Deadline, calendar: WorkCalendar, today: date) -> Action:
+def deadline_fire(*, deadline: Deadline, calendar: WorkCalendar, today: date) -> tuple[Stage, Action] | None:
     """Fire the clock's next stage (the caller holds the row's lock): record it on the row,
-    plan the stage after it, and act: a notification, or the lapse of the case."""
+    plan the stage after it, and act: a notification, or the lapse of the case. None when,
+    planned again as of today, no stage has come after all."""
+    # Planned as of today: a sweep that comes late skips a reminder whose last day has come.
+    _plan(deadline, calendar, today)
+    if not deadline.next_stage or deadline.next_action_on > today:
+        save_with_history(deadline, actor=None, reason=CLOCK_REPLANNED)
+        return None
     stage = Stage(deadline.next_stage)
     action = action_at(deadline.rule, stage)
     fired = {
@@ -325,10 +340,10 @@ def deadline_fire(*, deadline: Deadline, calendar: WorkCalendar, today: date) ->
     if action is Action.LAPSE:
         deadline.ended_on = today
     _plan(deadline, calendar, today)
-    values = {"stage": stage.label, "action": action.value}
+    values = {"stage": history_reason(stage.label), "action": action.value}
     save_with_history(deadline, actor=None, reason=history_reason(STAGE_FIRED) % values)
     _perform(deadline, stage, action, calendar, today)
-    return action
+    return stage, action
 
 
 def deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> SweepReport:
@@ -350,11 +365,12 @@ def deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> Swee
                 last_id = deadline.pk
                 try:
                     with transaction.atomic():
-                        action = deadline_fire(deadline=deadline, calendar=calendar, today=today)
+                        fired = deadline_fire(deadline=deadline, calendar=calendar, today=today)
                 except Exception:
                     logger.exception("Deadline %s could not fire its %s stage", deadline.pk, deadline.next_stage)
                     report.failed.append(deadline.pk)
                 else:
-                    report.fired.append((deadline.pk, Stage(deadline.actions[-1]["stage"]), action))
+                    if fired is not None:
+                        report.fired.append((deadline.pk, *fired))
         if len(batch) < batch_size:
             return report
