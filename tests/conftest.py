@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -14,6 +17,17 @@ def _chinese_by_default(settings):
 def _fast_password_hashing(settings):
     """Users are made for every test; the production hasher would spend most of the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _official_calendar(request):
+    """The schedules the migrations load, put back when a transactional test's flush emptied them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    if not apps.get_model("calendar", "CalendarYear").objects.exists():
+        importlib.import_module("repairflow.calendar.migrations.0002_load_packaged_schedules").load(apps, None)
 
 
 @pytest.fixture

@@ -2,42 +2,25 @@
 next): each stage fires once. Real concurrent transactions need a server database; on SQLite
 these tests are skipped."""
 
-import threading
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
 
-from repairflow.calendar.models import CalendarYear
-from repairflow.calendar.schedule import package_schedule, package_source
-from repairflow.calendar.services import calendar_year_load
 from repairflow.deadlines.clock import Stage
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Action, Step
 from repairflow.deadlines.services import deadline_start, deadlines_sweep
 from repairflow.notifications import tasks
 from repairflow.notifications.models import Notification
+from tests.concurrency import needs_postgresql, run_at_once  # noqa: F401 - an autouse fixture
 from tests.factories import CreditRecordFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions are tested on PostgreSQL")
-
-
-@pytest.fixture(autouse=True)
-def _official_2026_schedule():
-    """The 2026 schedule as the migrations load it: the flush after an earlier transactional test
-    empties the tables (and serialized rollback clashes with the content types that flush makes)."""
-    if not CalendarYear.objects.filter(year=2026).exists():
-        calendar_year_load(year=2026, days=package_schedule(2026), source=package_source(2026))
 
 
 @pytest.fixture(autouse=True)
@@ -46,30 +29,6 @@ def deliveries(monkeypatch):
     queued = []
     monkeypatch.setattr(tasks.deliver_notifications, "delay", queued.append)
     return queued
-
-
-def run_at_once(*calls):
-    """Run the calls in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_sweeps_at_once_fire_each_stage_exactly_once(scj, officer_scj, deliveries):

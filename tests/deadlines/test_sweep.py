@@ -408,9 +408,7 @@ def test_a_user_who_has_left_is_not_reminded(sweep, record, scj, officer_scj):
     assert sent() == [("deadline.reminder", "dept-scj")]
 
 
-def test_a_row_whose_stage_has_not_come_after_all_is_planned_again_and_fires_nothing(
-    sweep, record, scj, officer_scj
-):
+def test_a_row_whose_stage_has_not_come_after_all_is_planned_again_and_fires_nothing(sweep, record, scj, officer_scj):
     # Given a clock whose next action was (wrongly) stored as due today, before its reminder day
     deadline = verification(record, scj, date(2026, 9, 24))
     Deadline.objects.filter(pk=deadline.pk).update(next_action_on=date(2026, 9, 25))

@@ -1,47 +1,16 @@
 """Two departments' systems sending the same decision at the same moment: one record, one 409.
 Real concurrent transactions need a server database; on SQLite these tests are skipped."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from repairflow.core.errors import Conflict
 from repairflow.records.models import CreditRecord, CreditSubject
 from repairflow.records.services import record_create
+from tests.concurrency import needs_postgresql, run_at_once  # noqa: F401 - an autouse fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions are tested on PostgreSQL")
-
-
-def run_at_once(*calls):
-    """Run the calls in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_the_same_decision_sent_twice_at_once_makes_one_record_and_one_conflict(officer_scj, scj):
