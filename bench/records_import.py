@@ -44,12 +44,6 @@ def parse_arguments() -> argparse.Namespace:
     return arguments
 
 
-
-
-
-
-
-
 def empty_database() -> None:
     """Empty every table (TRUNCATE on PostgreSQL), so that each timed run starts afresh."""
     from django.core.management import call_command
@@ -155,10 +149,6 @@ def timed_import(rows: list[dict[str, Any]], *, history: bool) -> dict[str, Any]
         "records_per_second": round(len(rows) / seconds, 1),
         "history_rows": history_rows,
     }
-
-
-
-
 
 
 def run(count: int) -> dict[str, Any]:

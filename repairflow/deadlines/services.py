@@ -347,22 +347,22 @@ def deadline_fire(*, deadline: Deadline, calendar: WorkCalendar, today: date) ->
 
 
 def deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> SweepReport:
-    """Fire every clock whose next stage has come. Rows are found by the `next_action_on` index
-    and locked (skipping rows another sweep holds); each fires in its own savepoint, so one
-    failure neither stops the others nor fires anything twice."""
+    """Fire every clock whose next stage has come. The due rows are found through the partial
+    index on `next_action_on` (a plain range read, which every planner answers from the index),
+    then locked in batches by primary key, skipping rows another sweep holds; each fires in its
+    own savepoint, so one failure neither stops the others nor fires anything twice."""
     today = today or timezone.localdate()
     calendar = work_calendar()
     report = SweepReport()
-    last_id = 0
-    while True:
+    due = sorted(Deadline.objects.filter(next_action_on__lte=today).values_list("pk", flat=True))
+    for start in range(0, len(due), batch_size):
         with transaction.atomic():
-            batch = list(
+            batch = (
                 Deadline.objects.select_for_update(skip_locked=True)
-                .filter(next_action_on__lte=today, pk__gt=last_id)
-                .order_by("pk")[:batch_size]
+                .filter(pk__in=due[start : start + batch_size], next_action_on__lte=today)
+                .order_by("pk")
             )
             for deadline in batch:
-                last_id = deadline.pk
                 try:
                     with transaction.atomic():
                         fired = deadline_fire(deadline=deadline, calendar=calendar, today=today)
@@ -372,5 +372,4 @@ def deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> Swee
                 else:
                     if fired is not None:
                         report.fired.append((deadline.pk, *fired))
-        if len(batch) < batch_size:
-            return report
+    return report
