@@ -210,18 +210,10 @@ def load(count: int, due: int, case: Any, department: Any) -> list[int]:
 
 
 def sweep_plan() -> str:
-    """The database's plan for the sweep's select, as `deadlines_sweep` makes it (first batch)."""
-    from django.db import transaction
+    """The database's plan for the sweep's select of the due clocks (`deadlines_due`)."""
+    from repairflow.deadlines.services import deadlines_due
 
-    from repairflow.deadlines.models import Deadline
-
-    queryset = (
-        Deadline.objects.select_for_update(skip_locked=True)
-        .filter(next_action_on__lte=SWEEP_DAY, pk__gt=0)
-        .order_by("pk")[:100]
-    )
-    with transaction.atomic():
-        return queryset.explain()
+    return deadlines_due(SWEEP_DAY).explain()
 
 
 def timed_sweep(due_ids: list[int]) -> dict[str, Any]:

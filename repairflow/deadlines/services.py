@@ -346,6 +346,11 @@ def deadline_fire(*, deadline: Deadline, calendar: WorkCalendar, today: date) ->
     return stage, action
 
 
+def deadlines_due(today: date) -> models.QuerySet:
+    """The ids of the clocks whose next stage has come: a plain range read on the partial index."""
+    return Deadline.objects.filter(next_action_on__lte=today).order_by().values_list("pk", flat=True)
+
+
 def deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> SweepReport:
     """Fire every clock whose next stage has come. The due rows are found through the partial
     index on `next_action_on` (a plain range read, which every planner answers from the index),
@@ -354,7 +359,7 @@ def deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> Swee
     today = today or timezone.localdate()
     calendar = work_calendar()
     report = SweepReport()
-    due = sorted(Deadline.objects.filter(next_action_on__lte=today).values_list("pk", flat=True))
+    due = sorted(deadlines_due(today))
     for start in range(0, len(due), batch_size):
         with transaction.atomic():
             batch = (
