@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 ONE_DAY = timedelta(days=1)
+HOLIDAY_NAME_SEPARATOR = "、"
 SATURDAY = 5
 
 
@@ -157,25 +158,22 @@ def working_day_before(calendar: WorkCalendar, day: date, count: int) -> date:
 
 
 def _named_days(calendar: WorkCalendar, first: date, last: date) -> list[Note]:
-    """Holidays skipped and make-up working days counted in [first, last], runs of the same
-    holiday joined ("10/1–10/7 国庆节")."""
+    """Holidays skipped and make-up working days counted in [first, last]; consecutive holidays
+    are joined into one run with their names ("10/1–10/8 国庆节、中秋")."""
     notes: list[Note] = []
     for day in _days(first, last):
         special = calendar.special_days.get(day)
         if special is None:
             continue
-        kind = NoteKind.MAKEUP_WORKDAY if special.is_workday else NoteKind.HOLIDAY
         previous = notes[-1] if notes else None
-        if (
-            previous is not None
-            and kind is NoteKind.HOLIDAY
-            and previous.kind is kind
-            and previous.text == special.name
-            and (previous.last or previous.first) + ONE_DAY == day
-        ):
-            notes[-1] = Note(kind, previous.first, day, text=special.name)
+        if special.is_workday:
+            notes.append(Note(NoteKind.MAKEUP_WORKDAY, day, text=special.name))
+        elif previous is not None and previous.kind is NoteKind.HOLIDAY and previous.last + ONE_DAY == day:
+            names = previous.text.split(HOLIDAY_NAME_SEPARATOR)
+            text = previous.text if special.name in names else HOLIDAY_NAME_SEPARATOR.join([*names, special.name])
+            notes[-1] = Note(NoteKind.HOLIDAY, previous.first, day, text=text)
         else:
-            notes.append(Note(kind, day, day if kind is NoteKind.HOLIDAY else None, text=special.name))
+            notes.append(Note(NoteKind.HOLIDAY, day, day, text=special.name))
     return notes
 
 

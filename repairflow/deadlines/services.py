@@ -150,16 +150,6 @@ def deadline_start(
     return deadline
 
 
-def deadlines_open_for(case: models.Model, *steps: Step) -> models.QuerySet[Deadline]:
-    """The open clocks of `case` (of `steps`, when given), locked for the caller's transaction."""
-    deadlines = Deadline.objects.select_for_update().filter(
-        case_type__app_label=case._meta.app_label, case_type__model=case._meta.model_name, case_id=case.pk
-    )
-    if steps:
-        deadlines = deadlines.filter(step__in=steps)
-    return deadlines.filter(ended_on__isnull=True)
-
-
 def deadline_stop(*, deadline: Deadline, on: date, actor: Any = None) -> Deadline:
     """The owner has done what the clock asked, on `on`: met when not after the last day."""
     _require_open(deadline)

@@ -287,15 +287,13 @@ def test_given_a_friday_before_the_working_sunday_when_1_day_is_added_then_sunda
     ]
 
 
-def test_given_national_day_2025_when_counted_over_then_its_mid_autumn_day_splits_the_run():
+def test_given_national_day_2025_when_counted_over_then_its_mid_autumn_day_joins_the_run():
     result = add_working_days(CAL, D(2025, 9, 30), 1)
 
     assert result.due_on == D(2025, 10, 9)
     assert english(result.notes, result.due_on) == [
         "1 working day counted from 2025-09-30 (that day not counted, Civil Code Art. 201).",
-        "10/1–10/5 国庆节: holiday, not counted.",
-        "10/6 中秋: holiday, not counted.",
-        "10/7–10/8 国庆节: holiday, not counted.",
+        "10/1–10/8 国庆节、中秋: holiday, not counted.",
     ]
 
 
