@@ -119,6 +119,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The largest attachment accepted (bytes); larger uploads are answered 413 and not stored.
+REPAIRFLOW_UPLOAD_MAX_BYTES = env.int("REPAIRFLOW_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from repairflow.calendar import api as calendar_api
 from repairflow.calendar import views as calendar_views
-from repairflow.core.api import ObtainTokenView
+from repairflow.core.api import AttachmentUploadView, ObtainTokenView
 from repairflow.notifications import views as notification_views
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
@@ -19,6 +19,7 @@ router.register("query-log", QueryLogViewSet, basename="query-log")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("calendar/<int:year>/", calendar_api.CalendarYearView.as_view(), name="calendar-year"),
     path("", include(router.urls)),

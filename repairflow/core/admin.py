@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.models import IdempotencyKey, User
+from repairflow.core.models import Attachment, IdempotencyKey, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,3 +35,10 @@ class UserAdmin(DjangoUserAdmin):
 class IdempotencyKeyAdmin(admin.ModelAdmin):
     list_display = ("key", "user", "response_status", "created_at")
     readonly_fields = [field.name for field in IdempotencyKey._meta.fields]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("name", "content_type", "size", "uploaded_by", "created_at")
+    list_filter = ("content_type",)
+    search_fields = ("name", "sha256", "uploaded_by__username")

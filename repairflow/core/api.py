@@ -1,12 +1,17 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from repairflow.core.idempotency import IdempotentPostMixin
+from repairflow.core.models import Attachment
+from repairflow.core.services import attachment_upload
 
 API_PREFIX = "/api/"
 
@@ -43,3 +48,27 @@ class ObtainTokenView(APIView):
             raise AuthenticationFailed(BAD_CREDENTIALS)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "sha256", "content_type"]
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False, max_length=None)
+
+
+class AttachmentUploadView(IdempotentPostMixin, APIView):
+    """`POST /api/v1/attachments/` (multipart `file`): PDF, JPEG, PNG or OFD, judged by content;
+    413 over the size limit (`REPAIRFLOW_UPLOAD_MAX_BYTES`, 20 MiB by default), 415 otherwise."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: AttachmentSerializer})
+    def post(self, request):
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        attachment = attachment_upload(actor=request.user, upload=upload.validated_data["file"])
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

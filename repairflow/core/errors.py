@@ -49,6 +49,20 @@ class TransitionNotAllowed(DomainError):
         super().__init__(detail, state=state, allowed=sorted(allowed))
 
 
+class TooLarge(DomainError):
+    """An upload over the size limit (413 `too_large`)."""
+
+    status = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    error = "too_large"
+
+
+class UnsupportedType(DomainError):
+    """An upload whose content is not an allowed type (415 `unsupported_type`)."""
+
+    status = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    error = "unsupported_type"
+
+
 _CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.ValidationError, "invalid"),
     (exceptions.ParseError, "invalid"),

@@ -1,0 +1,45 @@
+import hashlib
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from repairflow.core.attachments import content_type_of
+from repairflow.core.errors import TooLarge, UnsupportedType
+from repairflow.core.models import Attachment, Role, User
+from repairflow.core.permissions import require_role
+
+FILE_TOO_LARGE = _("The file is larger than %(limit)s.")
+FILE_NOT_ALLOWED = _("Only PDF, JPEG, PNG and OFD files are accepted; this file is none of them.")
+UPLOADERS = (Role.SUBJECT, Role.DEPARTMENT, Role.OFFICE)
+
+
+def attachment_upload(*, actor: User, upload: UploadedFile) -> Attachment:
+    """Keep an uploaded file as evidence: refused (and nothing stored) when it is over the size
+    limit or its content is not PDF, JPEG, PNG or OFD, whatever its name says."""
+    require_role(actor, *UPLOADERS)
+    limit = settings.REPAIRFLOW_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise TooLarge(FILE_TOO_LARGE % {"limit": filesizeformat(limit)})
+    content_type = content_type_of(upload)
+    if content_type is None:
+        raise UnsupportedType(FILE_NOT_ALLOWED)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        uploaded_by=actor,
+        name=upload.name[-255:],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        content_type=content_type,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)  # no file without its row
+        raise
+    return attachment
