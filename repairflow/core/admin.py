@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.models import Attachment, IdempotencyKey, User
+from repairflow.core.models import Attachment, CaseSequence, IdempotencyKey, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,3 +42,8 @@ class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("name", "content_type", "size", "uploaded_by", "created_at")
     list_filter = ("content_type",)
     search_fields = ("name", "sha256", "uploaded_by__username")
+
+
+@admin.register(CaseSequence)
+class CaseSequenceAdmin(ReadOnlyAdmin):
+    list_display = ("prefix", "year", "last_number")

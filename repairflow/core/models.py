@@ -133,3 +133,19 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CaseSequence(models.Model):
+    """The last number given to a kind of case in a year (`YY2026000123`, `XF2026000123`)."""
+
+    prefix = models.CharField(_("prefix"), max_length=4)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="case_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.year}"

@@ -10,6 +10,7 @@ ADMIN_PAGES = [
     "admin:core_user_changelist",
     "admin:core_idempotencykey_changelist",
     "admin:core_attachment_changelist",
+    "admin:core_casesequence_changelist",
     "admin:records_department_changelist",
     "admin:records_creditsubject_changelist",
     "admin:records_creditrecord_changelist",
