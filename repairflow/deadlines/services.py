@@ -257,7 +257,7 @@ def deadlines_recompute(*, years: Iterable[int], actor: Any, reason: str) -> lis
 
 
 def _owners(deadline: Deadline) -> models.QuerySet[User]:
-    users = User.objects.filter(is_active=True)
+    users = User.objects.filter(is_active=True).order_by("pk")
     if deadline.owner == Party.DEPARTMENT:
         return users.filter(role=Role.DEPARTMENT, department=deadline.department_id)
     if deadline.owner == Party.SUBJECT:
@@ -271,7 +271,7 @@ def _heads(deadline: Deadline) -> list[User]:
 
 
 def _office() -> list[User]:
-    return list(User.objects.filter(is_active=True, role=Role.OFFICE))
+    return list(User.objects.filter(is_active=True, role=Role.OFFICE).order_by("pk"))
 
 
 def _owner_name(deadline: Deadline) -> str:
