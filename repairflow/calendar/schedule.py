@@ -8,7 +8,6 @@ a holiday run, so that explanations read "10/1–10/7 国庆节") and make-up wo
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
 
 import chinese_calendar
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +72,3 @@ def schedule_errors(year: int, days: Iterable[SpecialDay]) -> list[str]:
             errors.append(str(DAY_TWICE % {"date": day.isoformat()}))
     return errors
 
-
-def first_and_last(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
