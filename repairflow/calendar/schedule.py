@@ -71,4 +71,3 @@ def schedule_errors(year: int, days: Iterable[SpecialDay]) -> list[str]:
         if count > 1:
             errors.append(str(DAY_TWICE % {"date": day.isoformat()}))
     return errors
-
