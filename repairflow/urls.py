@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -8,6 +8,7 @@ from repairflow.calendar import api as calendar_api
 from repairflow.calendar import views as calendar_views
 from repairflow.core.api import AttachmentUploadView, ObtainTokenView
 from repairflow.notifications import views as notification_views
+from repairflow.objections.api import NOTICE_KINDS, ObjectionNoticeView, ObjectionViewSet
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
 
@@ -16,12 +17,18 @@ router.include_root_view = False
 router.register("records", RecordViewSet, basename="record")
 router.register("credit-checks", CreditCheckViewSet, basename="credit-check")
 router.register("query-log", QueryLogViewSet, basename="query-log")
+router.register("objections", ObjectionViewSet, basename="objection")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("calendar/<int:year>/", calendar_api.CalendarYearView.as_view(), name="calendar-year"),
+    re_path(
+        rf"^objections/(?P<number>[A-Z]{{2}}\d{{10}})/notices/(?P<kind>{NOTICE_KINDS})\.pdf$",
+        ObjectionNoticeView.as_view(),
+        name="objection-notice",
+    ),
     path("", include(router.urls)),
 ]
 
@@ -32,6 +39,7 @@ urlpatterns = [
     path("query-log/", record_views.query_log, name="query-log"),
     path("calendar/", calendar_views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar-year"),
+    path("objections/", include("repairflow.objections.urls")),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.inbox_mark_read, name="inbox-read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

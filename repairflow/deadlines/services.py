@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -148,6 +149,30 @@ def deadline_start(
     _reschedule(deadline, work_calendar(), timezone.localdate())
     save_with_history(deadline, actor=actor, reason=CLOCK_STARTED)
     return deadline
+
+
+def case_deadlines(case: models.Model) -> models.QuerySet[Deadline]:
+    """Every clock of a case, the earliest last day first."""
+    return Deadline.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk).select_related(
+        "department", "subject"
+    )
+
+
+def case_open_deadlines(case: models.Model, *steps: Step, department: Any = None) -> models.QuerySet[Deadline]:
+    """The case's clocks still running or paused, of `steps` (all when none) and, given one, of a department."""
+    open_deadlines = case_deadlines(case).filter(ended_on__isnull=True)
+    if steps:
+        open_deadlines = open_deadlines.filter(step__in=steps)
+    if department is not None:
+        open_deadlines = open_deadlines.filter(department=department)
+    return open_deadlines
+
+
+def case_deadlines_stop(*, case: models.Model, steps: Iterable[Step] = (), on: date, actor: Any = None) -> None:
+    """Stop the case's open clocks of `steps` (all of them when none): their duty is done or
+    ended with the case."""
+    for deadline in case_open_deadlines(case, *steps).order_by("id"):
+        deadline_stop(deadline=deadline, on=on, actor=actor)
 
 
 def deadline_stop(*, deadline: Deadline, on: date, actor: Any = None) -> Deadline:

@@ -6,3 +6,12 @@ class ObjectionsConfig(AppConfig):
     name = "repairflow.objections"
     label = "objections"
     verbose_name = _("Objections")
+
+    def ready(self) -> None:
+        from repairflow.deadlines.services import register_lapse
+        from repairflow.objections.models import Objection
+        from repairflow.objections.notices import register_messages
+        from repairflow.objections.services import objection_lapse
+
+        register_lapse(Objection, objection_lapse)
+        register_messages()

@@ -28,12 +28,11 @@ from repairflow.records.models import (
     RecordState,
 )
 from repairflow.records.publication import NEGATIVE_CATEGORIES, may_be_published
-from repairflow.records.serializers import RecordInputSerializer, RecordSerializer
+from repairflow.records.serializers import DUPLICATE_DECISION, RecordInputSerializer, RecordSerializer
 
 RECORD_CREATED = _("Record created")
 RECORDS_IMPORTED = _("Records imported in a batch")
 SUBJECT_REGISTERED = _("Subject registered with its first record")
-DUPLICATE_DECISION = _("This department already has a record with this decision number.")
 DUPLICATE_DECISION_IN_BATCH = _("This decision number appears twice in the batch.")
 CONCURRENT_CHANGE = _("The records were changed at the same time by someone else; try again.")
 

@@ -1,0 +1,153 @@
+"""The objection lifecycle (design/domain.md "Objection"; 山东省社会信用条例 Art. 39–40,
+河南省社会信用条例 Art. 41–42).
+
+    submitted ──accept──▶ accepted ──forward──▶ verifying ──reply (the last)──▶ replied
+      │  ▲  │                │                   │  ▲  (extend, pause, resume,      │
+      │  │  └─reject─▶ rejected                  │  │   a reply that is not last)  │
+      │  └──supplement── needs_supplement ─lapse─▶ lapsed       └──return──────────┤
+      └─request-supplement─▶┘      accepted ──decide-in-office──▶ replied ─confirm─▶ corrected
+                                                                        corrected ─publish─▶ published
+    withdraw: submitted, needs_supplement, accepted, verifying ──▶ withdrawn
+
+The office accepts, rejects, asks for a supplement, forwards to one or more departments (each
+verifies on its own clock; the case is `replied` when the last one has replied), or decides
+within its own scope when the platform itself was wrong; it may return a reply for verification
+again, and confirms it, which applies the outcome to the record (`corrected`). `published`
+follows by itself once the result notice exists and every required platform has acknowledged
+the change; `lapsed` by itself when the subject's supplement period runs out. The subject may
+withdraw until a reply is confirmed. Transition bodies only set the case's fields; services do
+the rest (design/architecture.md "How a transition runs").
+"""
+
+from typing import Any
+
+from django.utils import timezone
+from viewflow import this
+from viewflow.fsm.base import State
+
+from repairflow.core.cases import CaseFlow, case_state
+from repairflow.core.models import Role
+from repairflow.objections.models import Objection, ObjectionState, Verification
+
+S = ObjectionState
+WITHDRAWABLE = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.VERIFYING]
+
+
+class ObjectionFlow(CaseFlow):
+    case: Objection
+    state = case_state(ObjectionState, ObjectionState.SUBMITTED)
+
+    def verifications(self) -> list[Verification]:
+        """The case's verifications, read once per flow (a reply changes one of these very objects)."""
+        if not hasattr(self, "_verifications"):
+            self._verifications = list(self.case.verifications.all())
+        return self._verifications
+
+    def by_routed_department(self, user: Any) -> bool:
+        return user.role == Role.DEPARTMENT and any(
+            verification.department_id == user.department_id for verification in self.verifications()
+        )
+
+    def awaits_actor_reply(self) -> bool:
+        return self.pending_verification() is not None
+
+    def has_departments(self) -> bool:
+        return bool(self.verifications())
+
+    def is_ready_to_publish(self) -> bool:
+        """The result notice exists (and, once sync lands, every required platform has acknowledged)."""
+        from repairflow.objections.selectors import objection_notice
+
+        return objection_notice(self.case, "result") is not None
+
+    def pending_verification(self) -> Verification | None:
+        user = self.actor
+        if getattr(user, "role", None) != Role.DEPARTMENT:
+            return None
+        return next(
+            (
+                verification
+                for verification in self.verifications()
+                if verification.department_id == user.department_id and not verification.has_replied
+            ),
+            None,
+        )
+
+    @state.transition(source=S.SUBMITTED, target=S.ACCEPTED, permission=this.by_office)
+    def accept(self) -> None:
+        pass
+
+    @state.transition(source=S.SUBMITTED, target=S.REJECTED, permission=this.by_office)
+    def reject(self, *, reason: str) -> None:
+        self.case.rejection_reason = reason
+
+    @state.transition(source=S.SUBMITTED, target=S.NEEDS_SUPPLEMENT, permission=this.by_office)
+    def request_supplement(self, *, missing: str) -> None:
+        self.case.missing = missing
+
+    @state.transition(source=S.NEEDS_SUPPLEMENT, target=S.SUBMITTED, permission=this.by_subject)
+    def supplement(self, *, statement: str) -> None:
+        if statement:
+            self.case.statement = f"{self.case.statement}\n\n{statement}"
+
+    @state.transition(source=S.NEEDS_SUPPLEMENT, target=S.LAPSED)
+    def lapse(self) -> None:
+        pass
+
+    @state.transition(source=S.ACCEPTED, target=S.VERIFYING, permission=this.by_office)
+    def forward(self) -> None:
+        pass
+
+    @state.transition(source=S.ACCEPTED, target=S.REPLIED, permission=this.by_office)
+    def decide_in_office(self, *, outcome: str, explanation: str, corrected_fields: dict) -> None:
+        self.case.decided_in_office = True
+        self.case.outcome, self.case.explanation, self.case.corrected_fields = outcome, explanation, corrected_fields
+
+    @state.transition(
+        source=S.VERIFYING,
+        target=State.RETURN_VALUE(S.VERIFYING, S.REPLIED),
+        conditions=[this.awaits_actor_reply],
+        permission=this.by_routed_department,
+    )
+    def reply(self, *, outcome: str, explanation: str, corrected_fields: dict) -> ObjectionState:
+        verification = self.pending_verification()
+        verification.outcome, verification.explanation = outcome, explanation
+        verification.corrected_fields = corrected_fields
+        verification.replied_at, verification.replied_by = timezone.now(), self.actor
+        verifications = self.verifications()
+        if any(not other.has_replied for other in verifications):
+            return S.VERIFYING
+        lead = next((other for other in verifications if other.leads), verifications[0])
+        self.case.outcome, self.case.explanation = lead.outcome, lead.explanation
+        self.case.corrected_fields = lead.corrected_fields
+        return S.REPLIED
+
+    @state.transition(source=S.VERIFYING, permission=this.by_office)
+    def extend(self) -> None:
+        pass
+
+    @state.transition(source=S.VERIFYING, permission=this.by_office)
+    def pause(self) -> None:
+        pass
+
+    @state.transition(source=S.VERIFYING, permission=this.by_office)
+    def resume(self) -> None:
+        pass
+
+    @state.transition(
+        source=S.REPLIED, target=S.VERIFYING, conditions=[this.has_departments], permission=this.by_office
+    )
+    def return_(self) -> None:
+        self.case.outcome, self.case.explanation, self.case.corrected_fields = "", "", {}
+
+    @state.transition(source=S.REPLIED, target=S.CORRECTED, permission=this.by_office)
+    def confirm(self) -> None:
+        pass
+
+    @state.transition(source=S.CORRECTED, target=S.PUBLISHED, conditions=[this.is_ready_to_publish])
+    def publish(self) -> None:
+        pass
+
+    @state.transition(source=WITHDRAWABLE, target=S.WITHDRAWN, permission=this.by_subject)
+    def withdraw(self) -> None:
+        pass

@@ -1,0 +1,143 @@
+"""What an objection tells people: the written notices to the subject (PDF, kept with the case)
+and the notifications at each step to whoever acts next."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from repairflow.core.notices import NoticeText
+from repairflow.notifications.messages import Message, register
+from repairflow.objections.models import Objection, Outcome
+
+
+def _facts(objection: Objection) -> list[tuple[Any, Any]]:
+    record = objection.record
+    return [
+        (_("Case number"), objection.number),
+        (_("Credit subject"), objection.subject.name),
+        (_("Credit record"), f"{record.title}（{record.decision_no}）"),
+        (_("Source department"), record.department.name),
+        (_("Received on"), formats.date_format(objection.received_on, "DATE_FORMAT")),
+    ]
+
+
+def receipt(objection: Objection) -> NoticeText:
+    return NoticeText(
+        _("Receipt of an objection"),
+        [*_facts(objection), (_("Grounds"), "、".join(objection.grounds_display()))],
+        [
+            _(
+                "Your objection to the credit record above has been received. The credit office will decide "
+                "whether to accept it and tell you; you can follow its progress with the case number."
+            )
+        ],
+    )
+
+
+def supplement(objection: Objection) -> NoticeText:
+    return NoticeText(
+        _("Request to supplement an objection"),
+        _facts(objection),
+        [
+            _("To handle your objection, the credit office needs the following:"),
+            objection.missing,
+            _(
+                "Please supplement your objection within the period shown in your case. If nothing is received "
+                "by then, the objection lapses."
+            ),
+        ],
+    )
+
+
+def rejection(objection: Objection) -> NoticeText:
+    return NoticeText(
+        _("Notice that an objection is not accepted"),
+        _facts(objection),
+        [_("Your objection is not accepted, for this reason:"), objection.rejection_reason],
+    )
+
+
+def result(objection: Objection) -> NoticeText:
+    return NoticeText(
+        _("Result of an objection"),
+        [*_facts(objection), (_("Outcome"), Outcome(objection.outcome).label)],
+        [
+            _("Your objection has been verified. Outcome and explanation:"),
+            objection.explanation,
+            _(
+                "The outcome has been applied to the credit record and is passed on to the other credit "
+                "platforms. If you disagree, you may apply for administrative reconsideration or bring an "
+                "administrative lawsuit according to law."
+            ),
+        ],
+    )
+
+
+def _labels(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    prepared = dict(params)
+    if prepared.get("outcome") in Outcome.values:
+        prepared["outcome"] = Outcome(prepared["outcome"]).label
+    return prepared
+
+
+def register_messages() -> None:
+    for kind, title, body in (
+        (
+            "objection.submitted",
+            _("New objection %(number)s"),
+            _("%(subject)s objects to record %(record)s. Accept or reject it by %(due_on)s."),
+        ),
+        (
+            "objection.accepted",
+            _("Objection %(number)s accepted"),
+            _("Your objection to record %(record)s has been accepted and is being handled."),
+        ),
+        (
+            "objection.rejected",
+            _("Objection %(number)s not accepted"),
+            _("Your objection to record %(record)s is not accepted: %(reason)s"),
+        ),
+        (
+            "objection.supplement_requested",
+            _("Objection %(number)s: please supplement"),
+            _("Your objection to record %(record)s needs: %(missing)s. Supplement it by %(due_on)s."),
+        ),
+        (
+            "objection.supplemented",
+            _("Objection %(number)s supplemented"),
+            _("The subject has supplemented its objection to record %(record)s. Accept or reject it by %(due_on)s."),
+        ),
+        (
+            "objection.forwarded",
+            _("Objection %(number)s to verify"),
+            _("An objection to your record %(record)s has been forwarded to you. Verify it and reply by %(due_on)s."),
+        ),
+        (
+            "objection.in_verification",
+            _("Objection %(number)s forwarded for verification"),
+            _("Your objection to record %(record)s has been forwarded to %(departments)s for verification."),
+        ),
+        (
+            "objection.replied",
+            _("Objection %(number)s replied"),
+            _("Every department has replied to the objection to record %(record)s (%(outcome)s). Confirm the reply."),
+        ),
+        (
+            "objection.returned",
+            _("Objection %(number)s returned"),
+            _("The credit office returned the reply on record %(record)s for verification again: %(reason)s"),
+        ),
+        (
+            "objection.result",
+            _("Objection %(number)s: result"),
+            _("Your objection to record %(record)s has been decided: %(outcome)s. The result notice is in your case."),
+        ),
+        (
+            "objection.withdrawn",
+            _("Objection %(number)s withdrawn"),
+            _("The subject withdrew its objection to record %(record)s. %(reason)s"),
+        ),
+    ):
+        register(kind, Message(title, body, _labels))

@@ -1,0 +1,608 @@
+"""Use-cases of an objection, one per action of design/api.md, each atomic: lock the case,
+run its transition (core/cases.py), start and stop the clocks the new state calls for, change
+the record through its own state machine, issue the notice, notify whoever acts next."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.workdays import receipt_day
+from repairflow.core.cases import case_number_next, case_transition, case_transition_log
+from repairflow.core.errors import Conflict
+from repairflow.core.flows import transition_check
+from repairflow.core.history import history_reason, save_with_history
+from repairflow.core.models import Attachment, NoticeKind, Role, User
+from repairflow.core.notices import notice_issue
+from repairflow.core.permissions import require_role
+from repairflow.deadlines import services as deadlines
+from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.policy import MarkOn, Step, SupplementRule, active_profile
+from repairflow.notifications.services import notify
+from repairflow.objections import notices
+from repairflow.objections.flows import ObjectionFlow
+from repairflow.objections.models import (
+    OPEN_STATES,
+    OUTCOMES_WITH_FIELDS,
+    Objection,
+    ObjectionState,
+    Outcome,
+    Verification,
+)
+from repairflow.objections.selectors import objections_visible_to
+from repairflow.records.models import CreditRecord, Department
+from repairflow.records.publication import Category
+from repairflow.records.serializers import record_correction_validate
+from repairflow.records.services import record_transition
+
+ALREADY_OPEN = _("This subject already has an open objection to this record.")
+NOT_YOUR_RECORD = _("No record of yours has this number.")
+REASON_REQUIRED = _("Give a reason.")
+MISSING_REQUIRED = _("Say what is missing.")
+EXPLANATION_REQUIRED = _("Explain the outcome.")
+CORRECTED_FIELDS_REQUIRED = _("Name the corrected fields for this outcome.")
+CORRECTED_FIELDS_NOT_EXPECTED = _("Only a correction or a supplement changes the record's fields.")
+NOT_A_LIST = _("Only an entry of a list can be removed from it; this record is not one.")
+SUPPLEMENT_EMPTY = _("Add a statement or at least one attachment.")
+NO_RUNNING_VERIFICATION = _("No department's verification clock is running.")
+NO_PAUSED_VERIFICATION = _("No department's verification clock is paused.")
+NOT_ROUTED = _("The objection was not forwarded to this department.")
+
+RECEIVED = _("Objection received")
+REASONS = {
+    "accept": _("Objection accepted"),
+    "reject": _("Objection rejected"),
+    "request-supplement": _("Supplement requested"),
+    "supplement": _("Objection supplemented"),
+    "lapse": _("Objection lapsed: the supplement period ran out"),
+    "forward": _("Forwarded for verification"),
+    "decide-in-office": _("Decided by the office within its own scope"),
+    "reply": _("Department replied"),
+    "extend": _("Verification extended"),
+    "pause": _("Verification paused"),
+    "resume": _("Verification resumed"),
+    "return": _("Reply returned for verification"),
+    "confirm": _("Reply confirmed; outcome applied to the record"),
+    "publish": _("Result published"),
+    "withdraw": _("Objection withdrawn"),
+}
+RECORD_MARKED = _("Objection %(number)s: marked as under objection")
+RECORD_CLEARED = _("Objection %(number)s ended: objection mark cleared")
+RECORD_OUTCOME = _("Objection %(number)s: %(outcome)s")
+VERIFICATION_REPLIED = _("Reply to objection %(number)s")
+VERIFICATION_RETURNED = _("Reply returned: %(reason)s")
+VERIFICATION_FORWARDED = _("Forwarded for verification")
+
+# What each outcome does to the record through its state machine (None: nothing).
+OUTCOME_ACTIONS = {
+    Outcome.MAINTAIN: None,
+    Outcome.CORRECT: "correct",
+    Outcome.SUPPLEMENT: "correct",
+    Outcome.REVOKE: "revoke",
+    Outcome.STOP_PUBLICATION: "end-publication",
+    Outcome.REMOVE_FROM_LIST: "end-publication",
+}
+LISTS = (Category.SERIOUS_LIST, Category.ABNORMAL_LIST)
+OFFICE_CLOCKS = (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE, Step.OBJECTION_ANSWER)
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _received_today() -> date:
+    """Something delivered today counts as received today, or on the next working day."""
+    return receipt_day(work_calendar(), _today())
+
+
+def _locked(*, actor: Any, number: str) -> Objection:
+    """The objection as `actor` may see it (else 404), locked until the transaction ends."""
+    visible = objections_visible_to(actor).select_for_update(of=("self",))
+    objection = visible.filter(number=number).first()
+    if objection is None:
+        raise Http404
+    return objection
+
+
+def _flow(objection: Objection, actor: Any, action: str) -> ObjectionFlow:
+    """The case's flow for `action`, refused first by role (403), then by state (409), so that
+    the body is judged (400) only for an action that could run."""
+    flow = ObjectionFlow(objection, actor=actor, reason=REASONS[action])
+    if actor is not None:
+        transition_check(flow, action, user=actor)
+    return flow
+
+
+def _transition(objection: Objection, actor: Any, action: str, comment: str = "", **kwargs: Any) -> ObjectionFlow:
+    flow = _flow(objection, actor, action)
+    case_transition(flow=flow, action=action, comment=comment, system=actor is None, **kwargs)
+    return flow
+
+
+def _locked_record(objection: Objection) -> CreditRecord:
+    record = CreditRecord.objects.select_for_update().get(pk=objection.record_id)
+    objection.record = record
+    return record
+
+
+def _mark(objection: Objection, actor: Any) -> None:
+    record = _locked_record(objection)
+    if not record.under_objection:
+        reason = history_reason(RECORD_MARKED) % {"number": objection.number}
+        record_transition(record=record, actor=actor, action="mark-objection", reason=reason)
+
+
+def _clear_mark(objection: Objection, actor: Any) -> None:
+    record = _locked_record(objection)
+    if record.under_objection:
+        reason = history_reason(RECORD_CLEARED) % {"number": objection.number}
+        record_transition(record=record, actor=actor, action="clear-objection", reason=reason)
+
+
+def _end(objection: Objection, actor: Any) -> None:
+    """The case has ended: every clock stops and the record loses its objection mark."""
+    deadlines.case_deadlines_stop(case=objection, on=_today(), actor=actor)
+    _clear_mark(objection, actor)
+
+
+def _require(value: str | None, field: str, message: Any) -> str:
+    if not value or not value.strip():
+        raise ValidationError({field: [message]})
+    return value.strip()
+
+
+def _office() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.OFFICE).order_by("pk")
+
+
+def _subject_users(objection: Objection) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.SUBJECT, credit_subject=objection.subject_id).order_by("pk")
+
+
+def _department_users(departments: Iterable[int]) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.DEPARTMENT, department__in=list(departments)).order_by("pk")
+
+
+def _notify(objection: Objection, recipients: Iterable[User], kind: str, **params: Any) -> None:
+    notify(
+        recipients=recipients,
+        kind=kind,
+        params={"number": objection.number, "record": str(objection.record), **params},
+        link=objection.get_absolute_url(),
+    )
+
+
+def _due_on(objection: Objection, step: Step, department: Department | None = None) -> str:
+    deadline = deadlines.case_open_deadlines(objection, step, department=department).first()
+    return deadline.due_on.isoformat() if deadline else ""
+
+
+def _outcome_checked(record: CreditRecord, outcome: str, explanation: str, corrected_fields: Any) -> dict:
+    """A reply's outcome, explanation and corrected fields, validated against the record; the
+    corrected fields as they are kept (JSON)."""
+    errors: dict[str, list] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = [_('"%(value)s" is not a valid outcome.') % {"value": outcome}]
+    if not explanation or not explanation.strip():
+        errors["explanation"] = [EXPLANATION_REQUIRED]
+    if outcome in OUTCOMES_WITH_FIELDS:
+        if not corrected_fields:
+            errors["corrected_fields"] = [CORRECTED_FIELDS_REQUIRED]
+        else:
+            try:
+                record_correction_validate(record, corrected_fields)
+            except Exception as error:  # DRF's ValidationError: its detail names the fields
+                errors["corrected_fields"] = getattr(error, "detail", [str(error)])
+    elif corrected_fields:
+        errors["corrected_fields"] = [CORRECTED_FIELDS_NOT_EXPECTED]
+    if outcome == Outcome.REMOVE_FROM_LIST and record.category not in LISTS:
+        errors["outcome"] = [NOT_A_LIST]
+    if errors:
+        raise ValidationError(errors)
+    return dict(corrected_fields or {})
+
+
+# --- Filing -------------------------------------------------------------------------------------
+
+
+def objection_submit(
+    *,
+    actor: User,
+    record: CreditRecord,
+    grounds: Sequence[str],
+    statement: str,
+    requested_change: str = "",
+    attachments: Sequence[Attachment] = (),
+    contact_phone: str = "",
+) -> Objection:
+    """A subject objects to one of its records (or the office files for it). Received on the
+    next working day when filed on a day off; the office's clocks start, the record is marked
+    when the profile marks on receipt, and the receipt notice is issued."""
+    require_role(actor, Role.SUBJECT, Role.OFFICE)
+    if actor.role == Role.SUBJECT and record.subject_id != actor.credit_subject_id:
+        raise ValidationError({"record": [NOT_YOUR_RECORD]})
+    try:
+        with transaction.atomic():
+            record = CreditRecord.objects.select_for_update().select_related("subject").get(pk=record.pk)
+            if Objection.objects.filter(record=record, subject=record.subject, state__in=OPEN_STATES).exists():
+                raise Conflict(ALREADY_OPEN)
+            received_on = _received_today()
+            objection = Objection(
+                number=case_number_next(prefix=Objection.NUMBER_PREFIX, year=_today().year),
+                record=record,
+                subject=record.subject,
+                filed_by=actor,
+                grounds=list(dict.fromkeys(grounds)),
+                statement=statement,
+                requested_change=requested_change,
+                contact_phone=contact_phone,
+                received_on=received_on,
+            )
+            save_with_history(objection, actor=actor, reason=RECEIVED)
+            objection.attachments.set(attachments)
+            case_transition_log(case=objection, action="submit", source="", actor=actor, comment="")
+            for step in (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE):
+                deadlines.deadline_start(case=objection, step=step, started_on=received_on, actor=actor)
+            if active_profile().objection_mark_on == MarkOn.RECEIPT:
+                _mark(objection, actor)
+            notice_issue(
+                case=objection,
+                kind=NoticeKind.RECEIPT,
+                text=notices.receipt(objection),
+                issued_on=_today(),
+                actor=actor,
+            )
+            _notify(
+                objection,
+                _office(),
+                "objection.submitted",
+                subject=objection.subject.name,
+                due_on=_due_on(objection, Step.OBJECTION_ACCEPTANCE),
+            )
+    except IntegrityError as error:  # the same objection filed twice at the same moment
+        raise Conflict(ALREADY_OPEN) from error
+    return objection
+
+
+# --- The office's acceptance --------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_accept(*, actor: User, number: str, comment: str = "") -> Objection:
+    objection = _locked(actor=actor, number=number)
+    _transition(objection, actor, "accept", comment)
+    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_ACCEPTANCE], on=_today(), actor=actor)
+    if active_profile().objection_mark_on == MarkOn.ACCEPTANCE:
+        _mark(objection, actor)
+    _notify(objection, _subject_users(objection), "objection.accepted")
+    return objection
+
+
+@transaction.atomic
+def objection_reject(*, actor: User, number: str, reason: str) -> Objection:
+    objection = _locked(actor=actor, number=number)
+    _flow(objection, actor, "reject")
+    reason = _require(reason, "reason", REASON_REQUIRED)
+    _transition(objection, actor, "reject", reason, reason=reason)
+    _end(objection, actor)
+    notice_issue(
+        case=objection, kind=NoticeKind.REJECTION, text=notices.rejection(objection), issued_on=_today(), actor=actor
+    )
+    _notify(objection, _subject_users(objection), "objection.rejected", reason=reason)
+    return objection
+
+
+@transaction.atomic
+def objection_request_supplement(*, actor: User, number: str, missing: str) -> Objection:
+    """The office asks the subject for what is missing: its own clocks wait for the supplement
+    (restarted or resumed when it comes, as the profile says); the subject's period starts."""
+    objection = _locked(actor=actor, number=number)
+    _flow(objection, actor, "request-supplement")
+    missing = _require(missing, "missing", MISSING_REQUIRED)
+    _transition(objection, actor, "request-supplement", missing, missing=missing)
+    today = _today()
+    for deadline in deadlines.case_open_deadlines(objection, *OFFICE_CLOCKS).order_by("id"):
+        deadlines.deadline_pause(deadline=deadline, on=today, reason=history_reason(REASONS["request-supplement"]))
+    deadlines.deadline_start(
+        case=objection,
+        step=Step.OBJECTION_SUPPLEMENT,
+        started_on=_received_today(),
+        in_force_on=objection.received_on,
+        subject=objection.subject,
+        actor=actor,
+    )
+    notice_issue(
+        case=objection, kind=NoticeKind.SUPPLEMENT, text=notices.supplement(objection), issued_on=today, actor=actor
+    )
+    _notify(
+        objection,
+        _subject_users(objection),
+        "objection.supplement_requested",
+        missing=missing,
+        due_on=_due_on(objection, Step.OBJECTION_SUPPLEMENT),
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_supplement(
+    *, actor: User, number: str, statement: str = "", attachments: Sequence[Attachment] = ()
+) -> Objection:
+    objection = _locked(actor=actor, number=number)
+    _flow(objection, actor, "supplement")
+    statement = (statement or "").strip()
+    if not statement and not attachments:
+        raise ValidationError({"statement": [SUPPLEMENT_EMPTY]})
+    _transition(objection, actor, "supplement", statement, statement=statement)
+    objection.attachments.add(*attachments)
+    received_on = _received_today()
+    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_SUPPLEMENT], on=_today(), actor=actor)
+    reason = history_reason(REASONS["supplement"])
+    for deadline in deadlines.case_open_deadlines(objection, *OFFICE_CLOCKS).order_by("id"):
+        if active_profile().supplement == SupplementRule.RESTART:
+            deadlines.deadline_restart(deadline=deadline, on=received_on, reason=reason, actor=actor)
+        else:
+            deadlines.deadline_resume(deadline=deadline, on=_today(), actor=actor)
+    _notify(objection, _office(), "objection.supplemented", due_on=_due_on(objection, Step.OBJECTION_ACCEPTANCE))
+    return objection
+
+
+def objection_lapse(*, case: Objection, deadline: Deadline) -> None:
+    """The subject's supplement period ran out (called by the deadline sweep in its transaction)."""
+    objection = Objection.objects.select_for_update().select_related("record", "subject").get(pk=case.pk)
+    _transition(objection, None, "lapse")
+    _end(objection, None)
+
+
+# --- Verification -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_forward(
+    *, actor: User, number: str, departments: Sequence[Department] = (), comment: str = ""
+) -> Objection:
+    """Route the objection to one or more departments (by default the record's own): each gets
+    its verification and its clock; the answer from receipt now has the longer limit."""
+    objection = _locked(actor=actor, number=number)
+    departments = list(dict.fromkeys(departments)) or [objection.record.department]
+    codes = ", ".join(department.code for department in departments)
+    _transition(objection, actor, "forward", comment or codes)
+    today, forwarded_on = _today(), _received_today()
+    lead = objection.record.department if objection.record.department in departments else departments[0]
+    for department in departments:
+        verification = Verification(
+            objection=objection, department=department, leads=department == lead, forwarded_on=forwarded_on
+        )
+        save_with_history(verification, actor=actor, reason=VERIFICATION_FORWARDED)
+        deadlines.deadline_start(
+            case=objection,
+            step=Step.OBJECTION_VERIFICATION,
+            started_on=forwarded_on,
+            in_force_on=objection.received_on,
+            department=department,
+            actor=actor,
+        )
+    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_ANSWER_IN_OFFICE], on=today, actor=actor)
+    deadlines.deadline_start(case=objection, step=Step.OBJECTION_ANSWER, started_on=objection.received_on, actor=actor)
+    for department in departments:
+        _notify(
+            objection,
+            _department_users([department.pk]),
+            "objection.forwarded",
+            due_on=_due_on(objection, Step.OBJECTION_VERIFICATION, department),
+        )
+    _notify(objection, _subject_users(objection), "objection.in_verification", departments=codes)
+    return objection
+
+
+@transaction.atomic
+def objection_decide_in_office(
+    *, actor: User, number: str, outcome: str, explanation: str, corrected_fields: Mapping | None = None
+) -> Objection:
+    """The platform itself was wrong: the office decides without a department round."""
+    objection = _locked(actor=actor, number=number)
+    _flow(objection, actor, "decide-in-office")
+    corrected_fields = _outcome_checked(objection.record, outcome, explanation, corrected_fields)
+    _transition(
+        objection,
+        actor,
+        "decide-in-office",
+        explanation,
+        outcome=outcome,
+        explanation=(explanation or "").strip(),
+        corrected_fields=corrected_fields,
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_reply(
+    *,
+    actor: User,
+    number: str,
+    outcome: str,
+    explanation: str,
+    corrected_fields: Mapping | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> Objection:
+    """A department the objection was forwarded to replies; the last reply makes it `replied`."""
+    objection = _locked(actor=actor, number=number)
+    flow = _flow(objection, actor, "reply")
+    corrected_fields = _outcome_checked(objection.record, outcome, explanation, corrected_fields)
+    verification = flow.pending_verification()
+    case_transition(
+        flow=flow,
+        action="reply",
+        comment=explanation.strip(),
+        outcome=outcome,
+        explanation=explanation.strip(),
+        corrected_fields=corrected_fields,
+    )
+    save_with_history(verification, actor=actor, reason=history_reason(VERIFICATION_REPLIED) % {"number": number})
+    verification.attachments.add(*attachments)
+    for deadline in deadlines.case_open_deadlines(
+        objection, Step.OBJECTION_VERIFICATION, department=verification.department
+    ):
+        deadlines.deadline_stop(deadline=deadline, on=_today(), actor=actor)
+    if objection.state == ObjectionState.REPLIED:
+        _notify(objection, _office(), "objection.replied", outcome=objection.outcome)
+    return objection
+
+
+def _verification_clocks(objection: Objection, department_code: str | None) -> QuerySet[Deadline]:
+    clocks = deadlines.case_open_deadlines(objection, Step.OBJECTION_VERIFICATION).order_by("id")
+    if department_code:
+        if not objection.verifications.filter(department__code=department_code).exists():
+            raise ValidationError({"department": [NOT_ROUTED]})
+        clocks = clocks.filter(department__code=department_code)
+    return clocks
+
+
+@transaction.atomic
+def objection_extend(*, actor: User, number: str, days: int, reason: str, department: str | None = None) -> Objection:
+    """The office gives the departments (or one of them) more working days."""
+    objection = _locked(actor=actor, number=number)
+    _flow(objection, actor, "extend")
+    reason = _require(reason, "reason", REASON_REQUIRED)
+    _transition(objection, actor, "extend", reason)
+    clocks = list(_verification_clocks(objection, department))
+    if not clocks:
+        raise Conflict(NO_RUNNING_VERIFICATION)
+    for deadline in clocks:
+        deadlines.deadline_extend(deadline=deadline, days=days, reason=reason, on=_today(), actor=actor)
+    return objection
+
+
+@transaction.atomic
+def objection_pause(*, actor: User, number: str, reason: str, department: str | None = None) -> Objection:
+    """Testing, inspection, appraisal or expert review: the time is not counted (河南 Art. 42)."""
+    objection = _locked(actor=actor, number=number)
+    _flow(objection, actor, "pause")
+    reason = _require(reason, "reason", REASON_REQUIRED)
+    _transition(objection, actor, "pause", reason)
+    clocks = [clock for clock in _verification_clocks(objection, department) if clock.status != "paused"]
+    if not clocks:
+        raise Conflict(NO_RUNNING_VERIFICATION)
+    for deadline in clocks:
+        deadlines.deadline_pause(deadline=deadline, on=_today(), reason=reason, actor=actor)
+    return objection
+
+
+@transaction.atomic
+def objection_resume(*, actor: User, number: str, reason: str = "", department: str | None = None) -> Objection:
+    objection = _locked(actor=actor, number=number)
+    _transition(objection, actor, "resume", reason)
+    clocks = [clock for clock in _verification_clocks(objection, department) if clock.status == "paused"]
+    if not clocks:
+        raise Conflict(NO_PAUSED_VERIFICATION)
+    for deadline in clocks:
+        deadlines.deadline_resume(deadline=deadline, on=_today(), actor=actor)
+    return objection
+
+
+@transaction.atomic
+def objection_return(*, actor: User, number: str, reason: str) -> Objection:
+    """The office sends the replies back: every department verifies again, on a new clock."""
+    objection = _locked(actor=actor, number=number)
+    _flow(objection, actor, "return")
+    reason = _require(reason, "reason", REASON_REQUIRED)
+    _transition(objection, actor, "return", reason)
+    forwarded_on = _received_today()
+    verifications = list(objection.verifications.select_related("department"))
+    for verification in verifications:
+        verification.replied_at, verification.replied_by = None, None
+        verification.outcome, verification.explanation, verification.corrected_fields = "", "", {}
+        verification.forwarded_on = forwarded_on
+        save_with_history(verification, actor=actor, reason=history_reason(VERIFICATION_RETURNED) % {"reason": reason})
+        deadlines.deadline_start(
+            case=objection,
+            step=Step.OBJECTION_VERIFICATION,
+            started_on=forwarded_on,
+            in_force_on=objection.received_on,
+            department=verification.department,
+            actor=actor,
+        )
+    _notify(
+        objection,
+        _department_users(verification.department_id for verification in verifications),
+        "objection.returned",
+        reason=reason,
+    )
+    return objection
+
+
+# --- The result ---------------------------------------------------------------------------------
+
+
+def _apply_outcome(objection: Objection, actor: User) -> None:
+    action = OUTCOME_ACTIONS[Outcome(objection.outcome)]
+    if action is None:
+        return
+    record = _locked_record(objection)
+    reason = history_reason(RECORD_OUTCOME) % {
+        "number": objection.number,
+        "outcome": history_reason(Outcome(objection.outcome).label),
+    }
+    kwargs = {}
+    if action == "correct":
+        kwargs["changes"] = record_correction_validate(record, objection.corrected_fields)
+    record_transition(record=record, actor=actor, action=action, reason=reason, **kwargs)
+
+
+@transaction.atomic
+def objection_confirm(*, actor: User, number: str, comment: str = "") -> Objection:
+    """The office confirms the reply: the outcome is applied to the record in this transaction,
+    the answer clock stops, the result notice is issued and the publication duty starts; the
+    case is published at once when nothing else is awaited."""
+    objection = _locked(actor=actor, number=number)
+    _transition(objection, actor, "confirm", comment)
+    _apply_outcome(objection, actor)
+    today = _today()
+    deadlines.case_deadlines_stop(
+        case=objection,
+        steps=[Step.OBJECTION_ANSWER, Step.OBJECTION_ANSWER_IN_OFFICE],
+        on=today,
+        actor=actor,
+    )
+    deadlines.deadline_start(
+        case=objection,
+        step=Step.OBJECTION_PUBLICATION,
+        started_on=_received_today(),
+        in_force_on=objection.received_on,
+        actor=actor,
+    )
+    notice_issue(case=objection, kind=NoticeKind.RESULT, text=notices.result(objection), issued_on=today, actor=actor)
+    _notify(objection, _subject_users(objection), "objection.result", outcome=objection.outcome)
+    objection_publish_if_ready(objection=objection)
+    return objection
+
+
+def objection_publish_if_ready(*, objection: Objection) -> bool:
+    """`corrected → published` by itself once the result notice exists and every required
+    platform has acknowledged (the caller holds the case's lock). True when it was published."""
+    flow = ObjectionFlow(objection, actor=None, reason=REASONS["publish"])
+    if objection.state != ObjectionState.CORRECTED or not flow.is_ready_to_publish():
+        return False
+    case_transition(flow=flow, action="publish", system=True)
+    _end(objection, None)
+    return True
+
+
+@transaction.atomic
+def objection_withdraw(*, actor: User, number: str, reason: str = "") -> Objection:
+    objection = _locked(actor=actor, number=number)
+    departments = list(objection.verifications.values_list("department_id", flat=True))
+    _transition(objection, actor, "withdraw", (reason or "").strip())
+    _end(objection, actor)
+    _notify(objection, [*_office(), *_department_users(departments)], "objection.withdrawn", reason=reason or "")
+    return objection
