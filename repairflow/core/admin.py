@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.models import Attachment, CaseSequence, IdempotencyKey, User
+from repairflow.core.models import Attachment, CaseSequence, IdempotencyKey, Notice, Transition, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,3 +47,17 @@ class AttachmentAdmin(ReadOnlyAdmin):
 @admin.register(CaseSequence)
 class CaseSequenceAdmin(ReadOnlyAdmin):
     list_display = ("prefix", "year", "last_number")
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    list_display = ("at", "case_type", "case_id", "action", "source", "target", "actor")
+    list_filter = ("case_type", "action")
+    search_fields = ("comment", "actor__username")
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ("issued_at", "case_type", "case_id", "kind", "size", "sha256")
+    list_filter = ("case_type", "kind")
+    exclude = ("content",)

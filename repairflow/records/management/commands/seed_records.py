@@ -1,7 +1,8 @@
-"""Demo data: the departments, subjects and accounts of design/api.md and about 60 records across
-categories, severities, states and decision dates from 2022 to 2026. Idempotent: a second run
-creates nothing and changes nothing. Records are created through the same services and state
-machine a department's system uses, so their history is real."""
+"""The demo registry (`seed_demo` runs it first): the departments, subjects and accounts of
+design/api.md and about 60 records across categories, severities, states and decision dates
+from 2022 to 2026. Idempotent: a second run creates nothing and changes nothing. Records are
+created through the same services and state machine a department's system uses, so their
+history is real."""
 
 from datetime import date
 
@@ -210,4 +211,4 @@ class Command(BaseCommand):
             if record.state in LIVE and record.max_period_end and record.max_period_end < today:
                 record_transition(record=record, actor=office, action="expire", reason="最长公示期届满")
             created += 1
-        self.stdout.write(f"seed_demo: {created} records created.")
+        self.stdout.write(f"seed_records: {created} records created.")
