@@ -137,6 +137,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("AUTH_THROTTLE_RATE", default="20/minute"),
+        "public": env("PUBLIC_THROTTLE_RATE", default="30/minute"),
     },
     "DATE_INPUT_FORMATS": ["iso-8601"],
 }

@@ -9,6 +9,7 @@ from repairflow.calendar import views as calendar_views
 from repairflow.core.api import AttachmentUploadView, ObtainTokenView
 from repairflow.notifications import views as notification_views
 from repairflow.objections.api import NOTICE_KINDS, ObjectionNoticeView, ObjectionViewSet
+from repairflow.objections.public import PublicStatusView
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
 
@@ -22,6 +23,7 @@ router.register("objections", ObjectionViewSet, basename="objection")
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
+    path("public/status/", PublicStatusView.as_view(), name="public-status"),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("calendar/<int:year>/", calendar_api.CalendarYearView.as_view(), name="calendar-year"),
     re_path(

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import receipt_day
@@ -187,6 +188,19 @@ def _due_on(objection: Objection, step: Step, department: Department | None = No
     return deadline.due_on.isoformat() if deadline else ""
 
 
+def _messages(detail: Any) -> list[str]:
+    """A serializer's error detail as flat messages, each naming its field (but the non-field ones)."""
+    if isinstance(detail, Mapping):
+        return [
+            message if field == "non_field_errors" else f"{field}: {message}"
+            for field, messages in detail.items()
+            for message in _messages(messages)
+        ]
+    if isinstance(detail, list):
+        return [message for item in detail for message in _messages(item)]
+    return [str(detail)]
+
+
 def _outcome_checked(record: CreditRecord, outcome: str, explanation: str, corrected_fields: Any) -> dict:
     """A reply's outcome, explanation and corrected fields, validated against the record; the
     corrected fields as they are kept (JSON)."""
@@ -201,8 +215,8 @@ def _outcome_checked(record: CreditRecord, outcome: str, explanation: str, corre
         else:
             try:
                 record_correction_validate(record, corrected_fields)
-            except Exception as error:  # DRF's ValidationError: its detail names the fields
-                errors["corrected_fields"] = getattr(error, "detail", [str(error)])
+            except serializers.ValidationError as error:  # its detail names the fields, maybe nested
+                errors["corrected_fields"] = _messages(error.detail)
     elif corrected_fields:
         errors["corrected_fields"] = [CORRECTED_FIELDS_NOT_EXPECTED]
     if outcome == Outcome.REMOVE_FROM_LIST and record.category not in LISTS:
@@ -312,7 +326,9 @@ def objection_request_supplement(*, actor: User, number: str, missing: str) -> O
     _transition(objection, actor, "request-supplement", missing, missing=missing)
     today = _today()
     for deadline in deadlines.case_open_deadlines(objection, *OFFICE_CLOCKS).order_by("id"):
-        deadlines.deadline_pause(deadline=deadline, on=today, reason=history_reason(REASONS["request-supplement"]))
+        deadlines.deadline_pause(
+            deadline=deadline, on=today, reason=history_reason(REASONS["request-supplement"]), actor=actor
+        )
     deadlines.deadline_start(
         case=objection,
         step=Step.OBJECTION_SUPPLEMENT,
@@ -392,8 +408,18 @@ def objection_forward(
             department=department,
             actor=actor,
         )
+    # The answer from receipt now has the longer limit; it counts from where the office's own
+    # clock counts (a supplement may have restarted it).
+    in_office = deadlines.case_open_deadlines(objection, Step.OBJECTION_ANSWER_IN_OFFICE).first()
+    answer_from = in_office.started_on if in_office else objection.received_on
     deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_ANSWER_IN_OFFICE], on=today, actor=actor)
-    deadlines.deadline_start(case=objection, step=Step.OBJECTION_ANSWER, started_on=objection.received_on, actor=actor)
+    deadlines.deadline_start(
+        case=objection,
+        step=Step.OBJECTION_ANSWER,
+        started_on=answer_from,
+        in_force_on=objection.received_on,
+        actor=actor,
+    )
     for department in departments:
         _notify(
             objection,
