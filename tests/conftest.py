@@ -5,6 +5,7 @@ from django.apps import apps
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from repairflow.calendar.selectors import work_calendar_forget
 from tests.factories import CreditSubjectFactory, DepartmentFactory, UserFactory
 
 
@@ -17,6 +18,13 @@ def _chinese_by_default(settings):
 def _fast_password_hashing(settings):
     """Users are made for every test; the production hasher would spend most of the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _calendar_from_the_database():
+    """Each test reads the calendar from its own database state, never from a calendar an
+    earlier test built (a rolled-back load may have left the same fingerprint)."""
+    work_calendar_forget()
 
 
 @pytest.fixture(autouse=True)

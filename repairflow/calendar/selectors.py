@@ -1,11 +1,42 @@
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 
 from repairflow.calendar.models import CalendarDay, CalendarYear
 from repairflow.calendar.workdays import SpecialDay, WorkCalendar
 
+# The calendar last built in this process, under the fingerprint of the tables it was built from.
+_built: tuple[tuple, WorkCalendar] | None = None
+
+
+def _fingerprint() -> tuple:
+    """What changes whenever a schedule is loaded or edited: every load saves its year (a new
+    version and `loaded_at`) and replaces its days (new ids)."""
+    years = CalendarYear.objects.aggregate(
+        version=Max("version"),
+        loaded_at=Max("loaded_at"),
+        years=Count("id"),
+        confirmed=Count("id", filter=Q(confirmed=True)),
+    )
+    days = CalendarDay.objects.aggregate(days=Count("id"), last=Max("id"))
+    return (*years.values(), *days.values())
+
 
 def work_calendar() -> WorkCalendar:
-    """The calendar as the database has it now."""
+    """The calendar as the database has it now; rebuilt only when the tables have changed (two
+    aggregate reads instead of every special day on each deadline computed)."""
+    global _built
+    fingerprint = _fingerprint()
+    if _built is None or _built[0] != fingerprint:
+        _built = (fingerprint, _build())
+    return _built[1]
+
+
+def work_calendar_forget() -> None:
+    """Drop the calendar built in this process (tests start each from the database)."""
+    global _built
+    _built = None
+
+
+def _build() -> WorkCalendar:
     years = list(CalendarYear.objects.values_list("year", "confirmed"))
     return WorkCalendar.build(
         (SpecialDay(*row) for row in CalendarDay.objects.values_list("date", "is_workday", "name")),
