@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import formats, translation
-from django.utils.translation import gettext_lazy as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -35,9 +34,6 @@ _TITLE = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignme
 _BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
 _CELL = ParagraphStyle("cell", fontName=FONT, fontSize=11, leading=16, wordWrap="CJK")
 _SIGNATURE = ParagraphStyle("signature", fontName=FONT, fontSize=12, leading=20, alignment=2)
-
-NOTICE_NUMBER = _("Notice for case")
-ISSUED_ON = _("Date")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import explain, working_days_between
 from repairflow.core.api import AttachmentSerializer
 from repairflow.core.cases import case_timeline
-from repairflow.core.flows import available_actions
+from repairflow.core.flows import available_actions, transition_check
 from repairflow.core.idempotency import IdempotentPostMixin
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.models import Attachment, NoticeKind, Role
@@ -318,8 +318,12 @@ ACTION_BODIES = {
 
 
 def objection_act(*, actor, number: str, objection_action: str, data) -> Objection:
-    """Validate the body of an action and run its service (shared by the API and the pages)."""
+    """Validate the body of an action and run its service (shared by the API and the pages).
+    The case must be visible (404) and the action open to the actor (403) in its state (409)
+    before the body is judged (400); the service checks all of it again under the case's lock."""
     body_class, service = ACTION_BODIES[objection_action]
+    objection = selectors.objection_get(user=actor, number=number)
+    transition_check(ObjectionFlow(objection, actor=actor), objection_action, user=actor)
     body = body_class(data=data, context={"actor": actor})
     body.is_valid(raise_exception=True)
     values = dict(body.validated_data)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from repairflow.core.models import Attachment, Case
@@ -16,7 +17,7 @@ class ObjectionState(models.TextChoices):
     VERIFYING = "verifying", _("Being verified")
     REPLIED = "replied", _("Replied")
     CORRECTED = "corrected", _("Outcome applied")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("objection state", "Published")
     REJECTED = "rejected", _("Rejected")
     LAPSED = "lapsed", _("Lapsed")
     WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -40,8 +40,13 @@ def _open_deadlines() -> QuerySet[Deadline]:
 
 
 def objections_overdue(objections: QuerySet[Objection], *, today: date) -> QuerySet[Objection]:
-    """The objections with a clock past its last day."""
-    late = _open_deadlines().filter(Q(status=DeadlineStatus.MISSED) | Q(due_on__lt=today))
+    """The objections with a clock past its last day. A paused clock has no last day yet (the
+    sweep fires nothing for it either): a case waiting for its subject's supplement is not late."""
+    late = (
+        _open_deadlines()
+        .exclude(status=DeadlineStatus.PAUSED)
+        .filter(Q(status=DeadlineStatus.MISSED) | Q(due_on__lt=today))
+    )
     return objections.filter(Exists(late))
 
 

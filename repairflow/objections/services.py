@@ -44,7 +44,7 @@ from repairflow.records.serializers import record_correction_validate
 from repairflow.records.services import record_transition
 
 ALREADY_OPEN = _("This subject already has an open objection to this record.")
-NOT_YOUR_RECORD = _("No record of yours has this number.")
+NOT_YOUR_RECORD = _("No record of yours has this id.")
 REASON_REQUIRED = _("Give a reason.")
 MISSING_REQUIRED = _("Say what is missing.")
 EXPLANATION_REQUIRED = _("Explain the outcome.")
