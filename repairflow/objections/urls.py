@@ -1,7 +1,18 @@
-from django.urls import path
+"""The objection pages, under /objections/ (repairflow/urls.py)."""
+
+from django.urls import path, re_path
 
 from repairflow.objections import views
+from repairflow.objections.api import NOTICE_KINDS
+
+NUMBER = r"(?P<number>[A-Z]{2}\d{10})"
 
 urlpatterns = [
-    path("<str:number>/", views.objection_detail, name="objection-detail"),
+    path("", views.objection_list, name="objection-list"),
+    path("new/", views.objection_new, name="objection-new"),
+    re_path(rf"^{NUMBER}/$", views.objection_detail, name="objection-detail"),
+    re_path(
+        rf"^{NUMBER}/notices/(?P<kind>{NOTICE_KINDS})\.pdf$", views.objection_notice_pdf, name="objection-notice-pdf"
+    ),
+    re_path(rf"^{NUMBER}/(?P<action>[a-z-]+)/$", views.objection_action, name="objection-action"),
 ]
