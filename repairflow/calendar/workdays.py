@@ -213,6 +213,14 @@ def working_days_between(calendar: WorkCalendar, start: date, end: date) -> Work
     return WorkingDayCount(count, bool(calendar.unconfirmed_years(start, end)), tuple(notes))
 
 
+def working_days_left(calendar: WorkCalendar, today: date, due_on: date) -> int:
+    """Working days from `today` to the last day `due_on`: 0 on the last day, negative (the
+    working days late) once it has passed."""
+    if due_on >= today:
+        return working_days_between(calendar, today, due_on).count
+    return -working_days_between(calendar, due_on, today).count
+
+
 def months_period_end(start: date, months: int) -> date:
     """The corresponding date `months` months after `start`, or that month's last day when it has
     none (Art. 202: three months from 11-30 end on 02-28, or 02-29 in a leap year)."""

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import explain, working_days_between
+from repairflow.calendar.workdays import explain, working_days_left
 from repairflow.core.api import AttachmentSerializer
 from repairflow.core.cases import case_timeline
 from repairflow.core.flows import available_actions, transition_check
@@ -73,10 +73,7 @@ class DeadlineSerializer(serializers.Serializer):
         """Working days from today to the last day; negative when overdue; null once ended."""
         if not deadline.is_open:
             return None
-        calendar, today = self.context["calendar"], self.context["today"]
-        if deadline.due_on >= today:
-            return working_days_between(calendar, today, deadline.due_on).count
-        return -working_days_between(calendar, deadline.due_on, today).count
+        return working_days_left(self.context["calendar"], self.context["today"], deadline.due_on)
 
     def get_explanation(self, deadline) -> list[str]:
         return explain(deadline.notes(), deadline.due_on)

@@ -5,7 +5,6 @@ API's own path (`api.objection_act`, `api.ObjectionCreateSerializer`), so that a
 for the same reasons, in the user's language, with the API's status: 400, 403, 409, 413, 415."""
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import exceptions as drf
 
 from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import WorkCalendar, working_days_between
+from repairflow.calendar.workdays import working_days_left
 from repairflow.core.cases import case_timeline
 from repairflow.core.errors import DomainError, TooLarge, UnsupportedType
 from repairflow.core.flows import available_actions, transition_check
@@ -53,15 +52,6 @@ REFUSALS = (DjangoValidationError, drf.ValidationError, PermissionDenied, drf.Pe
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def working_days_left(calendar: WorkCalendar, today: date, due_on: date | None) -> int | None:
-    """Working days from today to the last day; negative when overdue (as the API counts them)."""
-    if due_on is None:
-        return None
-    if due_on >= today:
-        return working_days_between(calendar, today, due_on).count
-    return -working_days_between(calendar, due_on, today).count
 
 
 def _status(error: Exception) -> int:
@@ -182,7 +172,7 @@ def objection_list(request):
     calendar = work_calendar()
     rows = []
     for objection in page.object_list:
-        days_left = working_days_left(calendar, today, objection.due_on)
+        days_left = None if objection.due_on is None else working_days_left(calendar, today, objection.due_on)
         rows.append(
             {
                 "objection": objection,

@@ -26,6 +26,7 @@ from repairflow.calendar.workdays import (
     short_date,
     working_day_before,
     working_days_between,
+    working_days_left,
     years_period_end,
 )
 
@@ -518,6 +519,19 @@ def test_given_two_days_when_the_working_days_between_are_counted_then_the_first
     result = working_days_between(CAL, start, end)
 
     assert (result.count, result.provisional) == (count, False)
+
+
+@pytest.mark.parametrize(
+    ("today", "left"),
+    [
+        pytest.param(D(2026, 9, 30), 4, id="before-national-day"),
+        pytest.param(D(2026, 10, 12), 0, id="the-last-day"),
+        pytest.param(D(2026, 10, 13), -1, id="a-working-day-late"),
+        pytest.param(D(2026, 10, 18), -4, id="the-sunday-after-four-working-days-late"),
+    ],
+)
+def test_given_a_last_day_when_the_working_days_left_are_counted_then_late_days_are_negative(today, left):
+    assert working_days_left(CAL, today, D(2026, 10, 12)) == left
 
 
 def test_given_an_end_not_after_the_start_in_an_unconfirmed_year_then_nothing_is_counted_or_provisional():
