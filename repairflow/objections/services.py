@@ -38,13 +38,14 @@ from repairflow.objections.models import (
     Verification,
 )
 from repairflow.objections.selectors import objections_visible_to
-from repairflow.records.models import CreditRecord, Department
+from repairflow.records.models import CreditRecord, Department, RecordState
 from repairflow.records.publication import Category
 from repairflow.records.serializers import record_correction_validate
 from repairflow.records.services import record_transition
 
 ALREADY_OPEN = _("This subject already has an open objection to this record.")
 NOT_YOUR_RECORD = _("No record of yours has this id.")
+RECORD_REVOKED = _("This record has been revoked: it is no longer published and cannot be objected to.")
 REASON_REQUIRED = _("Give a reason.")
 MISSING_REQUIRED = _("Say what is missing.")
 EXPLANATION_REQUIRED = _("Explain the outcome.")
@@ -248,6 +249,8 @@ def objection_submit(
     try:
         with transaction.atomic():
             record = CreditRecord.objects.select_for_update().select_related("subject").get(pk=record.pk)
+            if record.state == RecordState.REVOKED:
+                raise ValidationError({"record": [RECORD_REVOKED]})
             if Objection.objects.filter(record=record, subject=record.subject, state__in=OPEN_STATES).exists():
                 raise Conflict(ALREADY_OPEN)
             received_on = _received_today()

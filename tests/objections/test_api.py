@@ -12,6 +12,7 @@ from repairflow.core.models import IdempotencyKey, Notice
 from repairflow.objections import api as objections_api
 from repairflow.objections import services
 from repairflow.objections.models import Objection
+from repairflow.records.models import RecordState
 from tests.factories import CreditRecordFactory, CreditSubjectFactory
 from tests.objections.conftest import (
     NOT_FOUND,
@@ -401,3 +402,13 @@ def test_a_clock_standing_still_is_not_overdue(api, objection_in, travel, office
     # and on Monday 10/12 the subject's period has passed
     travel(date(2026, 10, 12))
     assert numbers(api.as_user(office).get(URL, {"overdue": "true"})) == [number]
+
+
+def test_a_revoked_record_cannot_be_objected_to(api, travel, company, company_user, scj):
+    revoked = CreditRecordFactory(subject=company, department=scj, state=RecordState.REVOKED)
+
+    response = file_objection(api, company_user, revoked)
+
+    assert response.status_code == 400
+    assert response.json() == invalid({"record": [in_chinese(services.RECORD_REVOKED)]})
+    assert not Objection.objects.exists()
