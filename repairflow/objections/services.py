@@ -49,6 +49,7 @@ RECORD_REVOKED = _("This record has been revoked: it is no longer published and 
 REASON_REQUIRED = _("Give a reason.")
 MISSING_REQUIRED = _("Say what is missing.")
 EXPLANATION_REQUIRED = _("Explain the outcome.")
+UNKNOWN_OUTCOME = _('"%(value)s" is not a valid outcome.')
 CORRECTED_FIELDS_REQUIRED = _("Name the corrected fields for this outcome.")
 CORRECTED_FIELDS_NOT_EXPECTED = _("Only a correction or a supplement changes the record's fields.")
 NOT_A_LIST = _("Only an entry of a list can be removed from it; this record is not one.")
@@ -207,7 +208,7 @@ def _outcome_checked(record: CreditRecord, outcome: str, explanation: str, corre
     corrected fields as they are kept (JSON)."""
     errors: dict[str, list] = {}
     if outcome not in Outcome.values:
-        errors["outcome"] = [_('"%(value)s" is not a valid outcome.') % {"value": outcome}]
+        errors["outcome"] = [UNKNOWN_OUTCOME % {"value": outcome}]
     if not explanation or not explanation.strip():
         errors["explanation"] = [EXPLANATION_REQUIRED]
     if outcome in OUTCOMES_WITH_FIELDS:

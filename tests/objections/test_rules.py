@@ -331,7 +331,10 @@ def test_a_reply_with_no_outcome_names_the_outcome_and_the_explanation(api, give
     assert (response.status_code, response.json()) == (
         400,
         invalid(
-            {"outcome": ['"keep" is not a valid outcome.'], "explanation": [in_chinese(services.EXPLANATION_REQUIRED)]}
+            {
+                "outcome": [in_chinese(services.UNKNOWN_OUTCOME) % {"value": "keep"}],
+                "explanation": [in_chinese(services.EXPLANATION_REQUIRED)],
+            }
         ),
     )
     assert snapshot(number) == before
