@@ -405,7 +405,11 @@ class ObjectionViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
 class ObjectionNoticeView(APIView):
     """`GET /api/v1/objections/{number}/notices/{kind}.pdf`: the latest notice of that kind."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="v1_objections_notice",
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=NoticeKind.values)],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
     def get(self, request, number: str, kind: str):
         objection = selectors.objection_get(user=request.user, number=number)
         notice = selectors.objection_notice(objection, kind)

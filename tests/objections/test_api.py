@@ -412,3 +412,25 @@ def test_a_revoked_record_cannot_be_objected_to(api, travel, company, company_us
     assert response.status_code == 400
     assert response.json() == invalid({"record": [in_chinese(services.RECORD_REVOKED)]})
     assert not Objection.objects.exists()
+
+
+def test_the_openapi_schema_describes_the_objection_endpoints(api, db):
+    response = api.get("/api/schema/", {"format": "json"})
+
+    paths = response.json()["paths"]
+    assert {
+        "/api/v1/objections/",
+        "/api/v1/objections/{number}/",
+        "/api/v1/objections/{number}/{objection_action}/",
+        "/api/v1/objections/{number}/notices/{kind}.pdf",
+        "/api/v1/attachments/",
+        "/api/v1/public/status/",
+    } <= set(paths)
+    assert set(paths["/api/v1/objections/"]) >= {"get", "post"}
+    act = paths["/api/v1/objections/{number}/{objection_action}/"]["post"]
+    action = next(p for p in act["parameters"] if p["name"] == "objection_action")
+    assert action["schema"]["enum"] == sorted(objections_api.ACTIONS)
+    notice = paths["/api/v1/objections/{number}/notices/{kind}.pdf"]["get"]
+    assert notice["operationId"] == "v1_objections_notice"
+    kind = next(p for p in notice["parameters"] if p["name"] == "kind")
+    assert sorted(kind["schema"]["enum"]) == ["receipt", "rejection", "result", "supplement"]
