@@ -1,4 +1,5 @@
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Max
 
 from repairflow.calendar.models import CalendarDay, CalendarYear
 from repairflow.calendar.workdays import SpecialDay, WorkCalendar
@@ -9,15 +10,16 @@ _built: tuple[tuple, WorkCalendar] | None = None
 
 def _fingerprint() -> tuple:
     """What changes whenever a schedule is loaded or edited: every load saves its year (a new
-    version and `loaded_at`) and replaces its days (new ids)."""
-    years = CalendarYear.objects.aggregate(
-        version=Max("version"),
-        loaded_at=Max("loaded_at"),
-        years=Count("id"),
-        confirmed=Count("id", filter=Q(confirmed=True)),
-    )
-    days = CalendarDay.objects.aggregate(days=Count("id"), last=Max("id"))
-    return (*years.values(), *days.values())
+    version and `loaded_at`) and replaces its days (new ids). One read of two small tables,
+    written in SQL because it runs for every clock computed."""
+    years, days = CalendarYear._meta.db_table, CalendarDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(version) FROM {years}), (SELECT MAX(loaded_at) FROM {years}),"
+            f" (SELECT COUNT(*) FROM {years} WHERE confirmed), (SELECT COUNT(*) FROM {years}),"
+            f" (SELECT COUNT(*) FROM {days}), (SELECT MAX(id) FROM {days})"
+        )
+        return cursor.fetchone()
 
 
 def work_calendar() -> WorkCalendar:

@@ -185,8 +185,8 @@ def _notify(objection: Objection, recipients: Iterable[User], kind: str, **param
     )
 
 
-def _due_on(objection: Objection, step: Step, department: Department | None = None) -> str:
-    deadline = deadlines.case_open_deadlines(objection, step, department=department).first()
+def _due_on(deadline: Deadline | None) -> str:
+    """A clock's last day as notifications name it (none when the profile sets no clock)."""
     return deadline.due_on.isoformat() if deadline else ""
 
 
@@ -269,8 +269,10 @@ def objection_submit(
             save_with_history(objection, actor=actor, reason=RECEIVED)
             objection.attachments.set(attachments)
             case_transition_log(case=objection, action="submit", source="", actor=actor, comment="")
-            for step in (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE):
+            acceptance, _answer = (
                 deadlines.deadline_start(case=objection, step=step, started_on=received_on, actor=actor)
+                for step in (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE)
+            )
             if active_profile().objection_mark_on == MarkOn.RECEIPT:
                 _mark(objection, actor)
             notice_issue(
@@ -285,7 +287,7 @@ def objection_submit(
                 _office(),
                 "objection.submitted",
                 subject=objection.subject.name,
-                due_on=_due_on(objection, Step.OBJECTION_ACCEPTANCE),
+                due_on=_due_on(acceptance),
             )
     except IntegrityError as error:  # the same objection filed twice at the same moment
         raise Conflict(ALREADY_OPEN) from error
@@ -333,7 +335,7 @@ def objection_request_supplement(*, actor: User, number: str, missing: str) -> O
         deadlines.deadline_pause(
             deadline=deadline, on=today, reason=history_reason(REASONS["request-supplement"]), actor=actor
         )
-    deadlines.deadline_start(
+    supplement_clock = deadlines.deadline_start(
         case=objection,
         step=Step.OBJECTION_SUPPLEMENT,
         started_on=_received_today(),
@@ -349,7 +351,7 @@ def objection_request_supplement(*, actor: User, number: str, missing: str) -> O
         _subject_users(objection),
         "objection.supplement_requested",
         missing=missing,
-        due_on=_due_on(objection, Step.OBJECTION_SUPPLEMENT),
+        due_on=_due_on(supplement_clock),
     )
     return objection
 
@@ -368,12 +370,15 @@ def objection_supplement(
     received_on = _received_today()
     deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_SUPPLEMENT], on=_today(), actor=actor)
     reason = history_reason(REASONS["supplement"])
+    acceptance = None
     for deadline in deadlines.case_open_deadlines(objection, *OFFICE_CLOCKS).order_by("id"):
         if active_profile().supplement == SupplementRule.RESTART:
             deadlines.deadline_restart(deadline=deadline, on=received_on, reason=reason, actor=actor)
         else:
             deadlines.deadline_resume(deadline=deadline, on=_today(), actor=actor)
-    _notify(objection, _office(), "objection.supplemented", due_on=_due_on(objection, Step.OBJECTION_ACCEPTANCE))
+        if deadline.step == Step.OBJECTION_ACCEPTANCE:
+            acceptance = deadline
+    _notify(objection, _office(), "objection.supplemented", due_on=_due_on(acceptance))
     return objection
 
 
@@ -399,12 +404,13 @@ def objection_forward(
     _transition(objection, actor, "forward", comment or codes)
     today, forwarded_on = _today(), _received_today()
     lead = objection.record.department if objection.record.department in departments else departments[0]
+    clocks = {}
     for department in departments:
         verification = Verification(
             objection=objection, department=department, leads=department == lead, forwarded_on=forwarded_on
         )
         save_with_history(verification, actor=actor, reason=VERIFICATION_FORWARDED)
-        deadlines.deadline_start(
+        clocks[department] = deadlines.deadline_start(
             case=objection,
             step=Step.OBJECTION_VERIFICATION,
             started_on=forwarded_on,
@@ -429,7 +435,7 @@ def objection_forward(
             objection,
             _department_users([department.pk]),
             "objection.forwarded",
-            due_on=_due_on(objection, Step.OBJECTION_VERIFICATION, department),
+            due_on=_due_on(clocks[department]),
         )
     _notify(objection, _subject_users(objection), "objection.in_verification", departments=codes)
     return objection
