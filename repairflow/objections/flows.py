@@ -15,8 +15,9 @@ within its own scope when the platform itself was wrong; it may return a reply f
 again, and confirms it, which applies the outcome to the record (`corrected`). `published`
 follows by itself once the result notice exists and every required platform has acknowledged
 the change; `lapsed` by itself when the subject's supplement period runs out. The subject may
-withdraw until a reply is confirmed. Transition bodies only set the case's fields; services do
-the rest (design/architecture.md "How a transition runs").
+withdraw until the departments' replies are in (design/api.md: from submitted, needs_supplement,
+accepted or verifying). Transition bodies only set the case's fields; services do the rest
+(design/architecture.md "How a transition runs").
 """
 
 from typing import Any
