@@ -111,7 +111,7 @@ def _received_today() -> date:
 def _locked(*, actor: Any, number: str) -> Objection:
     """The objection as `actor` may see it (else 404), locked until the transaction ends."""
     visible = objections_visible_to(actor).select_for_update(of=("self",))
-    objection = visible.filter(number=number).first()
+    objection = visible.filter(number=number).select_related("record__department", "subject").first()
     if objection is None:
         raise Http404
     return objection
@@ -133,8 +133,16 @@ def _transition(objection: Objection, actor: Any, action: str, comment: str = ""
 
 
 def _locked_record(objection: Objection) -> CreditRecord:
-    record = CreditRecord.objects.select_for_update().get(pk=objection.record_id)
-    objection.record = record
+    """The case's record, read again under a lock that holds until the service commits (once
+    per service call: later changes in the call act on the same locked row)."""
+    record = getattr(objection, "_locked_record", None)
+    if record is None:
+        record = (
+            CreditRecord.objects.select_for_update(of=("self",))
+            .select_related("department", "subject")
+            .get(pk=objection.record_id)
+        )
+        objection.record = objection._locked_record = record
     return record
 
 
