@@ -27,7 +27,7 @@ from viewflow import this
 from viewflow.fsm.base import State
 
 from repairflow.core.cases import CaseFlow, case_state
-from repairflow.core.models import Role
+from repairflow.core.models import NoticeKind, Role
 from repairflow.objections.models import Objection, ObjectionState, Verification
 
 S = ObjectionState
@@ -41,7 +41,7 @@ class ObjectionFlow(CaseFlow):
     def verifications(self) -> list[Verification]:
         """The case's verifications, read once per flow (a reply changes one of these very objects)."""
         if not hasattr(self, "_verifications"):
-            self._verifications = list(self.case.verifications.all())
+            self._verifications = list(self.case.verifications.select_related("department"))
         return self._verifications
 
     def by_routed_department(self, user: Any) -> bool:
@@ -56,10 +56,13 @@ class ObjectionFlow(CaseFlow):
         return bool(self.verifications())
 
     def is_ready_to_publish(self) -> bool:
-        """The result notice exists (and, once sync lands, every required platform has acknowledged)."""
-        from repairflow.objections.selectors import objection_notice
+        """The result notice exists (and, once sync lands, every required platform has acknowledged);
+        read once per flow: viewflow asks again in `can_proceed` and when the transition begins."""
+        from repairflow.objections.selectors import objection_has_notice
 
-        return objection_notice(self.case, "result") is not None
+        if not hasattr(self, "_ready_to_publish"):
+            self._ready_to_publish = objection_has_notice(self.case, NoticeKind.RESULT)
+        return self._ready_to_publish
 
     def pending_verification(self) -> Verification | None:
         user = self.actor

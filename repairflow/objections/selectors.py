@@ -70,6 +70,13 @@ def objection_notice(objection: Objection, kind: str) -> Notice | None:
     )
 
 
+def objection_has_notice(objection: Objection, kind: str) -> bool:
+    """Whether a notice of `kind` was issued for the objection, without reading its PDF."""
+    return Notice.objects.filter(
+        case_type=ContentType.objects.get_for_model(Objection), case_id=objection.pk, kind=kind
+    ).exists()
+
+
 def objection_notices(objection: Objection) -> QuerySet[Notice]:
     return Notice.objects.filter(case_type=ContentType.objects.get_for_model(Objection), case_id=objection.pk).defer(
         "content"

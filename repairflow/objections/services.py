@@ -111,7 +111,8 @@ def _received_today() -> date:
 def _locked(*, actor: Any, number: str) -> Objection:
     """The objection as `actor` may see it (else 404), locked until the transaction ends."""
     visible = objections_visible_to(actor).select_for_update(of=("self",))
-    objection = visible.filter(number=number).select_related("record__department", "subject").first()
+    # With what every step reads of it; the number is unique, so no ordering.
+    objection = visible.filter(number=number).select_related("record__department", "subject").order_by().first()
     if objection is None:
         raise Http404
     return objection
@@ -275,7 +276,8 @@ def objection_submit(
                 received_on=received_on,
             )
             save_with_history(objection, actor=actor, reason=RECEIVED)
-            objection.attachments.set(attachments)
+            if attachments:
+                objection.attachments.set(attachments)
             case_transition_log(case=objection, action="submit", source="", actor=actor, comment="")
             acceptance, _answer = (
                 deadlines.deadline_start(case=objection, step=step, started_on=received_on, actor=actor)
@@ -430,7 +432,8 @@ def objection_forward(
     # clock counts (a supplement may have restarted it).
     in_office = deadlines.case_open_deadlines(objection, Step.OBJECTION_ANSWER_IN_OFFICE).first()
     answer_from = in_office.started_on if in_office else objection.received_on
-    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_ANSWER_IN_OFFICE], on=today, actor=actor)
+    if in_office is not None:  # at most one is open: stop the one just read
+        deadlines.deadline_stop(deadline=in_office, on=today, actor=actor)
     deadlines.deadline_start(
         case=objection,
         step=Step.OBJECTION_ANSWER,
