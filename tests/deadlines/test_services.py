@@ -44,6 +44,7 @@ from repairflow.deadlines.services import (
     deadlines_sweep,
 )
 from tests.factories import CreditRecordFactory
+from tests.i18n import in_chinese
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 RULES_FROM_APRIL_2026 = "山东省社会信用条例 + 国办发〔2025〕22号 / NDRC Order 36"
@@ -70,12 +71,6 @@ def travel():
 @pytest.fixture
 def record(scj, company):
     return CreditRecordFactory(department=scj, subject=company)
-
-
-def in_chinese(message) -> str:
-    """A system message as history keeps it: in the site's language."""
-    with translation.override("zh-hans"):
-        return str(message)
 
 
 def latest_reason(deadline: Deadline) -> str:

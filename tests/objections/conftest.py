@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from repairflow.core.cases import case_timeline
 from repairflow.core.errors import INVALID_INPUT, TRANSITION_NOT_ALLOWED
@@ -21,16 +20,12 @@ from repairflow.objections import services
 from repairflow.objections.models import Objection
 from repairflow.records.publication import Category, Severity
 from tests.factories import CreditRecordFactory, UserFactory
+from tests.i18n import in_chinese
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 2026-09-28, the working day after 中秋 (9/25–9/27) and two before 国庆 (10/1–10/7).
 FILED_ON = date(2026, 9, 28)
 NOT_FOUND = {"error": "not_found", "detail": "未找到。"}
-
-
-def in_chinese(message) -> str:
-    with translation.override("zh-hans"):
-        return str(message)
 
 
 def invalid(fields: dict) -> dict:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import explain
@@ -23,6 +23,7 @@ from repairflow.objections.models import Objection, ObjectionState
 from repairflow.objections.views import ROLE_MAY_NOT_FILE
 from repairflow.records.models import CreditRecord
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory
+from tests.i18n import in_chinese
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -40,11 +41,6 @@ def frozen_clock(time_machine):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def in_chinese(message) -> str:
-    with translation.override("zh-hans"):
-        return str(message)
 
 
 def page(response) -> str:

@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
 from rest_framework.pagination import PageNumberPagination
 
 from repairflow.core.errors import INVALID_INPUT, TRANSITION_NOT_ALLOWED
@@ -23,6 +22,7 @@ from repairflow.records.serializers import (
 )
 from repairflow.records.services import DUPLICATE_DECISION, RECORD_CREATED
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory, record_entry
+from tests.i18n import in_chinese
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -35,11 +35,6 @@ REQUIRED = "该字段是必填项。"
 @pytest.fixture(autouse=True)
 def frozen_clock(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-def in_chinese(message) -> str:
-    with translation.override("zh-hans"):
-        return str(message)
 
 
 def invalid(fields: dict) -> dict:

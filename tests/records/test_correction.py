@@ -22,6 +22,7 @@ from repairflow.records.serializers import (
     record_correction_validate,
 )
 from tests.factories import CreditRecordFactory, DepartmentFactory
+from tests.i18n import in_chinese
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +42,6 @@ def errors(record, fields) -> dict:
     with pytest.raises(ValidationError) as refused, translation.override("zh-hans"):
         record_correction_validate(record, fields)
     return {name: [str(message) for message in messages] for name, messages in refused.value.detail.items()}
-
-
-def in_chinese(message) -> str:
-    with translation.override("zh-hans"):
-        return str(message)
 
 
 def test_the_changes_are_returned_as_field_values(record):

@@ -41,6 +41,7 @@ from repairflow.records.services import (
     records_import,
 )
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, make_resident_id, make_uscc
+from tests.i18n import in_chinese
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +57,6 @@ MATTER = "政府采购供应商资格审查"
 @pytest.fixture(autouse=True)
 def _today(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-def in_chinese(text):
-    with translation.override("zh-hans"):
-        return str(text)
 
 
 def row(**overrides):

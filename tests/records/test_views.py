@@ -4,12 +4,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
 
 from repairflow.records.models import QueryLog, RecordState
 from repairflow.records.publication import Category
 from repairflow.records.services import RECORD_CREATED, record_transition
 from tests.factories import CreditRecordFactory, CreditSubjectFactory
+from tests.i18n import in_chinese
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -17,11 +17,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(autouse=True)
 def frozen_clock(time_machine):
     time_machine.move_to(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI), tick=False)
-
-
-def in_chinese(message) -> str:
-    with translation.override("zh-hans"):
-        return str(message)
 
 
 def page(response) -> str:
