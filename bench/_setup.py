@@ -6,6 +6,9 @@ import json
 import os
 import platform
 import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +100,39 @@ def write_results(results_file: Path, vendor: str, figures: dict[str, Any]) -> N
         results = {}
     results[vendor] = figures
     results_file.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def environment() -> dict[str, Any]:
+    """The versions, the machine and the time of a run, kept with its figures."""
+    import django
+    import simple_history
+
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "simple_history": simple_history.__version__,
+        **machine_description(),
+        "measured_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+    }
+
+
+def machine_line(figures: dict[str, Any]) -> str:
+    memory = f"{figures['memory_gib']} GiB RAM" if figures["memory_gib"] else "RAM unknown"
+    return f"machine: {figures['cpu']}, {figures['cpus']} CPUs, {memory}, {figures['machine']}"
+
+
+def run_benchmark(
+    name: str, results_file: Path, run: Callable[[], dict[str, Any]], report: Callable[[dict[str, Any]], None]
+) -> int:
+    """Run a benchmark on a database of its own, keep and print its figures; the exit status is
+    1 when its target is missed."""
+    with tempfile.TemporaryDirectory(prefix="repairflow-bench-") as var_dir:
+        setup_django(var_dir)
+        original_name = open_database(var_dir, name)
+        try:
+            figures = run()
+        finally:
+            close_database(original_name)
+    write_results(results_file, figures["database"], figures)
+    report(figures)
+    return 0 if figures["target_met"] else 1

@@ -28,23 +28,19 @@ dropped at the end. Figures and the query plan of the sweep's select are printed
 """
 
 import argparse
-import platform
 import random
 import sys
-import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from _setup import (
     BASE_DIR,
-    close_database,
     database_description,
-    machine_description,
-    open_database,
-    setup_django,
-    write_results,
+    environment,
+    machine_line,
+    run_benchmark,
 )
 
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "deadline_sweep.json"
@@ -281,8 +277,6 @@ def measure(count: int, due: int, case: Any, department: Any) -> dict[str, Any]:
 
 
 def run(small: int, large: int, due: int) -> dict[str, Any]:
-    import django
-    import simple_history
 
     vendor, version = database_description()
     case, department = make_case()
@@ -306,18 +300,13 @@ def run(small: int, large: int, due: int) -> dict[str, Any]:
         "target_ratio": TARGET_RATIO,
         "target_met": ratio < TARGET_RATIO,
         "idle_ratio": round(idle_ratio, 1),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "simple_history": simple_history.__version__,
-        **machine_description(),
-        "measured_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+        **environment(),
     }
 
 
 def report(figures: dict[str, Any]) -> None:
-    memory = f"{figures['memory_gib']} GiB RAM" if figures["memory_gib"] else "RAM unknown"
     print(f"deadline_sweep on {figures['sweep_day']}")
-    print(f"machine: {figures['cpu']}, {figures['cpus']} CPUs, {memory}, {figures['machine']}")
+    print(machine_line(figures))
     print(f"database: {figures['database']} {figures['database_version']}")
     for label in ("small", "large"):
         run_figures = figures[label]
@@ -345,16 +334,9 @@ def report(figures: dict[str, Any]) -> None:
 
 def main() -> int:
     arguments = parse_arguments()
-    with tempfile.TemporaryDirectory(prefix="repairflow-bench-") as var_dir:
-        setup_django(var_dir)
-        original_name = open_database(var_dir, "deadline_sweep")
-        try:
-            figures = run(arguments.small, arguments.large, arguments.due)
-        finally:
-            close_database(original_name)
-    write_results(RESULTS_FILE, figures["database"], figures)
-    report(figures)
-    return 0 if figures["target_met"] else 1
+    return run_benchmark(
+        "deadline_sweep", RESULTS_FILE, lambda: run(arguments.small, arguments.large, arguments.due), report
+    )
 
 
 if __name__ == "__main__":

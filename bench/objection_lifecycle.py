@@ -32,24 +32,19 @@ written to `bench/results/objection_lifecycle.json`, one entry per database vend
 """
 
 import argparse
-import platform
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from _setup import (
     BASE_DIR,
-    close_database,
     database_description,
-    machine_description,
-    open_database,
-    setup_django,
-    write_results,
+    environment,
+    machine_line,
+    run_benchmark,
 )
 
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "objection_lifecycle.json"
@@ -451,8 +446,6 @@ def queries_per_lifecycle(run: Run) -> dict[str, Any]:
 
 
 def run(cases: int) -> dict[str, Any]:
-    import django
-    import simple_history
     from django.conf import settings
     from django.utils import timezone
 
@@ -524,18 +517,13 @@ def run(cases: int) -> dict[str, Any]:
         "query_ratio": round(query_ratio, 2),
         "target_ratio": TARGET_RATIO,
         "target_met": ratio <= TARGET_RATIO,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "simple_history": simple_history.__version__,
-        **machine_description(),
-        "measured_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+        **environment(),
     }
 
 
 def report(figures: dict[str, Any]) -> None:
-    memory = f"{figures['memory_gib']} GiB RAM" if figures["memory_gib"] else "RAM unknown"
     print(f"objection_lifecycle: {figures['cases']} lifecycles, profile {figures['profile']}, on {figures['day']}")
-    print(f"machine: {figures['cpu']}, {figures['cpus']} CPUs, {memory}, {figures['machine']}")
+    print(machine_line(figures))
     print(f"database: {figures['database']} {figures['database_version']}")
     for label in ("services", "baseline"):
         run_figures = figures[label]
@@ -564,16 +552,7 @@ def report(figures: dict[str, Any]) -> None:
 
 def main() -> int:
     arguments = parse_arguments()
-    with tempfile.TemporaryDirectory(prefix="repairflow-bench-") as var_dir:
-        setup_django(var_dir)
-        original_name = open_database(var_dir, "objection_lifecycle")
-        try:
-            figures = run(arguments.cases)
-        finally:
-            close_database(original_name)
-    write_results(RESULTS_FILE, figures["database"], figures)
-    report(figures)
-    return 0 if figures["target_met"] else 1
+    return run_benchmark("objection_lifecycle", RESULTS_FILE, lambda: run(arguments.cases), report)
 
 
 if __name__ == "__main__":

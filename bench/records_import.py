@@ -14,16 +14,18 @@ Django's test-database creation and drops it at the end. Figures are printed and
 """
 
 import argparse
-import os
-import platform
 import random
 import sys
-import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from _setup import BASE_DIR, close_database, database_description, open_database, setup_django, write_results
+from _setup import (
+    BASE_DIR,
+    database_description,
+    environment,
+    run_benchmark,
+)
 
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "records_import.json"
 TARGET_RATIO = 0.5
@@ -152,8 +154,6 @@ def timed_import(rows: list[dict[str, Any]], *, history: bool) -> dict[str, Any]
 
 
 def run(count: int) -> dict[str, Any]:
-    import django
-    import simple_history
     from django.utils import timezone
 
     from repairflow.records.models import CreditSubject
@@ -178,12 +178,7 @@ def run(count: int) -> dict[str, Any]:
         "ratio": round(ratio, 3),
         "target_ratio": TARGET_RATIO,
         "target_met": ratio >= TARGET_RATIO,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "simple_history": simple_history.__version__,
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "measured_at": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+        **environment(),
     }
 
 
@@ -200,16 +195,7 @@ def report(figures: dict[str, Any]) -> None:
 
 def main() -> int:
     arguments = parse_arguments()
-    with tempfile.TemporaryDirectory(prefix="repairflow-bench-") as var_dir:
-        setup_django(var_dir)
-        original_name = open_database(var_dir, "records_import")
-        try:
-            figures = run(arguments.records)
-        finally:
-            close_database(original_name)
-    write_results(RESULTS_FILE, figures["database"], figures)
-    report(figures)
-    return 0 if figures["target_met"] else 1
+    return run_benchmark("records_import", RESULTS_FILE, lambda: run(arguments.records), report)
 
 
 if __name__ == "__main__":
