@@ -402,6 +402,19 @@ class ObjectionViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(self._read(objection.number)).data)
 
 
+def objection_notice_response(*, user, number: str, kind: str) -> HttpResponse:
+    """The latest notice of `kind` as a PDF download (for the API and the pages); 404 when the
+    case is not visible or no such notice was issued."""
+    objection = selectors.objection_get(user=user, number=number)
+    notice = selectors.objection_notice(objection, kind)
+    if notice is None:
+        raise Http404
+    response = HttpResponse(bytes(notice.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{objection.number}-{kind}.pdf"'
+    response["X-Content-SHA256"] = notice.sha256
+    return response
+
+
 class ObjectionNoticeView(APIView):
     """`GET /api/v1/objections/{number}/notices/{kind}.pdf`: the latest notice of that kind."""
 
@@ -411,14 +424,7 @@ class ObjectionNoticeView(APIView):
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     def get(self, request, number: str, kind: str):
-        objection = selectors.objection_get(user=request.user, number=number)
-        notice = selectors.objection_notice(objection, kind)
-        if notice is None:
-            raise Http404
-        response = HttpResponse(bytes(notice.content), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{objection.number}-{kind}.pdf"'
-        response["X-Content-SHA256"] = notice.sha256
-        return response
+        return objection_notice_response(user=request.user, number=number, kind=kind)
 
     def perform_content_negotiation(self, request, force=False):
         return super().perform_content_negotiation(request, force=True)

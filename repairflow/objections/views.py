@@ -339,14 +339,7 @@ def objection_detail(request, number: str):
 
 @login_required
 def objection_notice_pdf(request, number: str, kind: str):
-    objection = selectors.objection_get(user=request.user, number=number)
-    notice = selectors.objection_notice(objection, kind)
-    if notice is None:
-        raise Http404
-    response = HttpResponse(bytes(notice.content), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{objection.number}-{kind}.pdf"'
-    response["X-Content-SHA256"] = notice.sha256
-    return response
+    return api.objection_notice_response(user=request.user, number=number, kind=kind)
 
 
 def _check_corrections(objection: Objection, data: dict) -> None:
