@@ -24,7 +24,7 @@ from repairflow.core.models import Attachment, NoticeKind, Role, User
 from repairflow.core.notices import notice_issue
 from repairflow.core.permissions import require_role
 from repairflow.deadlines import services as deadlines
-from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import MarkOn, Step, SupplementRule, active_profile
 from repairflow.notifications.services import notify
 from repairflow.objections import notices
@@ -537,7 +537,7 @@ def objection_pause(*, actor: User, number: str, reason: str, department: str | 
     _flow(objection, actor, "pause")
     reason = _require(reason, "reason", REASON_REQUIRED)
     _transition(objection, actor, "pause", reason)
-    clocks = [clock for clock in _verification_clocks(objection, department) if clock.status != "paused"]
+    clocks = [clock for clock in _verification_clocks(objection, department) if clock.status != DeadlineStatus.PAUSED]
     if not clocks:
         raise Conflict(NO_RUNNING_VERIFICATION)
     for deadline in clocks:
@@ -549,7 +549,7 @@ def objection_pause(*, actor: User, number: str, reason: str, department: str | 
 def objection_resume(*, actor: User, number: str, reason: str = "", department: str | None = None) -> Objection:
     objection = _locked(actor=actor, number=number)
     _transition(objection, actor, "resume", reason)
-    clocks = [clock for clock in _verification_clocks(objection, department) if clock.status == "paused"]
+    clocks = [clock for clock in _verification_clocks(objection, department) if clock.status == DeadlineStatus.PAUSED]
     if not clocks:
         raise Conflict(NO_PAUSED_VERIFICATION)
     for deadline in clocks:
