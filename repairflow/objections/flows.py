@@ -28,6 +28,9 @@ from viewflow.fsm.base import State
 
 from repairflow.core.cases import CaseFlow, case_state
 from repairflow.core.models import NoticeKind, Role
+from repairflow.deadlines.models import Deadline, DeadlineStatus
+from repairflow.deadlines.policy import Step
+from repairflow.deadlines.services import case_open_deadlines
 from repairflow.objections.models import Objection, ObjectionState, Verification
 
 S = ObjectionState
@@ -63,6 +66,21 @@ class ObjectionFlow(CaseFlow):
         if not hasattr(self, "_ready_to_publish"):
             self._ready_to_publish = objection_has_notice(self.case, NoticeKind.RESULT)
         return self._ready_to_publish
+
+    def verification_clocks(self) -> list[Deadline]:
+        """The departments' open verification clocks, read once per flow."""
+        if not hasattr(self, "_verification_clocks"):
+            self._verification_clocks = list(case_open_deadlines(self.case, Step.OBJECTION_VERIFICATION))
+        return self._verification_clocks
+
+    def has_open_verification_clock(self) -> bool:
+        return bool(self.verification_clocks())
+
+    def has_running_verification_clock(self) -> bool:
+        return any(clock.status != DeadlineStatus.PAUSED for clock in self.verification_clocks())
+
+    def has_paused_verification_clock(self) -> bool:
+        return any(clock.status == DeadlineStatus.PAUSED for clock in self.verification_clocks())
 
     def pending_verification(self) -> Verification | None:
         user = self.actor
@@ -126,15 +144,15 @@ class ObjectionFlow(CaseFlow):
         self.case.corrected_fields = lead.corrected_fields
         return S.REPLIED
 
-    @state.transition(source=S.VERIFYING, permission=this.by_office)
+    @state.transition(source=S.VERIFYING, conditions=[this.has_open_verification_clock], permission=this.by_office)
     def extend(self) -> None:
         pass
 
-    @state.transition(source=S.VERIFYING, permission=this.by_office)
+    @state.transition(source=S.VERIFYING, conditions=[this.has_running_verification_clock], permission=this.by_office)
     def pause(self) -> None:
         pass
 
-    @state.transition(source=S.VERIFYING, permission=this.by_office)
+    @state.transition(source=S.VERIFYING, conditions=[this.has_paused_verification_clock], permission=this.by_office)
     def resume(self) -> None:
         pass
 

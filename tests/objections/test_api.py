@@ -272,7 +272,7 @@ def test_each_caller_sees_the_actions_open_to_it(api, objection_in, company_user
         for user in (company_user, office, officer_scj, auditor)
     } == {
         "subject-a": ["withdraw"],
-        "office": ["extend", "pause", "resume"],
+        "office": ["extend", "pause"],
         "dept-scj": ["reply"],
         "auditor": [],
     }

@@ -6,6 +6,7 @@ import pytest
 from repairflow.core.flows import action_name, available_actions
 from repairflow.core.models import NoticeKind, Role, User
 from repairflow.core.notices import NoticeText, notice_issue
+from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.objections import api, services
 from repairflow.objections.flows import ObjectionFlow
 from repairflow.objections.models import Objection, ObjectionState, Verification
@@ -20,13 +21,26 @@ SCJ = User(role=Role.DEPARTMENT, department_id=SCJ_ID)
 HB = User(role=Role.DEPARTMENT, department_id=HB_ID)
 
 
-def flow_in(state: str, *, actor=None, replied: tuple[int, ...] = (), routed: tuple[int, ...] = ()) -> ObjectionFlow:
+def flow_in(
+    state: str,
+    *,
+    actor=None,
+    replied: tuple[int, ...] = (),
+    routed: tuple[int, ...] = (),
+    paused: tuple[int, ...] = (),
+) -> ObjectionFlow:
     """A flow on an objection in `state` (not saved), routed to the departments `routed`, of which
-    those in `replied` have replied."""
+    those in `replied` have replied; the others' verification clocks run, or are paused for
+    those in `paused`."""
     flow = ObjectionFlow(Objection(state=state, subject_id=SUBJECT_ID), actor=actor)
     flow._verifications = [
         Verification(department_id=department, leads=index == 0, replied_at=FILED_ON if department in replied else None)
         for index, department in enumerate(routed)
+    ]
+    flow._verification_clocks = [
+        Deadline(department_id=department, status=DeadlineStatus.PAUSED if department in paused else "running")
+        for department in routed
+        if department not in replied
     ]
     return flow
 
@@ -43,7 +57,7 @@ def test_every_api_action_is_a_transition_and_only_lapse_and_publish_are_the_sys
         ("submitted", (), ["accept", "reject", "request-supplement", "withdraw"]),
         ("needs_supplement", (), ["lapse", "supplement", "withdraw"]),
         ("accepted", (), ["decide-in-office", "forward", "withdraw"]),
-        ("verifying", (SCJ_ID,), ["extend", "pause", "resume", "withdraw"]),
+        ("verifying", (SCJ_ID,), ["extend", "pause", "withdraw"]),
         ("replied", (SCJ_ID,), ["confirm", "return"]),
         ("replied", (), ["confirm"]),
         ("published", (SCJ_ID,), []),
@@ -58,6 +72,21 @@ def test_each_state_is_left_by_these_actions(state, routed, actions):
 
 
 @pytest.mark.parametrize(
+    ("routed", "paused", "replied", "actions"),
+    [
+        ((SCJ_ID,), (), (), ["extend", "pause", "withdraw"]),
+        ((SCJ_ID,), (SCJ_ID,), (), ["extend", "resume", "withdraw"]),
+        ((SCJ_ID, HB_ID), (SCJ_ID,), (), ["extend", "pause", "resume", "withdraw"]),
+        ((SCJ_ID, HB_ID), (), (SCJ_ID,), ["extend", "pause", "withdraw"]),
+    ],
+)
+def test_the_departments_clocks_decide_whether_they_may_be_paused_resumed_or_extended(routed, paused, replied, actions):
+    flow = flow_in("verifying", routed=routed, paused=paused, replied=replied)
+
+    assert available_actions(flow) == actions
+
+
+@pytest.mark.parametrize(
     ("state", "user", "actions"),
     [
         ("submitted", OFFICE, ["accept", "reject", "request-supplement"]),
@@ -67,7 +96,7 @@ def test_each_state_is_left_by_these_actions(state, routed, actions):
         ("needs_supplement", SUBJECT, ["supplement", "withdraw"]),
         ("needs_supplement", OFFICE, []),
         ("accepted", OFFICE, ["decide-in-office", "forward"]),
-        ("verifying", OFFICE, ["extend", "pause", "resume"]),
+        ("verifying", OFFICE, ["extend", "pause"]),
         ("verifying", SUBJECT, ["withdraw"]),
         ("verifying", SCJ, ["reply"]),
         ("verifying", HB, []),

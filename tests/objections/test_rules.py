@@ -81,8 +81,8 @@ SOURCES = {
     "decide-in-office": {"accepted"},
     "reply": OPEN_VERIFICATION,
     "extend": OPEN_VERIFICATION,
-    "pause": OPEN_VERIFICATION,
-    "resume": OPEN_VERIFICATION,
+    "pause": {"verifying"},
+    "resume": {"paused"},
     "return": {"replied"},
     "confirm": {"replied"},
     "withdraw": {"submitted", "needs_supplement", "accepted", *OPEN_VERIFICATION},
@@ -91,8 +91,8 @@ ALLOWED = {
     "office": {
         "submitted": ["accept", "reject", "request-supplement"],
         "accepted": ["decide-in-office", "forward"],
-        "verifying": ["extend", "pause", "resume"],
-        "paused": ["extend", "pause", "resume"],
+        "verifying": ["extend", "pause"],
+        "paused": ["extend", "resume"],
         "replied": ["confirm", "return"],
     },
     "subject": {
@@ -220,18 +220,25 @@ def test_a_department_that_has_replied_cannot_reply_again_while_another_verifies
 
 
 @pytest.mark.parametrize(
-    ("state", "action", "message"),
+    ("action", "department", "message"),
     [
-        ("paused", "pause", services.NO_RUNNING_VERIFICATION),
-        ("verifying", "resume", services.NO_PAUSED_VERIFICATION),
+        ("pause", "SCJ", services.NO_RUNNING_VERIFICATION),
+        ("resume", "HB", services.NO_PAUSED_VERIFICATION),
     ],
 )
-def test_a_clock_cannot_be_paused_twice_nor_resumed_when_running(api, given, office, state, action, message):
-    number = given(state).number
+def test_one_departments_clock_cannot_be_paused_twice_nor_resumed_when_running(
+    api, given, office, hb, action, department, message
+):
+    # given a case with two departments, market regulation's clock paused, environment's running
+    number = given("accepted").number
+    act(api, office, number, "forward", departments=["SCJ", "HB"])
+    act(api, office, number, "pause", reason="委托检测", department="SCJ")
     before = snapshot(number)
 
-    response = act(api, office, number, action, reason="专家评审")
+    # when the office pauses the paused one, or resumes the running one
+    response = act(api, office, number, action, reason="专家评审", department=department)
 
+    # then it is a conflict naming why, and nothing changed
     assert (response.status_code, response.json()) == (409, conflict(message))
     assert snapshot(number) == before
 
