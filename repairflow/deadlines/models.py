@@ -18,6 +18,7 @@ class DeadlineStatus(models.TextChoices):
     RUNNING = "running", _("running")
     PAUSED = "paused", _("paused")
     MET = "met", _("met")
+    CANCELLED = "cancelled", _("no longer due")
     MISSED = "missed", _("missed")
 
 

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 CLOCK_STARTED = _("Deadline started.")
 CLOCK_MET = _("Deadline met.")
 CLOCK_MISSED = _("Deadline missed: done after the last day.")
+CLOCK_CANCELLED = _("No longer due: %(reason)s")
 CLOCK_PAUSED = _("Deadline paused: %(reason)s")
 CLOCK_RESUMED = _("Deadline resumed.")
 CLOCK_EXTENDED = _("Deadline extended by %(days)d working days: %(reason)s")
@@ -169,8 +170,7 @@ def case_open_deadlines(case: models.Model, *steps: Step, department: Any = None
 
 
 def case_deadlines_stop(*, case: models.Model, steps: Iterable[Step] = (), on: date, actor: Any = None) -> None:
-    """Stop the case's open clocks of `steps` (all of them when none): their duty is done or
-    ended with the case."""
+    """Stop the case's open clocks of `steps` (all of them when none): their duty is done."""
     for deadline in case_open_deadlines(case, *steps).order_by("id"):
         deadline_stop(deadline=deadline, on=on, actor=actor)
 
@@ -189,6 +189,29 @@ def deadline_stop(*, deadline: Deadline, on: date, actor: Any = None) -> Deadlin
     deadline.next_stage, deadline.next_action_on = "", None
     save_with_history(deadline, actor=actor, reason=CLOCK_MISSED if missed else CLOCK_MET)
     return deadline
+
+
+def deadline_cancel(*, deadline: Deadline, on: date, reason: Any, actor: Any = None) -> Deadline:
+    """The duty fell away on `on` because the case ended without it (withdrawn, lapsed): the
+    clock ends `cancelled`, neither met nor missed, unless its last day had already passed."""
+    _require_open(deadline)
+    if deadline.status == DeadlineStatus.PAUSED:
+        pause = deadline.pause_list()[-1]
+        deadline.pauses = [*deadline.pauses[:-1], Pause(pause.first, max(on, pause.first), pause.reason).as_json()]
+        _reschedule(deadline, work_calendar(), timezone.localdate())  # the pause has an end now
+    missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
+    deadline.status = DeadlineStatus.MISSED if missed else DeadlineStatus.CANCELLED
+    deadline.ended_on = on
+    deadline.next_stage, deadline.next_action_on = "", None
+    values = {"reason": history_reason(reason)}
+    save_with_history(deadline, actor=actor, reason=history_reason(CLOCK_CANCELLED) % values)
+    return deadline
+
+
+def case_deadlines_cancel(*, case: models.Model, on: date, reason: Any, actor: Any = None) -> None:
+    """Cancel every open clock of a case that has ended."""
+    for deadline in case_open_deadlines(case).order_by("id"):
+        deadline_cancel(deadline=deadline, on=on, reason=reason, actor=actor)
 
 
 def deadline_pause(*, deadline: Deadline, on: date, reason: str, actor: Any = None) -> Deadline:

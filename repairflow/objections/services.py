@@ -111,11 +111,11 @@ def _received_today() -> date:
 def _locked(*, actor: Any, number: str) -> Objection:
     """The objection as `actor` may see it (else 404), locked until the transaction ends."""
     visible = objections_visible_to(actor).select_for_update(of=("self",))
-    # With what every step reads of it; the number is unique, so no ordering.
-    objection = visible.filter(number=number).select_related("record__department", "subject").order_by().first()
-    if objection is None:
-        raise Http404
-    return objection
+    # With what every step reads of it; the number is unique: a plain get, no ordering or limit.
+    try:
+        return visible.select_related("record__department", "subject").get(number=number)
+    except Objection.DoesNotExist:
+        raise Http404 from None
 
 
 def _flow(objection: Objection, actor: Any, action: str) -> ObjectionFlow:
@@ -161,9 +161,10 @@ def _clear_mark(objection: Objection, actor: Any) -> None:
         record_transition(record=record, actor=actor, action="clear-objection", reason=reason)
 
 
-def _end(objection: Objection, actor: Any) -> None:
-    """The case has ended: every clock stops and the record loses its objection mark."""
-    deadlines.case_deadlines_stop(case=objection, on=_today(), actor=actor)
+def _end(objection: Objection, actor: Any, action: str) -> None:
+    """The case has ended: the clocks still open are no longer due, and the record loses its
+    objection mark. (A duty the ending fulfils is stopped as met before.)"""
+    deadlines.case_deadlines_cancel(case=objection, on=_today(), reason=REASONS[action], actor=actor)
     _clear_mark(objection, actor)
 
 
@@ -324,7 +325,9 @@ def objection_reject(*, actor: User, number: str, reason: str) -> Objection:
     _flow(objection, actor, "reject")
     reason = _require(reason, "reason", REASON_REQUIRED)
     _transition(objection, actor, "reject", reason, reason=reason)
-    _end(objection, actor)
+    # Not accepting it is the office's decision on it: its clocks are met (or missed).
+    deadlines.case_deadlines_stop(case=objection, steps=OFFICE_CLOCKS, on=_today(), actor=actor)
+    _end(objection, actor, "reject")
     notice_issue(
         case=objection, kind=NoticeKind.REJECTION, text=notices.rejection(objection), issued_on=_today(), actor=actor
     )
@@ -396,7 +399,7 @@ def objection_lapse(*, case: Objection, deadline: Deadline) -> None:
     """The subject's supplement period ran out (called by the deadline sweep in its transaction)."""
     objection = Objection.objects.select_for_update().select_related("record", "subject").get(pk=case.pk)
     _transition(objection, None, "lapse")
-    _end(objection, None)
+    _end(objection, None, "lapse")
 
 
 # --- Verification -------------------------------------------------------------------------------
@@ -641,7 +644,8 @@ def objection_publish_if_ready(*, objection: Objection) -> bool:
     if objection.state != ObjectionState.CORRECTED or not flow.is_ready_to_publish():
         return False
     case_transition(flow=flow, action="publish", system=True)
-    _end(objection, None)
+    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_PUBLICATION], on=_today())
+    _end(objection, None, "publish")
     return True
 
 
@@ -650,6 +654,6 @@ def objection_withdraw(*, actor: User, number: str, reason: str = "") -> Objecti
     objection = _locked(actor=actor, number=number)
     departments = list(objection.verifications.values_list("department_id", flat=True))
     _transition(objection, actor, "withdraw", (reason or "").strip())
-    _end(objection, actor)
+    _end(objection, actor, "withdraw")
     _notify(objection, [*_office(), *_department_users(departments)], "objection.withdrawn", reason=reason or "")
     return objection

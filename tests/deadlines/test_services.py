@@ -21,6 +21,7 @@ from repairflow.deadlines.clock import Stage
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Event, MarkOn, Party, Profile, RuleSet, Step, StepRule
 from repairflow.deadlines.services import (
+    CLOCK_CANCELLED,
     CLOCK_ENDED,
     CLOCK_EXTENDED,
     CLOCK_MET,
@@ -35,6 +36,7 @@ from repairflow.deadlines.services import (
     EXTENSION_OVER_LIMIT,
     EXTENSION_TOO_SHORT,
     REASON_REQUIRED,
+    deadline_cancel,
     deadline_extend,
     deadline_pause,
     deadline_restart,
@@ -290,6 +292,38 @@ def test_stopping_a_paused_clock_counts_the_pause_before_judging_it(travel, reco
     assert (deadline.paused_days, deadline.due_on) == (5, date(2026, 10, 16))
     assert (deadline.status, deadline.ended_on) == (DeadlineStatus.MET, date(2026, 10, 14))
     assert (deadline.next_stage, deadline.next_action_on) == ("", None)
+
+
+def test_a_clock_whose_case_ended_without_it_is_cancelled_not_met(travel, record, scj, office):
+    # Given a verification clock due on 2026-10-10, paused on 10/8 for testing
+    deadline = verification(record, scj, date(2026, 9, 30))
+    travel(date(2026, 10, 8))
+    deadline = deadline_pause(deadline=deadline, on=date(2026, 10, 8), reason="检验检测")
+
+    # When the case ends on 10/9 (the subject withdrew it)
+    travel(date(2026, 10, 9))
+    deadline_cancel(deadline=deadline, on=date(2026, 10, 9), reason="异议已撤回", actor=office)
+
+    # Then it is neither met nor missed, its pause is closed, and nothing more is planned
+    deadline = Deadline.objects.get(pk=deadline.pk)
+    assert (deadline.status, deadline.ended_on) == (DeadlineStatus.CANCELLED, date(2026, 10, 9))
+    assert deadline.pauses == [{"first": "2026-10-08", "last": "2026-10-09", "reason": "检验检测"}]
+    assert (deadline.next_stage, deadline.next_action_on) == ("", None)
+    assert latest_reason(deadline) == in_chinese(CLOCK_CANCELLED) % {"reason": "异议已撤回"}
+
+
+def test_a_clock_already_overdue_stays_missed_when_its_case_ends(travel, record, scj, office):
+    # Given a verification clock due on 2026-10-10 that the sweep found overdue on 10/12
+    deadline = verification(record, scj, date(2026, 9, 30))
+    travel(date(2026, 10, 12))
+    deadlines_sweep(today=date(2026, 10, 12))
+
+    # When the case ends on 10/13
+    deadline_cancel(deadline=Deadline.objects.get(pk=deadline.pk), on=date(2026, 10, 13), reason="异议已撤回")
+
+    # Then it stays missed: it was late before the case ended
+    deadline = Deadline.objects.get(pk=deadline.pk)
+    assert (deadline.status, deadline.ended_on) == (DeadlineStatus.MISSED, date(2026, 10, 13))
 
 
 # --- Pausing and resuming ------------------------------------------------------------------------

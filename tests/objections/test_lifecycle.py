@@ -307,9 +307,10 @@ def test_an_objection_not_supplemented_in_time_lapses_in_the_sweep(settings, api
     assert (body["state"], body["allowed_actions"]) == ("lapsed", [])
     assert timeline(body)[-1] == ("lapse", "needs_supplement", "lapsed", None)
     assert clocks(body) == [
-        # the office's clocks stood still from 9/28 to 10/12 (6 working days) and end with the case
-        ("objection_acceptance", None, "2026-09-28", "2026-10-14", "met", "2026-10-12"),
-        ("objection_answer_in_office", None, "2026-09-28", "2026-10-15", "met", "2026-10-12"),
+        # the office's clocks stood still from 9/28 to 10/12 (6 working days); the case ended
+        # without them, so they are no longer due (neither met nor missed)
+        ("objection_acceptance", None, "2026-09-28", "2026-10-14", "cancelled", "2026-10-12"),
+        ("objection_answer_in_office", None, "2026-09-28", "2026-10-15", "cancelled", "2026-10-12"),
         ("objection_supplement", None, "2026-09-28", "2026-10-10", "missed", "2026-10-12"),
     ]
     assert record_of(api, company_user, record)["under_objection"] is False
@@ -342,6 +343,9 @@ def test_the_subject_withdraws_an_open_objection_and_the_mark_goes(
     assert timeline(body)[-1] == ("withdraw", state, "withdrawn", "subject-a")
     assert body["timeline"][-1]["comment"] == "已与部门沟通，不再异议"
     assert {clock["ended_on"] for clock in body["deadlines"]} == {"2026-09-28"}
+    # the clocks the withdrawal cut short are no longer due: neither met nor missed
+    still_due = {"submitted": 2, "needs_supplement": 3, "accepted": 1, "verifying": 2}[state]
+    assert [clock["status"] for clock in body["deadlines"]].count("cancelled") == still_due
     assert record_of(api, company_user, record)["under_objection"] is False
     assert told("objection.withdrawn") == (["dept-scj", "office"] if state == "verifying" else ["office"])
 
