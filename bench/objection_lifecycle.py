@@ -296,7 +296,7 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
         objection = Objection(
             number=f"{sequence.prefix}{sequence.year}{sequence.last_number:06d}",
             record=record,
-            subject_id=record.subject_id,
+            subject=record.subject,  # as the services set it: the notices read its name
             filed_by=subject_user,
             grounds=GROUNDS,
             statement=STATEMENT,
