@@ -36,22 +36,6 @@ STATEMENT_REQUIRED = _("Say what is wrong with the record.")
 GROUNDS_REQUIRED = _("Choose at least one ground.")
 PHONE = RegexValidator(r"^\+?[0-9][0-9 -]{4,18}$", _("Enter a phone number of digits, spaces and hyphens."))
 
-ACTIONS = (
-    "accept",
-    "reject",
-    "request-supplement",
-    "supplement",
-    "forward",
-    "decide-in-office",
-    "reply",
-    "extend",
-    "pause",
-    "resume",
-    "return",
-    "confirm",
-    "withdraw",
-)
-
 
 # --- Out ----------------------------------------------------------------------------------------
 
@@ -296,7 +280,7 @@ class ExtendSerializer(ClockSerializer):
     days = serializers.IntegerField(min_value=1, max_value=60)
 
 
-# action → (body, service, how the body's names map onto the service's keywords)
+# action → (the serializer of its body, the service it runs): the actions of design/api.md's table
 ACTION_BODIES = {
     "accept": (CommentSerializer, services.objection_accept),
     "reject": (ReasonSerializer, services.objection_reject),
@@ -312,6 +296,7 @@ ACTION_BODIES = {
     "confirm": (CommentSerializer, services.objection_confirm),
     "withdraw": (ReasonSerializer, services.objection_withdraw),
 }
+ACTIONS = tuple(ACTION_BODIES)
 
 
 def objection_act(*, actor, number: str, objection_action: str, data) -> Objection:
