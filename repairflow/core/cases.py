@@ -9,15 +9,25 @@ and stops the deadlines, changes the record and issues notices in that same tran
 notifications go out after commit.
 """
 
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
 from viewflow.fsm.base import State
 
-from repairflow.core.flows import run_transition
+from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.workdays import receipt_day
+from repairflow.core.flows import run_transition, transition_check
 from repairflow.core.history import save_with_history
-from repairflow.core.models import Case, CaseSequence, Role, Transition
+from repairflow.core.models import Case, CaseSequence, Notice, Role, Transition
+from repairflow.notifications.services import notify
 
 NUMBER_DIGITS = 6
 
@@ -38,7 +48,10 @@ def case_number_next(*, prefix: str, year: int) -> str:
 class CaseFlow:
     """The base of a case's state machine: it wraps the case, knows who acts and why, and saves
     the case with its history when a transition succeeds. A subclass declares its states with
-    `state = case_state(States, default)` and its transitions, each with a permission."""
+    `state = case_state(States, default)`, its transitions, each with a permission, and in
+    `REASONS` the history reason of each action."""
+
+    REASONS: Mapping[str, Any] = {}
 
     def __init__(self, case: Case, *, actor: Any, reason: Any = "") -> None:
         self.case = case
@@ -100,3 +113,152 @@ def case_timeline(case: Case) -> models.QuerySet[Transition]:
     return Transition.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk).select_related(
         "actor"
     )
+
+
+# --- What every case service does ---------------------------------------------------------------
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def received_today() -> date:
+    """Something delivered today counts as received today, or on the next working day."""
+    return receipt_day(work_calendar(), today())
+
+
+def case_locked(visible: models.QuerySet, *, number: str) -> Any:
+    """The case numbered `number` among those its actor may see (else 404), with what every step
+    reads of it, locked until the transaction ends. The number is unique: a plain get."""
+    try:
+        return (
+            visible.select_for_update(of=("self",)).select_related("record__department", "subject").get(number=number)
+        )
+    except visible.model.DoesNotExist:
+        raise Http404 from None
+
+
+def case_record_locked(case: Case) -> Any:
+    """The case's record, read again under a lock that holds until the service commits (once
+    per service call: later changes in the call act on the same locked row)."""
+    from repairflow.records.models import CreditRecord
+
+    record = getattr(case, "_locked_record", None)
+    if record is None:
+        record = (
+            CreditRecord.objects.select_for_update(of=("self",))
+            .select_related("department", "subject")
+            .get(pk=case.record_id)
+        )
+        case.record = case._locked_record = record
+    return record
+
+
+def case_flow(flow_class: type[CaseFlow], case: Case, actor: Any, action: str) -> CaseFlow:
+    """The case's flow for `action`, refused first by role (403), then by state (409), so that
+    the body is judged (400) only for an action that could run. No check when the system acts."""
+    flow = flow_class(case, actor=actor, reason=flow_class.REASONS[action])
+    if actor is not None:
+        transition_check(flow, action, user=actor)
+    return flow
+
+
+def case_act(flow_class: type[CaseFlow], case: Case, actor: Any, action: str, comment: str = "", **kwargs: Any) -> Any:
+    """Run `action` on the locked case (the system acts when `actor` is None) and log it."""
+    flow = case_flow(flow_class, case, actor, action)
+    case_transition(flow=flow, action=action, comment=comment, system=actor is None, **kwargs)
+    return flow
+
+
+def required(value: str | None, field: str, message: Any) -> str:
+    """A required text of an action's body, stripped (400 naming the field when blank)."""
+    if not value or not value.strip():
+        raise ValidationError({field: [message]})
+    return value.strip()
+
+
+def office_users() -> models.QuerySet:
+    return get_user_model().objects.filter(is_active=True, role=Role.OFFICE).order_by("pk")
+
+
+def subject_users(case: Case) -> models.QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role=Role.SUBJECT, credit_subject=case.subject_id)
+        .order_by("pk")
+    )
+
+
+def department_users(departments: Iterable[int]) -> models.QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role=Role.DEPARTMENT, department__in=list(departments))
+        .order_by("pk")
+    )
+
+
+def case_notify(case: Case, recipients: Iterable[Any], kind: str, **params: Any) -> None:
+    """Tell `recipients` about the case (after commit: see notifications.services.notify)."""
+    notify(
+        recipients=recipients,
+        kind=kind,
+        params={"number": case.number, "record": str(case.record), **params},
+        link=case.get_absolute_url(),
+    )
+
+
+def due_on_text(deadline: Any) -> str:
+    """A clock's last day as notifications name it (none when the profile sets no clock)."""
+    return deadline.due_on.isoformat() if deadline else ""
+
+
+# --- What every case shows ----------------------------------------------------------------------
+
+
+def _of_case(model: type[models.Model], case: Case) -> models.QuerySet:
+    return model.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk)
+
+
+def case_notice(case: Case, kind: str) -> Notice | None:
+    """The latest notice of `kind` issued for the case."""
+    return _of_case(Notice, case).filter(kind=kind).order_by("-issued_at", "-id").first()
+
+
+def case_has_notice(case: Case, kind: str) -> bool:
+    """Whether a notice of `kind` was issued for the case, without reading its PDF."""
+    return _of_case(Notice, case).filter(kind=kind).exists()
+
+
+def case_notices(case: Case) -> models.QuerySet[Notice]:
+    return _of_case(Notice, case).defer("content")
+
+
+def _open_deadlines(model: type[Case]) -> models.QuerySet:
+    from repairflow.deadlines.models import Deadline
+
+    return Deadline.objects.filter(
+        case_type=ContentType.objects.get_for_model(model), case_id=OuterRef("pk"), ended_on__isnull=True
+    )
+
+
+def cases_overdue(cases: models.QuerySet, *, today: date) -> models.QuerySet:
+    """The cases with a clock past its last day. A paused clock has no last day yet (the sweep
+    fires nothing for it either): a case waiting for its subject's supplement is not late."""
+    from repairflow.deadlines.models import DeadlineStatus
+
+    late = (
+        _open_deadlines(cases.model)
+        .exclude(status=DeadlineStatus.PAUSED)
+        .filter(Q(status=DeadlineStatus.MISSED) | Q(due_on__lt=today))
+    )
+    return cases.filter(Exists(late))
+
+
+def cases_queue(cases: models.QuerySet, *, user: Any, department_step: str) -> models.QuerySet:
+    """The cases by their first open clock's last day (so the overdue come first); those with no
+    open clock after them. A department's queue goes by its own clock (`department_step`)."""
+    due = _open_deadlines(cases.model)
+    if user.role == Role.DEPARTMENT:
+        due = due.filter(step=department_step, department_id=user.department_id)
+    due_on = Subquery(due.order_by("due_on").values("due_on")[:1])
+    return cases.annotate(due_on=due_on).order_by(F("due_on").asc(nulls_last=True), "-created_at")

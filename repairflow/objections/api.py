@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import explain, working_days_left
 from repairflow.core.api import AttachmentSerializer
-from repairflow.core.cases import case_timeline
+from repairflow.core.cases import case_notice, case_notices, case_timeline, cases_overdue
 from repairflow.core.flows import available_actions, transition_check
 from repairflow.core.idempotency import IdempotentPostMixin
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
@@ -172,7 +172,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
         return TransitionSerializer(case_timeline(objection), many=True).data
 
     def get_notices(self, objection) -> list[dict]:
-        notices = selectors.objection_notices(objection)
+        notices = case_notices(objection)
         return NoticeSerializer(notices, many=True, context={"objection": objection}).data
 
     def get_allowed_actions(self, objection) -> list[str]:
@@ -354,7 +354,7 @@ class ObjectionViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         if state := filters.validated_data.get("state"):
             objections = objections.filter(state=state)
         if filters.validated_data["overdue"]:
-            objections = selectors.objections_overdue(objections, today=timezone.localdate())
+            objections = cases_overdue(objections, today=timezone.localdate())
         if department := filters.validated_data.get("department"):
             objections = objections.filter(verifications__department__code=department)
         page = self.paginate_queryset(objections)
@@ -391,7 +391,7 @@ def objection_notice_response(*, user, number: str, kind: str) -> HttpResponse:
     """The latest notice of `kind` as a PDF download (for the API and the pages); 404 when the
     case is not visible or no such notice was issued."""
     objection = selectors.objection_get(user=user, number=number)
-    notice = selectors.objection_notice(objection, kind)
+    notice = case_notice(objection, kind)
     if notice is None:
         raise Http404
     response = HttpResponse(bytes(notice.content), content_type="application/pdf")

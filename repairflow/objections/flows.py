@@ -23,10 +23,11 @@ accepted or verifying). Transition bodies only set the case's fields; services d
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.fsm.base import State
 
-from repairflow.core.cases import CaseFlow, case_state
+from repairflow.core.cases import CaseFlow, case_has_notice, case_state
 from repairflow.core.models import NoticeKind, Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Step
@@ -34,12 +35,32 @@ from repairflow.deadlines.services import case_open_deadlines
 from repairflow.objections.models import Objection, ObjectionState, Verification
 
 S = ObjectionState
+
+RECEIVED = _("Objection received")
+REASONS = {
+    "accept": _("Objection accepted"),
+    "reject": _("Objection rejected"),
+    "request-supplement": _("Supplement requested"),
+    "supplement": _("Objection supplemented"),
+    "lapse": _("Objection lapsed: the supplement period ran out"),
+    "forward": _("Forwarded for verification"),
+    "decide-in-office": _("Decided by the office within its own scope"),
+    "reply": _("Department replied"),
+    "extend": _("Verification extended"),
+    "pause": _("Verification paused"),
+    "resume": _("Verification resumed"),
+    "return": _("Reply returned for verification"),
+    "confirm": _("Reply confirmed; outcome applied to the record"),
+    "publish": _("Result published"),
+    "withdraw": _("Objection withdrawn"),
+}
 WITHDRAWABLE = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.VERIFYING]
 
 
 class ObjectionFlow(CaseFlow):
     case: Objection
     state = case_state(ObjectionState, ObjectionState.SUBMITTED)
+    REASONS = REASONS
 
     def verifications(self) -> list[Verification]:
         """The case's verifications, read once per flow (a reply changes one of these very objects)."""
@@ -61,10 +82,8 @@ class ObjectionFlow(CaseFlow):
     def is_ready_to_publish(self) -> bool:
         """The result notice exists (and, once sync lands, every required platform has acknowledged);
         read once per flow: viewflow asks again in `can_proceed` and when the transition begins."""
-        from repairflow.objections.selectors import objection_has_notice
-
         if not hasattr(self, "_ready_to_publish"):
-            self._ready_to_publish = objection_has_notice(self.case, NoticeKind.RESULT)
+            self._ready_to_publish = case_has_notice(self.case, NoticeKind.RESULT)
         return self._ready_to_publish
 
     def verification_clocks(self) -> list[Deadline]:

@@ -2,23 +2,33 @@
 run its transition (core/cases.py), start and stop the clocks the new state calls for, change
 the record through its own state machine, issue the notice, notify whoever acts next."""
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import receipt_day
-from repairflow.core.cases import case_number_next, case_transition, case_transition_log
+from repairflow.core.cases import (
+    case_act,
+    case_flow,
+    case_locked,
+    case_notify,
+    case_number_next,
+    case_record_locked,
+    case_transition,
+    case_transition_log,
+    department_users,
+    due_on_text,
+    office_users,
+    received_today,
+    required,
+    subject_users,
+    today,
+)
 from repairflow.core.errors import Conflict
-from repairflow.core.flows import transition_check
 from repairflow.core.history import history_reason, save_with_history
 from repairflow.core.models import Attachment, NoticeKind, Role, User
 from repairflow.core.notices import notice_issue
@@ -26,9 +36,8 @@ from repairflow.core.permissions import require_role
 from repairflow.deadlines import services as deadlines
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import MarkOn, Step, SupplementRule, active_profile
-from repairflow.notifications.services import notify
 from repairflow.objections import notices
-from repairflow.objections.flows import ObjectionFlow
+from repairflow.objections.flows import RECEIVED, ObjectionFlow
 from repairflow.objections.models import (
     OPEN_STATES,
     OUTCOMES_WITH_FIELDS,
@@ -58,24 +67,6 @@ NO_RUNNING_VERIFICATION = _("No department's verification clock is running.")
 NO_PAUSED_VERIFICATION = _("No department's verification clock is paused.")
 NOT_ROUTED = _("The objection was not forwarded to this department.")
 
-RECEIVED = _("Objection received")
-REASONS = {
-    "accept": _("Objection accepted"),
-    "reject": _("Objection rejected"),
-    "request-supplement": _("Supplement requested"),
-    "supplement": _("Objection supplemented"),
-    "lapse": _("Objection lapsed: the supplement period ran out"),
-    "forward": _("Forwarded for verification"),
-    "decide-in-office": _("Decided by the office within its own scope"),
-    "reply": _("Department replied"),
-    "extend": _("Verification extended"),
-    "pause": _("Verification paused"),
-    "resume": _("Verification resumed"),
-    "return": _("Reply returned for verification"),
-    "confirm": _("Reply confirmed; outcome applied to the record"),
-    "publish": _("Result published"),
-    "withdraw": _("Objection withdrawn"),
-}
 RECORD_MARKED = _("Objection %(number)s: marked as under objection")
 RECORD_CLEARED = _("Objection %(number)s ended: objection mark cleared")
 RECORD_OUTCOME = _("Objection %(number)s: %(outcome)s")
@@ -99,63 +90,28 @@ OFFICE_CLOCKS = (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE, Ste
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
-def _received_today() -> date:
-    """Something delivered today counts as received today, or on the next working day."""
-    return receipt_day(work_calendar(), _today())
-
-
 def _locked(*, actor: Any, number: str) -> Objection:
     """The objection as `actor` may see it (else 404), locked until the transaction ends."""
-    visible = objections_visible_to(actor).select_for_update(of=("self",))
-    # With what every step reads of it; the number is unique: a plain get, no ordering or limit.
-    try:
-        return visible.select_related("record__department", "subject").get(number=number)
-    except Objection.DoesNotExist:
-        raise Http404 from None
+    return case_locked(objections_visible_to(actor), number=number)
 
 
 def _flow(objection: Objection, actor: Any, action: str) -> ObjectionFlow:
-    """The case's flow for `action`, refused first by role (403), then by state (409), so that
-    the body is judged (400) only for an action that could run."""
-    flow = ObjectionFlow(objection, actor=actor, reason=REASONS[action])
-    if actor is not None:
-        transition_check(flow, action, user=actor)
-    return flow
+    return case_flow(ObjectionFlow, objection, actor, action)
 
 
 def _transition(objection: Objection, actor: Any, action: str, comment: str = "", **kwargs: Any) -> ObjectionFlow:
-    flow = _flow(objection, actor, action)
-    case_transition(flow=flow, action=action, comment=comment, system=actor is None, **kwargs)
-    return flow
-
-
-def _locked_record(objection: Objection) -> CreditRecord:
-    """The case's record, read again under a lock that holds until the service commits (once
-    per service call: later changes in the call act on the same locked row)."""
-    record = getattr(objection, "_locked_record", None)
-    if record is None:
-        record = (
-            CreditRecord.objects.select_for_update(of=("self",))
-            .select_related("department", "subject")
-            .get(pk=objection.record_id)
-        )
-        objection.record = objection._locked_record = record
-    return record
+    return case_act(ObjectionFlow, objection, actor, action, comment, **kwargs)
 
 
 def _mark(objection: Objection, actor: Any) -> None:
-    record = _locked_record(objection)
+    record = case_record_locked(objection)
     if not record.under_objection:
         reason = history_reason(RECORD_MARKED) % {"number": objection.number}
         record_transition(record=record, actor=actor, action="mark-objection", reason=reason)
 
 
 def _clear_mark(objection: Objection, actor: Any) -> None:
-    record = _locked_record(objection)
+    record = case_record_locked(objection)
     if record.under_objection:
         reason = history_reason(RECORD_CLEARED) % {"number": objection.number}
         record_transition(record=record, actor=actor, action="clear-objection", reason=reason)
@@ -164,40 +120,8 @@ def _clear_mark(objection: Objection, actor: Any) -> None:
 def _end(objection: Objection, actor: Any, action: str) -> None:
     """The case has ended: the clocks still open are no longer due, and the record loses its
     objection mark. (A duty the ending fulfils is stopped as met before.)"""
-    deadlines.case_deadlines_cancel(case=objection, on=_today(), reason=REASONS[action], actor=actor)
+    deadlines.case_deadlines_cancel(case=objection, on=today(), reason=ObjectionFlow.REASONS[action], actor=actor)
     _clear_mark(objection, actor)
-
-
-def _require(value: str | None, field: str, message: Any) -> str:
-    if not value or not value.strip():
-        raise ValidationError({field: [message]})
-    return value.strip()
-
-
-def _office() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role=Role.OFFICE).order_by("pk")
-
-
-def _subject_users(objection: Objection) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role=Role.SUBJECT, credit_subject=objection.subject_id).order_by("pk")
-
-
-def _department_users(departments: Iterable[int]) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role=Role.DEPARTMENT, department__in=list(departments)).order_by("pk")
-
-
-def _notify(objection: Objection, recipients: Iterable[User], kind: str, **params: Any) -> None:
-    notify(
-        recipients=recipients,
-        kind=kind,
-        params={"number": objection.number, "record": str(objection.record), **params},
-        link=objection.get_absolute_url(),
-    )
-
-
-def _due_on(deadline: Deadline | None) -> str:
-    """A clock's last day as notifications name it (none when the profile sets no clock)."""
-    return deadline.due_on.isoformat() if deadline else ""
 
 
 def _messages(detail: Any) -> list[str]:
@@ -264,9 +188,9 @@ def objection_submit(
                 raise ValidationError({"record": [RECORD_REVOKED]})
             if Objection.objects.filter(record=record, subject=record.subject, state__in=OPEN_STATES).exists():
                 raise Conflict(ALREADY_OPEN)
-            received_on = _received_today()
+            received_on = received_today()
             objection = Objection(
-                number=case_number_next(prefix=Objection.NUMBER_PREFIX, year=_today().year),
+                number=case_number_next(prefix=Objection.NUMBER_PREFIX, year=today().year),
                 record=record,
                 subject=record.subject,
                 filed_by=actor,
@@ -290,15 +214,15 @@ def objection_submit(
                 case=objection,
                 kind=NoticeKind.RECEIPT,
                 text=notices.receipt(objection),
-                issued_on=_today(),
+                issued_on=today(),
                 actor=actor,
             )
-            _notify(
+            case_notify(
                 objection,
-                _office(),
+                office_users(),
                 "objection.submitted",
                 subject=objection.subject.name,
-                due_on=_due_on(acceptance),
+                due_on=due_on_text(acceptance),
             )
     except IntegrityError as error:  # the same objection filed twice at the same moment
         raise Conflict(ALREADY_OPEN) from error
@@ -312,10 +236,10 @@ def objection_submit(
 def objection_accept(*, actor: User, number: str, comment: str = "") -> Objection:
     objection = _locked(actor=actor, number=number)
     _transition(objection, actor, "accept", comment)
-    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_ACCEPTANCE], on=_today(), actor=actor)
+    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_ACCEPTANCE], on=today(), actor=actor)
     if active_profile().objection_mark_on == MarkOn.ACCEPTANCE:
         _mark(objection, actor)
-    _notify(objection, _subject_users(objection), "objection.accepted")
+    case_notify(objection, subject_users(objection), "objection.accepted")
     return objection
 
 
@@ -323,15 +247,15 @@ def objection_accept(*, actor: User, number: str, comment: str = "") -> Objectio
 def objection_reject(*, actor: User, number: str, reason: str) -> Objection:
     objection = _locked(actor=actor, number=number)
     _flow(objection, actor, "reject")
-    reason = _require(reason, "reason", REASON_REQUIRED)
+    reason = required(reason, "reason", REASON_REQUIRED)
     _transition(objection, actor, "reject", reason, reason=reason)
     # Not accepting it is the office's decision on it: its clocks are met (or missed).
-    deadlines.case_deadlines_stop(case=objection, steps=OFFICE_CLOCKS, on=_today(), actor=actor)
+    deadlines.case_deadlines_stop(case=objection, steps=OFFICE_CLOCKS, on=today(), actor=actor)
     _end(objection, actor, "reject")
     notice_issue(
-        case=objection, kind=NoticeKind.REJECTION, text=notices.rejection(objection), issued_on=_today(), actor=actor
+        case=objection, kind=NoticeKind.REJECTION, text=notices.rejection(objection), issued_on=today(), actor=actor
     )
-    _notify(objection, _subject_users(objection), "objection.rejected", reason=reason)
+    case_notify(objection, subject_users(objection), "objection.rejected", reason=reason)
     return objection
 
 
@@ -341,30 +265,33 @@ def objection_request_supplement(*, actor: User, number: str, missing: str) -> O
     (restarted or resumed when it comes, as the profile says); the subject's period starts."""
     objection = _locked(actor=actor, number=number)
     _flow(objection, actor, "request-supplement")
-    missing = _require(missing, "missing", MISSING_REQUIRED)
+    missing = required(missing, "missing", MISSING_REQUIRED)
     _transition(objection, actor, "request-supplement", missing, missing=missing)
-    today = _today()
+    day = today()
     for deadline in deadlines.case_open_deadlines(objection, *OFFICE_CLOCKS).order_by("id"):
         deadlines.deadline_pause(
-            deadline=deadline, on=today, reason=history_reason(REASONS["request-supplement"]), actor=actor
+            deadline=deadline,
+            on=day,
+            reason=history_reason(ObjectionFlow.REASONS["request-supplement"]),
+            actor=actor,
         )
     supplement_clock = deadlines.deadline_start(
         case=objection,
         step=Step.OBJECTION_SUPPLEMENT,
-        started_on=_received_today(),
+        started_on=received_today(),
         in_force_on=objection.received_on,
         subject=objection.subject,
         actor=actor,
     )
     notice_issue(
-        case=objection, kind=NoticeKind.SUPPLEMENT, text=notices.supplement(objection), issued_on=today, actor=actor
+        case=objection, kind=NoticeKind.SUPPLEMENT, text=notices.supplement(objection), issued_on=day, actor=actor
     )
-    _notify(
+    case_notify(
         objection,
-        _subject_users(objection),
+        subject_users(objection),
         "objection.supplement_requested",
         missing=missing,
-        due_on=_due_on(supplement_clock),
+        due_on=due_on_text(supplement_clock),
     )
     return objection
 
@@ -380,18 +307,18 @@ def objection_supplement(
         raise ValidationError({"statement": [SUPPLEMENT_EMPTY]})
     _transition(objection, actor, "supplement", statement, statement=statement)
     objection.attachments.add(*attachments)
-    received_on = _received_today()
-    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_SUPPLEMENT], on=_today(), actor=actor)
-    reason = history_reason(REASONS["supplement"])
+    received_on = received_today()
+    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_SUPPLEMENT], on=today(), actor=actor)
+    reason = history_reason(ObjectionFlow.REASONS["supplement"])
     acceptance = None
     for deadline in deadlines.case_open_deadlines(objection, *OFFICE_CLOCKS).order_by("id"):
         if active_profile().supplement == SupplementRule.RESTART:
             deadlines.deadline_restart(deadline=deadline, on=received_on, reason=reason, actor=actor)
         else:
-            deadlines.deadline_resume(deadline=deadline, on=_today(), actor=actor)
+            deadlines.deadline_resume(deadline=deadline, on=today(), actor=actor)
         if deadline.step == Step.OBJECTION_ACCEPTANCE:
             acceptance = deadline
-    _notify(objection, _office(), "objection.supplemented", due_on=_due_on(acceptance))
+    case_notify(objection, office_users(), "objection.supplemented", due_on=due_on_text(acceptance))
     return objection
 
 
@@ -415,7 +342,7 @@ def objection_forward(
     departments = list(dict.fromkeys(departments)) or [objection.record.department]
     codes = ", ".join(department.code for department in departments)
     _transition(objection, actor, "forward", comment or codes)
-    today, forwarded_on = _today(), _received_today()
+    day, forwarded_on = today(), received_today()
     lead = objection.record.department if objection.record.department in departments else departments[0]
     clocks = {}
     for department in departments:
@@ -436,7 +363,7 @@ def objection_forward(
     in_office = deadlines.case_open_deadlines(objection, Step.OBJECTION_ANSWER_IN_OFFICE).first()
     answer_from = in_office.started_on if in_office else objection.received_on
     if in_office is not None:  # at most one is open: stop the one just read
-        deadlines.deadline_stop(deadline=in_office, on=today, actor=actor)
+        deadlines.deadline_stop(deadline=in_office, on=day, actor=actor)
     deadlines.deadline_start(
         case=objection,
         step=Step.OBJECTION_ANSWER,
@@ -445,13 +372,13 @@ def objection_forward(
         actor=actor,
     )
     for department in departments:
-        _notify(
+        case_notify(
             objection,
-            _department_users([department.pk]),
+            department_users([department.pk]),
             "objection.forwarded",
-            due_on=_due_on(clocks[department]),
+            due_on=due_on_text(clocks[department]),
         )
-    _notify(objection, _subject_users(objection), "objection.in_verification", departments=codes)
+    case_notify(objection, subject_users(objection), "objection.in_verification", departments=codes)
     return objection
 
 
@@ -503,9 +430,9 @@ def objection_reply(
     for deadline in deadlines.case_open_deadlines(
         objection, Step.OBJECTION_VERIFICATION, department=verification.department
     ):
-        deadlines.deadline_stop(deadline=deadline, on=_today(), actor=actor)
+        deadlines.deadline_stop(deadline=deadline, on=today(), actor=actor)
     if objection.state == ObjectionState.REPLIED:
-        _notify(objection, _office(), "objection.replied", outcome=objection.outcome)
+        case_notify(objection, office_users(), "objection.replied", outcome=objection.outcome)
     return objection
 
 
@@ -523,13 +450,13 @@ def objection_extend(*, actor: User, number: str, days: int, reason: str, depart
     """The office gives the departments (or one of them) more working days."""
     objection = _locked(actor=actor, number=number)
     _flow(objection, actor, "extend")
-    reason = _require(reason, "reason", REASON_REQUIRED)
+    reason = required(reason, "reason", REASON_REQUIRED)
     _transition(objection, actor, "extend", reason)
     clocks = list(_verification_clocks(objection, department))
     if not clocks:
         raise Conflict(NO_RUNNING_VERIFICATION)
     for deadline in clocks:
-        deadlines.deadline_extend(deadline=deadline, days=days, reason=reason, on=_today(), actor=actor)
+        deadlines.deadline_extend(deadline=deadline, days=days, reason=reason, on=today(), actor=actor)
     return objection
 
 
@@ -538,13 +465,13 @@ def objection_pause(*, actor: User, number: str, reason: str, department: str | 
     """Testing, inspection, appraisal or expert review: the time is not counted (河南 Art. 42)."""
     objection = _locked(actor=actor, number=number)
     _flow(objection, actor, "pause")
-    reason = _require(reason, "reason", REASON_REQUIRED)
+    reason = required(reason, "reason", REASON_REQUIRED)
     _transition(objection, actor, "pause", reason)
     clocks = [clock for clock in _verification_clocks(objection, department) if clock.status != DeadlineStatus.PAUSED]
     if not clocks:
         raise Conflict(NO_RUNNING_VERIFICATION)
     for deadline in clocks:
-        deadlines.deadline_pause(deadline=deadline, on=_today(), reason=reason, actor=actor)
+        deadlines.deadline_pause(deadline=deadline, on=today(), reason=reason, actor=actor)
     return objection
 
 
@@ -556,7 +483,7 @@ def objection_resume(*, actor: User, number: str, reason: str = "", department: 
     if not clocks:
         raise Conflict(NO_PAUSED_VERIFICATION)
     for deadline in clocks:
-        deadlines.deadline_resume(deadline=deadline, on=_today(), actor=actor)
+        deadlines.deadline_resume(deadline=deadline, on=today(), actor=actor)
     return objection
 
 
@@ -565,9 +492,9 @@ def objection_return(*, actor: User, number: str, reason: str) -> Objection:
     """The office sends the replies back: every department verifies again, on a new clock."""
     objection = _locked(actor=actor, number=number)
     _flow(objection, actor, "return")
-    reason = _require(reason, "reason", REASON_REQUIRED)
+    reason = required(reason, "reason", REASON_REQUIRED)
     _transition(objection, actor, "return", reason)
-    forwarded_on = _received_today()
+    forwarded_on = received_today()
     verifications = list(objection.verifications.select_related("department"))
     for verification in verifications:
         verification.replied_at, verification.replied_by = None, None
@@ -582,9 +509,9 @@ def objection_return(*, actor: User, number: str, reason: str) -> Objection:
             department=verification.department,
             actor=actor,
         )
-    _notify(
+    case_notify(
         objection,
-        _department_users(verification.department_id for verification in verifications),
+        department_users(verification.department_id for verification in verifications),
         "objection.returned",
         reason=reason,
     )
@@ -598,7 +525,7 @@ def _apply_outcome(objection: Objection, actor: User) -> None:
     action = OUTCOME_ACTIONS[Outcome(objection.outcome)]
     if action is None:
         return
-    record = _locked_record(objection)
+    record = case_record_locked(objection)
     reason = history_reason(RECORD_OUTCOME) % {
         "number": objection.number,
         "outcome": history_reason(Outcome(objection.outcome).label),
@@ -617,22 +544,22 @@ def objection_confirm(*, actor: User, number: str, comment: str = "") -> Objecti
     objection = _locked(actor=actor, number=number)
     _transition(objection, actor, "confirm", comment)
     _apply_outcome(objection, actor)
-    today = _today()
+    day = today()
     deadlines.case_deadlines_stop(
         case=objection,
         steps=[Step.OBJECTION_ANSWER, Step.OBJECTION_ANSWER_IN_OFFICE],
-        on=today,
+        on=day,
         actor=actor,
     )
     deadlines.deadline_start(
         case=objection,
         step=Step.OBJECTION_PUBLICATION,
-        started_on=_received_today(),
+        started_on=received_today(),
         in_force_on=objection.received_on,
         actor=actor,
     )
-    notice_issue(case=objection, kind=NoticeKind.RESULT, text=notices.result(objection), issued_on=today, actor=actor)
-    _notify(objection, _subject_users(objection), "objection.result", outcome=objection.outcome)
+    notice_issue(case=objection, kind=NoticeKind.RESULT, text=notices.result(objection), issued_on=day, actor=actor)
+    case_notify(objection, subject_users(objection), "objection.result", outcome=objection.outcome)
     objection_publish_if_ready(objection=objection)
     return objection
 
@@ -640,11 +567,11 @@ def objection_confirm(*, actor: User, number: str, comment: str = "") -> Objecti
 def objection_publish_if_ready(*, objection: Objection) -> bool:
     """`corrected → published` by itself once the result notice exists and every required
     platform has acknowledged (the caller holds the case's lock). True when it was published."""
-    flow = ObjectionFlow(objection, actor=None, reason=REASONS["publish"])
+    flow = ObjectionFlow(objection, actor=None, reason=ObjectionFlow.REASONS["publish"])
     if objection.state != ObjectionState.CORRECTED or not flow.is_ready_to_publish():
         return False
     case_transition(flow=flow, action="publish", system=True)
-    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_PUBLICATION], on=_today())
+    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_PUBLICATION], on=today())
     _end(objection, None, "publish")
     return True
 
@@ -655,5 +582,7 @@ def objection_withdraw(*, actor: User, number: str, reason: str = "") -> Objecti
     departments = list(objection.verifications.values_list("department_id", flat=True))
     _transition(objection, actor, "withdraw", (reason or "").strip())
     _end(objection, actor, "withdraw")
-    _notify(objection, [*_office(), *_department_users(departments)], "objection.withdrawn", reason=reason or "")
+    case_notify(
+        objection, [*office_users(), *department_users(departments)], "objection.withdrawn", reason=reason or ""
+    )
     return objection

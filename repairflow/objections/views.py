@@ -22,7 +22,7 @@ from rest_framework import exceptions as drf
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import working_days_left
-from repairflow.core.cases import case_timeline
+from repairflow.core.cases import case_notices, case_timeline, cases_overdue
 from repairflow.core.errors import DomainError, TooLarge, UnsupportedType
 from repairflow.core.flows import available_actions, transition_check
 from repairflow.core.models import Role
@@ -30,7 +30,7 @@ from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.core.services import attachment_upload
 from repairflow.deadlines.services import case_deadlines
 from repairflow.objections import api, selectors, services
-from repairflow.objections.flows import ObjectionFlow
+from repairflow.objections.flows import RECEIVED, ObjectionFlow
 from repairflow.objections.forms import ACTION_FORMS, ActionForm, ObjectionForm, OutcomeForm
 from repairflow.objections.models import OPEN_STATES, OUTCOMES_WITH_FIELDS, Objection, ObjectionState, Outcome
 from repairflow.records.models import CreditRecord
@@ -47,7 +47,7 @@ SYSTEM = _("the system")
 NO_STATE = "—"
 
 # The timeline names each step as the case's history does.
-STEP_LABELS = {"submit": services.RECEIVED, **services.REASONS}
+STEP_LABELS = {"submit": RECEIVED, **ObjectionFlow.REASONS}
 REFUSALS = (DjangoValidationError, drf.ValidationError, PermissionDenied, drf.PermissionDenied, DomainError)
 
 
@@ -165,7 +165,7 @@ def objection_list(request):
     if state in ObjectionState.values:
         objections = objections.filter(state=state)
     if overdue:
-        objections = selectors.objections_overdue(objections, today=today)
+        objections = cases_overdue(objections, today=today)
     if user.role == Role.SUBJECT:
         objections = objections.order_by("-created_at", "-id")
     page = Paginator(objections, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -302,7 +302,7 @@ def _detail_context(request, objection: Objection, failed: dict | None = None) -
     ]
     notices = [
         {"notice": notice, "url": reverse("objection-notice-pdf", args=[objection.number, notice.kind])}
-        for notice in selectors.objection_notices(objection).order_by("issued_at", "id")
+        for notice in case_notices(objection).order_by("issued_at", "id")
     ]
     failed = failed or {}
     forms = []

@@ -16,10 +16,10 @@ from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Action
 from repairflow.deadlines.services import case_deadlines, deadlines_sweep
 from repairflow.notifications.models import Notification
+from repairflow.objections.flows import REASONS
 from repairflow.objections.models import Objection, Outcome
 from repairflow.objections.services import (
     REASON_REQUIRED,
-    REASONS,
     RECORD_CLEARED,
     RECORD_MARKED,
     RECORD_OUTCOME,

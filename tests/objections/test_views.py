@@ -18,7 +18,7 @@ from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.core.services import FILE_NOT_ALLOWED
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step
-from repairflow.objections import api, services
+from repairflow.objections import api, flows, services
 from repairflow.objections.models import Objection, ObjectionState
 from repairflow.objections.views import ROLE_MAY_NOT_FILE
 from repairflow.records.models import CreditRecord
@@ -122,7 +122,7 @@ def test_the_subject_files_an_objection_with_evidence(client, record, company_us
     assert objection.contact_phone == "0531-86001234"
     assert [attachment.name for attachment in objection.attachments.all()] == ["处罚决定书.pdf"]
     detail = client.get(response["Location"])
-    assert in_chinese(services.RECEIVED) in page(detail)
+    assert in_chinese(flows.RECEIVED) in page(detail)
     assert objection.number in page(detail)
     assert "处罚决定书.pdf" in page(detail)
     assert f"/objections/{objection.number}/notices/receipt.pdf" in page(detail)
@@ -507,8 +507,8 @@ def test_the_case_shows_its_deadlines_explained_and_its_timeline(client, record,
     data = api.DeadlineSerializer(deadline, context={"calendar": work_calendar(), "today": timezone.localdate()}).data
     assert data["working_days_left"] is not None
     # the timeline: filed, then accepted by the office with its comment
-    assert in_chinese(services.RECEIVED) in body
-    assert in_chinese(services.REASONS["accept"]) in body
+    assert in_chinese(flows.RECEIVED) in body
+    assert in_chinese(flows.REASONS["accept"]) in body
     assert f"{in_chinese(ObjectionState.SUBMITTED.label)} → {in_chinese(ObjectionState.ACCEPTED.label)}" in body
     assert "office" in body and "受理。" in body
 
