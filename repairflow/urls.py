@@ -7,8 +7,9 @@ from rest_framework.routers import DefaultRouter
 from repairflow.calendar import api as calendar_api
 from repairflow.calendar import views as calendar_views
 from repairflow.core.api import AttachmentUploadView, ObtainTokenView
+from repairflow.core.case_api import NOTICE_KINDS
 from repairflow.notifications import views as notification_views
-from repairflow.objections.api import NOTICE_KINDS, ObjectionNoticeView, ObjectionViewSet
+from repairflow.objections.api import ObjectionNoticeView, ObjectionViewSet
 from repairflow.objections.public import PublicStatusView
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from viewflow.fsm.base import State
 
 from repairflow.calendar.selectors import work_calendar
@@ -27,9 +28,11 @@ from repairflow.calendar.workdays import receipt_day
 from repairflow.core.flows import run_transition, transition_check
 from repairflow.core.history import save_with_history
 from repairflow.core.models import Case, CaseSequence, Notice, Role, Transition
+from repairflow.core.permissions import require_role
 from repairflow.notifications.services import notify
 
 NUMBER_DIGITS = 6
+NOT_YOUR_RECORD = _("No record of yours has this id.")
 
 
 def case_number_next(*, prefix: str, year: int) -> str:
@@ -168,6 +171,13 @@ def case_act(flow_class: type[CaseFlow], case: Case, actor: Any, action: str, co
     flow = case_flow(flow_class, case, actor, action)
     case_transition(flow=flow, action=action, comment=comment, system=actor is None, **kwargs)
     return flow
+
+
+def case_filer_check(actor: Any, record: Any) -> None:
+    """Only the record's subject, or the office on its behalf, files a case about a record."""
+    require_role(actor, Role.SUBJECT, Role.OFFICE)
+    if actor.role == Role.SUBJECT and record.subject_id != actor.credit_subject_id:
+        raise ValidationError({"record": [NOT_YOUR_RECORD]})
 
 
 def required(value: str | None, field: str, message: Any) -> str:

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from repairflow.core.cases import (
     case_act,
+    case_filer_check,
     case_flow,
     case_locked,
     case_notify,
@@ -30,9 +31,8 @@ from repairflow.core.cases import (
 )
 from repairflow.core.errors import Conflict
 from repairflow.core.history import history_reason, save_with_history
-from repairflow.core.models import Attachment, NoticeKind, Role, User
+from repairflow.core.models import Attachment, NoticeKind, User
 from repairflow.core.notices import notice_issue
-from repairflow.core.permissions import require_role
 from repairflow.deadlines import services as deadlines
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import MarkOn, Step, SupplementRule, active_profile
@@ -53,7 +53,6 @@ from repairflow.records.serializers import record_correction_validate
 from repairflow.records.services import record_transition
 
 ALREADY_OPEN = _("This subject already has an open objection to this record.")
-NOT_YOUR_RECORD = _("No record of yours has this id.")
 RECORD_REVOKED = _("This record has been revoked: it is no longer published and cannot be objected to.")
 REASON_REQUIRED = _("Give a reason.")
 MISSING_REQUIRED = _("Say what is missing.")
@@ -178,9 +177,7 @@ def objection_submit(
     """A subject objects to one of its records (or the office files for it). Received on the
     next working day when filed on a day off; the office's clocks start, the record is marked
     when the profile marks on receipt, and the receipt notice is issued."""
-    require_role(actor, Role.SUBJECT, Role.OFFICE)
-    if actor.role == Role.SUBJECT and record.subject_id != actor.credit_subject_id:
-        raise ValidationError({"record": [NOT_YOUR_RECORD]})
+    case_filer_check(actor, record)
     try:
         with transaction.atomic():
             record = CreditRecord.objects.select_for_update().select_related("subject").get(pk=record.pk)

@@ -2,8 +2,8 @@
 
 from django.urls import path, re_path
 
+from repairflow.core.case_api import NOTICE_KINDS
 from repairflow.objections import views
-from repairflow.objections.api import NOTICE_KINDS
 
 NUMBER = r"(?P<number>[A-Z]{2}\d{10})"
 

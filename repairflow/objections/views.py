@@ -22,6 +22,7 @@ from rest_framework import exceptions as drf
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import working_days_left
+from repairflow.core.case_api import DeadlineSerializer, case_notice_response
 from repairflow.core.cases import case_notices, case_timeline, cases_overdue
 from repairflow.core.errors import DomainError, TooLarge, UnsupportedType
 from repairflow.core.flows import available_actions, transition_check
@@ -278,7 +279,7 @@ def _detail_context(request, objection: Objection, failed: dict | None = None) -
     calendar, today = work_calendar(), timezone.localdate()
     clock_context = {"calendar": calendar, "today": today}
     deadlines = [
-        {"deadline": deadline, **api.DeadlineSerializer(deadline, context=clock_context).data}
+        {"deadline": deadline, **DeadlineSerializer(deadline, context=clock_context).data}
         for deadline in case_deadlines(objection).select_related("department", "subject").order_by("id")
     ]
     timeline = [
@@ -339,7 +340,7 @@ def objection_detail(request, number: str):
 
 @login_required
 def objection_notice_pdf(request, number: str, kind: str):
-    return api.objection_notice_response(user=request.user, number=number, kind=kind)
+    return case_notice_response(selectors.objection_get(user=request.user, number=number), kind)
 
 
 def _check_corrections(objection: Objection, data: dict) -> None:

@@ -6,6 +6,9 @@ from datetime import date
 
 import pytest
 
+from repairflow.core import case_api
+from repairflow.core.case_api import PHONE
+from repairflow.core.cases import NOT_YOUR_RECORD
 from repairflow.core.idempotency import KEY_REUSED
 from repairflow.core.identifiers import NOT_AN_IDENTIFIER
 from repairflow.core.models import IdempotencyKey, Notice
@@ -91,9 +94,9 @@ def test_the_office_files_for_a_subject_named_by_its_identifier(api, travel, rec
         ({"statement": ""}, {"statement": [objections_api.STATEMENT_REQUIRED]}),
         ({"grounds": []}, {"grounds": [objections_api.GROUNDS_REQUIRED]}),
         ({"grounds": ["content_error", "bad_luck"]}, {"grounds": {"1": [INVALID_CHOICE.format(input="bad_luck")]}}),
-        ({"record": 999999}, {"record": [services.NOT_YOUR_RECORD]}),
-        ({"attachments": [999999]}, {"attachments": [objections_api.UNKNOWN_ATTACHMENT % {"ids": "999999"}]}),
-        ({"contact_phone": "call me"}, {"contact_phone": [objections_api.PHONE.message]}),
+        ({"record": 999999}, {"record": [NOT_YOUR_RECORD]}),
+        ({"attachments": [999999]}, {"attachments": [case_api.UNKNOWN_ATTACHMENT % {"ids": "999999"}]}),
+        ({"contact_phone": "call me"}, {"contact_phone": [PHONE.message]}),
     ],
     ids=["empty statement", "no grounds", "unknown ground", "unknown record", "unknown attachment", "bad phone"],
 )
@@ -114,7 +117,7 @@ def test_a_subject_cannot_object_to_another_subjects_record(api, travel, company
 
     response = file_objection(api, company_user, theirs)
 
-    assert (response.status_code, response.json()) == (400, invalid({"record": [in_chinese(services.NOT_YOUR_RECORD)]}))
+    assert (response.status_code, response.json()) == (400, invalid({"record": [in_chinese(NOT_YOUR_RECORD)]}))
     assert not Objection.objects.exists()
 
 
@@ -125,7 +128,7 @@ def test_an_attachment_someone_else_uploaded_is_unknown(
 
     response = file_objection(api, company_user, record, attachments=[theirs.pk])
 
-    message = in_chinese(objections_api.UNKNOWN_ATTACHMENT) % {"ids": str(theirs.pk)}
+    message = in_chinese(case_api.UNKNOWN_ATTACHMENT) % {"ids": str(theirs.pk)}
     assert (response.status_code, response.json()) == (400, invalid({"attachments": [message]}))
     assert not Objection.objects.exists()
 
@@ -133,8 +136,8 @@ def test_an_attachment_someone_else_uploaded_is_unknown(
 @pytest.mark.parametrize(
     ("subject_id", "message"),
     [
-        (None, objections_api.SUBJECT_ID_REQUIRED),
-        ("91370102MA3C4K7R18", objections_api.SUBJECT_MISMATCH),
+        (None, case_api.SUBJECT_ID_REQUIRED),
+        ("91370102MA3C4K7R18", case_api.SUBJECT_MISMATCH),
         ("91370102MA3C4K7R10", NOT_AN_IDENTIFIER),
     ],
     ids=["missing", "another subject's", "not an identifier"],

@@ -1,0 +1,350 @@
+"""What the API of every kind of case shares (design/api.md "Objections", "Repair
+applications"): the case as JSON with its clocks, timeline, notices and the caller's actions;
+filing; the bodies every kind of case takes; running an action; the notices as PDF."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.validators import RegexValidator
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.workdays import explain, working_days_left
+from repairflow.core.api import AttachmentSerializer
+from repairflow.core.cases import NOT_YOUR_RECORD, CaseFlow, case_notice, case_notices, case_timeline, cases_overdue
+from repairflow.core.flows import available_actions, transition_check
+from repairflow.core.idempotency import IdempotentPostMixin
+from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
+from repairflow.core.models import Attachment, Case, NoticeKind, Role
+from repairflow.core.permissions import require_role
+from repairflow.deadlines.services import case_deadlines
+from repairflow.records.selectors import records_visible_to
+from repairflow.records.serializers import may_see_identifier
+
+UNKNOWN_ATTACHMENT = _("No attachment you uploaded has this id: %(ids)s.")
+SUBJECT_ID_REQUIRED = _("Name the subject the office files for.")
+SUBJECT_MISMATCH = _("The record is not this subject's.")
+PHONE = RegexValidator(r"^\+?[0-9][0-9 -]{4,18}$", _("Enter a phone number of digits, spaces and hyphens."))
+NOTICE_KINDS = "|".join(NoticeKind.values)
+CASE_NUMBER = r"[A-Z]{2}\d{10}"
+
+
+# --- Out ----------------------------------------------------------------------------------------
+
+
+class DeadlineSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    step_label = serializers.CharField(source="get_step_display")
+    owner = serializers.CharField()
+    department = serializers.CharField(source="department.code", default=None)
+    started_on = serializers.DateField()
+    due_on = serializers.DateField()
+    status = serializers.CharField()
+    working_days_left = serializers.SerializerMethodField()
+    provisional = serializers.BooleanField()
+    explanation = serializers.SerializerMethodField()
+    ended_on = serializers.DateField()
+
+    def get_working_days_left(self, deadline) -> int | None:
+        """Working days from today to the last day; negative when overdue; null once ended."""
+        if not deadline.is_open:
+            return None
+        return working_days_left(self.context["calendar"], self.context["today"], deadline.due_on)
+
+    def get_explanation(self, deadline) -> list[str]:
+        return explain(deadline.notes(), deadline.due_on)
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    # `from` is a Python keyword: the field is renamed in to_representation.
+    source = serializers.CharField()
+    to = serializers.CharField(source="target")
+    actor = serializers.CharField(source="actor.username", default=None)
+    at = serializers.DateTimeField()
+    comment = serializers.CharField()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        return {"action": data["action"], "from": data.pop("source"), **data}
+
+
+class NoticeSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, notice) -> str:
+        return f"/api/v1/{self.context['collection']}/{self.context['case'].number}/notices/{notice.kind}.pdf"
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case as every kind shows it; a subclass names its model, flow and collection and adds
+    its own fields to `CASE_FIELDS`."""
+
+    flow_class: type[CaseFlow]
+    collection: str  # the API's path: "objections", "repairs"
+    CASE_FIELDS = [
+        "number",
+        "state",
+        "record",
+        "record_title",
+        "subject_id",
+        "subject_name",
+        "statement",
+        "contact_phone",
+        "attachments",
+        "received_on",
+        "created_at",
+        "deadlines",
+        "timeline",
+        "notices",
+        "allowed_actions",
+    ]
+
+    record = serializers.IntegerField(source="record_id")
+    record_title = serializers.CharField(source="record.title")
+    subject_id = serializers.SerializerMethodField()
+    subject_name = serializers.CharField(source="subject.name")
+    attachments = AttachmentSerializer(many=True)
+    deadlines = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    notices = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    def _clock_context(self) -> dict:
+        if "calendar" not in self.context:
+            self.context.update(calendar=work_calendar(), today=timezone.localdate())
+        return self.context
+
+    def get_subject_id(self, case) -> str:
+        subject = case.subject
+        return (
+            subject.identifier if may_see_identifier(self.context["viewer"], case.record) else subject.masked_identifier
+        )
+
+    def get_deadlines(self, case) -> list[dict]:
+        return DeadlineSerializer(case_deadlines(case).order_by("id"), many=True, context=self._clock_context()).data
+
+    def get_timeline(self, case) -> list[dict]:
+        return TransitionSerializer(case_timeline(case), many=True).data
+
+    def get_notices(self, case) -> list[dict]:
+        context = {"case": case, "collection": self.collection}
+        return NoticeSerializer(case_notices(case), many=True, context=context).data
+
+    def get_allowed_actions(self, case) -> list[str]:
+        viewer = self.context["viewer"]
+        return available_actions(self.flow_class(case, actor=viewer), viewer)
+
+
+# --- In -----------------------------------------------------------------------------------------
+
+
+class AttachmentsField(serializers.ListField):
+    """Ids of attachments the caller uploaded."""
+
+    child = serializers.IntegerField()
+
+    def to_internal_value(self, data):
+        ids = list(dict.fromkeys(super().to_internal_value(data)))
+        found = {a.pk: a for a in Attachment.objects.filter(pk__in=ids, uploaded_by=self.context["actor"])}
+        if missing := [str(pk) for pk in ids if pk not in found]:
+            raise serializers.ValidationError(UNKNOWN_ATTACHMENT % {"ids": ", ".join(missing)})
+        return [found[pk] for pk in ids]
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """What filing any case takes: one of the subject's records (the office names the subject
+    it files for), a statement, evidence and a phone number."""
+
+    record = serializers.IntegerField()
+    subject_id = serializers.CharField(max_length=32, required=False)
+    statement = serializers.CharField(max_length=5000)
+    attachments = AttachmentsField(required=False, default=list)
+    contact_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", validators=[PHONE]
+    )
+
+    def validate(self, attrs):
+        actor = self.context["actor"]
+        record = records_visible_to(actor).filter(pk=attrs["record"]).first()
+        if record is None:
+            raise serializers.ValidationError({"record": [NOT_YOUR_RECORD]})
+        if actor.role == Role.OFFICE:
+            if not attrs.get("subject_id"):
+                raise serializers.ValidationError({"subject_id": [SUBJECT_ID_REQUIRED]})
+            try:
+                identifier = compact_identifier(attrs["subject_id"])
+            except InvalidIdentifier as error:
+                raise serializers.ValidationError({"subject_id": [str(error)]}) from error
+            if identifier != record.subject.identifier:
+                raise serializers.ValidationError({"subject_id": [SUBJECT_MISMATCH]})
+        attrs.pop("subject_id", None)
+        attrs["record"] = record
+        return attrs
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class MissingSerializer(serializers.Serializer):
+    missing = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SupplementSerializer(serializers.Serializer):
+    statement = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    attachments = AttachmentsField(required=False, default=list)
+
+
+ActionBodies = Mapping[str, tuple[type[serializers.Serializer], Callable[..., Case]]]
+
+
+def case_action_run(
+    *, flow_class: type[CaseFlow], case: Case, bodies: ActionBodies, actor: Any, action: str, data: Any
+) -> Case:
+    """Validate the body of an action and run its service (shared by the API and the pages).
+    The case must be visible (the caller read it: else 404) and the action open to the actor
+    (403) in its state (409) before the body is judged (400); the service checks all of it
+    again under the case's lock."""
+    body_class, service = bodies[action]
+    transition_check(flow_class(case, actor=actor), action, user=actor)
+    body = body_class(data=data, context={"actor": actor, "case": case})
+    body.is_valid(raise_exception=True)
+    values = dict(body.validated_data)
+    if "department" in values:
+        values["department"] = values["department"] or None
+    return service(actor=actor, number=case.number, **values)
+
+
+def case_notice_response(case: Case, kind: str) -> HttpResponse:
+    """The case's latest notice of `kind` as a PDF download (for the API and the pages); 404
+    when no such notice was issued."""
+    notice = case_notice(case, kind)
+    if notice is None:
+        raise Http404
+    response = HttpResponse(bytes(notice.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}-{kind}.pdf"'
+    response["X-Content-SHA256"] = notice.sha256
+    return response
+
+
+# --- Endpoints ----------------------------------------------------------------------------------
+
+
+class CaseFilterSerializer(serializers.Serializer):
+    overdue = serializers.BooleanField(required=False, default=False)
+    department = serializers.CharField(max_length=32, required=False)
+
+
+class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
+    """List, file, read and act on one kind of case. A subclass names its serializers, its
+    selectors (`visible_to(user)`, `get(user=, number=)`), its states, how a department filter
+    reads, its filing service and its actions, and declares `act` with its actions' pattern."""
+
+    lookup_field = "number"
+    lookup_value_regex = CASE_NUMBER
+    create_serializer_class: type[serializers.Serializer]
+    states: type
+    department_filter: str  # the lookup a `department=` code filters on
+    prefetch: tuple[str, ...] = ("attachments",)
+
+    # Set by the subclass with staticmethod(...):
+    visible_to: Callable[[Any], Any]  # the cases a user may see
+    get_case: Callable[..., Case]  # (user=, number=): the case, else 404
+    submit: Callable[..., Case]  # the filing service
+    action_bodies: ActionBodies
+    filter_serializer_class: type[serializers.Serializer]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.serializer_class.Meta.model.objects.none()
+        return (
+            self.visible_to(self.request.user)
+            .select_related("record__department", "record__subject", "subject")
+            .prefetch_related(*self.prefetch)
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "viewer": self.request.user}
+
+    def _read(self, number: str) -> Case:
+        return self.get_queryset().get(number=number)
+
+    def _list(self, request):
+        filters = self.filter_serializer_class(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        cases = self.get_queryset()
+        if state := filters.validated_data.get("state"):
+            cases = cases.filter(state=state)
+        if filters.validated_data["overdue"]:
+            cases = cases_overdue(cases, today=timezone.localdate())
+        if department := filters.validated_data.get("department"):
+            cases = cases.filter(**{self.department_filter: department}).distinct()
+        page = self.paginate_queryset(cases)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _create(self, request):
+        require_role(request.user, Role.SUBJECT, Role.OFFICE)
+        body = self.create_serializer_class(data=request.data, context={"actor": request.user})
+        body.is_valid(raise_exception=True)
+        case = self.submit(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(self._read(case.number)).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, number=None):
+        case = self.get_case(user=request.user, number=number)
+        return Response(self.get_serializer(self._read(case.number)).data)
+
+    def _act(self, request, number: str, action: str):
+        case = self.get_case(user=request.user, number=number)
+        case = case_action_run(
+            flow_class=self.serializer_class.flow_class,
+            case=case,
+            bodies=self.action_bodies,
+            actor=request.user,
+            action=action,
+            data=request.data,
+        )
+        return Response(self.get_serializer(self._read(case.number)).data)
+
+
+def case_list_parameters(states: type) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter("state", str, enum=states.values),
+        OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
+        OpenApiParameter("department", str, description="Department code"),
+    ]
+
+
+class CaseNoticeView(APIView):
+    """`GET /api/v1/{collection}/{number}/notices/{kind}.pdf`: the latest notice of that kind."""
+
+    get_case: Callable[..., Case]  # staticmethod(...) of the subclass: (user=, number=) → the case, else 404
+
+    def get(self, request, number: str, kind: str):
+        return case_notice_response(self.get_case(user=request.user, number=number), kind)
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+
+def notice_schema(operation_id: str) -> Any:
+    return extend_schema(
+        operation_id=operation_id,
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=NoticeKind.values)],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
