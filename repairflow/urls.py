@@ -7,12 +7,13 @@ from rest_framework.routers import DefaultRouter
 from repairflow.calendar import api as calendar_api
 from repairflow.calendar import views as calendar_views
 from repairflow.core.api import AttachmentUploadView, ObtainTokenView
-from repairflow.core.case_api import NOTICE_KINDS
+from repairflow.core.case_api import CASE_NUMBER, NOTICE_KINDS
 from repairflow.notifications import views as notification_views
 from repairflow.objections.api import ObjectionNoticeView, ObjectionViewSet
 from repairflow.objections.public import PublicStatusView
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
+from repairflow.repair.api import RepairNoticeView, RepairViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -20,6 +21,7 @@ router.register("records", RecordViewSet, basename="record")
 router.register("credit-checks", CreditCheckViewSet, basename="credit-check")
 router.register("query-log", QueryLogViewSet, basename="query-log")
 router.register("objections", ObjectionViewSet, basename="objection")
+router.register("repairs", RepairViewSet, basename="repair")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
@@ -28,9 +30,14 @@ api_v1 = [
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("calendar/<int:year>/", calendar_api.CalendarYearView.as_view(), name="calendar-year"),
     re_path(
-        rf"^objections/(?P<number>[A-Z]{{2}}\d{{10}})/notices/(?P<kind>{NOTICE_KINDS})\.pdf$",
+        rf"^objections/(?P<number>{CASE_NUMBER})/notices/(?P<kind>{NOTICE_KINDS})\.pdf$",
         ObjectionNoticeView.as_view(),
         name="objection-notice",
+    ),
+    re_path(
+        rf"^repairs/(?P<number>{CASE_NUMBER})/notices/(?P<kind>{NOTICE_KINDS})\.pdf$",
+        RepairNoticeView.as_view(),
+        name="repair-notice",
     ),
     path("", include(router.urls)),
 ]
@@ -43,6 +50,7 @@ urlpatterns = [
     path("calendar/", calendar_views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar-year"),
     path("objections/", include("repairflow.objections.urls")),
+    path("repairs/", include("repairflow.repair.urls")),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.inbox_mark_read, name="inbox-read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -9,6 +9,7 @@ from repairflow.core.identifiers import SubjectType
 from repairflow.core.models import Role, User
 from repairflow.records.models import CreditRecord, CreditSubject, Department, RecordState
 from repairflow.records.publication import Category, Severity
+from repairflow.repair.models import RepairApplication
 
 
 def make_uscc(serial: int) -> str:
@@ -107,3 +108,18 @@ class UserFactory(factory.django.DjangoModelFactory):
         auditor = factory.Trait(role=Role.AUDITOR)
         officer = factory.Trait(role=Role.DEPARTMENT, department=factory.SubFactory(DepartmentFactory))
         subject = factory.Trait(role=Role.SUBJECT, credit_subject=factory.SubFactory(CreditSubjectFactory))
+
+
+class RepairApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted repair application by the record's subject, with the commitment given."""
+
+    class Meta:
+        model = RepairApplication
+
+    number = factory.Sequence(lambda n: f"XF2026{n:06d}")
+    record = factory.SubFactory(CreditRecordFactory)
+    subject = factory.SelfAttribute("record.subject")
+    filed_by = factory.SubFactory(UserFactory, subject=True, credit_subject=factory.SelfAttribute("..subject"))
+    statement = "罚款已缴清，违法行为已整改完毕。"
+    commitment = True
+    received_on = date(2026, 6, 1)

@@ -150,6 +150,14 @@ class CaseSerializer(serializers.ModelSerializer):
 # --- In -----------------------------------------------------------------------------------------
 
 
+def attachments_uploaded_by(actor: Any, ids: list[int]) -> dict[int, Attachment]:
+    """The attachments `actor` uploaded with these ids, by id; refused naming any other id."""
+    found = {a.pk: a for a in Attachment.objects.filter(pk__in=ids, uploaded_by=actor)}
+    if missing := [str(pk) for pk in dict.fromkeys(ids) if pk not in found]:
+        raise serializers.ValidationError(UNKNOWN_ATTACHMENT % {"ids": ", ".join(missing)})
+    return found
+
+
 class AttachmentsField(serializers.ListField):
     """Ids of attachments the caller uploaded."""
 
@@ -157,9 +165,7 @@ class AttachmentsField(serializers.ListField):
 
     def to_internal_value(self, data):
         ids = list(dict.fromkeys(super().to_internal_value(data)))
-        found = {a.pk: a for a in Attachment.objects.filter(pk__in=ids, uploaded_by=self.context["actor"])}
-        if missing := [str(pk) for pk in ids if pk not in found]:
-            raise serializers.ValidationError(UNKNOWN_ATTACHMENT % {"ids": ", ".join(missing)})
+        found = attachments_uploaded_by(self.context["actor"], ids)
         return [found[pk] for pk in ids]
 
 
@@ -342,9 +348,10 @@ class CaseNoticeView(APIView):
         return super().perform_content_negotiation(request, force=True)
 
 
-def notice_schema(operation_id: str) -> Any:
+def notice_schema(operation_id: str, kinds: list[str]) -> Any:
+    """The OpenAPI description of a kind of case's notice endpoint and the notices it issues."""
     return extend_schema(
         operation_id=operation_id,
-        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=NoticeKind.values)],
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=kinds)],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )

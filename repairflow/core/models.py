@@ -221,10 +221,13 @@ class NoticeKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Request for supplement")
     REJECTION = "rejection", _("Rejection")
     RESULT = "result", _("Result")
+    DECISION = "decision", _("Decision")
+    REVOCATION = "revocation", _("Revocation")
 
 
 class Notice(models.Model):
-    """A written notice to the subject (受理回执, 补正通知, 不予受理通知, 处理结果告知), kept as a PDF
+    """A written notice to the subject (受理回执, 补正通知, 不予受理通知, 处理结果告知, 修复决定书,
+    撤销修复决定书), kept as a PDF
     in the case's own transaction (a few kilobytes: the font is not embedded), with its SHA-256 so
     that the copy the subject holds can be verified."""
 

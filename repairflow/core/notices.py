@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import formats, translation
+from django.utils.translation import gettext_lazy as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -101,3 +102,16 @@ def notice_issue(
         sha256=hashlib.sha256(content).hexdigest(),
         issued_by=actor,
     )
+
+
+def case_facts(case: Any) -> list[tuple[Any, Any]]:
+    """What every notice about a case states first: the case, the subject, the record, who produced
+    it and when the case was received."""
+    record = case.record
+    return [
+        (_("Case number"), case.number),
+        (_("Credit subject"), case.subject.name),
+        (_("Credit record"), f"{record.title}（{record.decision_no}）"),
+        (_("Source department"), record.department.name),
+        (_("Received on"), formats.date_format(case.received_on, "DATE_FORMAT")),
+    ]

@@ -116,6 +116,21 @@ class RuleSet:
 
 
 @dataclass(frozen=True)
+class RepairLocalRules:
+    """A jurisdiction's own refusals of credit repair and the ban after a revoked repair
+    (design/domain.md "Credit repair": local practice, kept as configuration). None turns a
+    refusal off."""
+
+    recent_repair_months: int | None = 12  # refused when the subject was repaired less than this ago
+    repairs_in_window: int | None = 2  # refused when the subject already has this many repairs ...
+    window_months: int = 60  # ... within this many months
+    ban_months: int = 12  # the ban on new applications after a revoked repair (Order 36: unconfirmed)
+    # Rules whose failure refuses the application at the door (400) instead of leaving it to the
+    # office to reject: a ban in force does by default.
+    refuse_at_door: frozenset[str] = frozenset({"no_ban_in_force"})
+
+
+@dataclass(frozen=True)
 class Profile:
     code: str
     name: str
@@ -124,6 +139,8 @@ class Profile:
     supplement: SupplementRule = SupplementRule.RESTART
     suspend_record_when_overdue: bool = False
     max_extension: int | None = None  # working days the office may add to a clock in total; None: no legal cap
+    publication_cap_years: int | None = None  # negative information is never published longer; None: no cap
+    repair: RepairLocalRules = RepairLocalRules()
 
     def rule_set_on(self, day: date) -> RuleSet:
         """The rule set in force on `day` (the earliest one for days before all of them)."""
@@ -229,12 +246,14 @@ PROFILES: dict[str, Profile] = {
             "山东省（济南）",
             MarkOn.ACCEPTANCE,
             rule_sets(SHANDONG_OBJECTIONS, "山东省社会信用条例"),
+            publication_cap_years=5,  # 山东省社会信用条例 Art. 38: negative information published 5 years at most
         ),
         Profile(
             "henan",
             "河南省（舞钢）",
             MarkOn.RECEIPT,
             rule_sets(HENAN_OBJECTIONS, "河南省社会信用条例"),
+            publication_cap_years=5,  # 河南省社会信用条例 Art. 19: negative information published 5 years at most
         ),
         Profile(
             "national",

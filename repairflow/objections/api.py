@@ -21,11 +21,14 @@ from repairflow.core.case_api import (
     case_list_parameters,
     notice_schema,
 )
+from repairflow.core.models import NoticeKind
 from repairflow.objections import selectors, services
 from repairflow.objections.flows import ObjectionFlow
 from repairflow.objections.models import Ground, Objection, ObjectionState
 from repairflow.records.models import Department
 
+# The notices an objection issues (design/api.md).
+NOTICE_KINDS = [NoticeKind.RECEIPT, NoticeKind.SUPPLEMENT, NoticeKind.REJECTION, NoticeKind.RESULT]
 UNKNOWN_DEPARTMENTS = _("No department has this code: %(codes)s.")
 STATEMENT_REQUIRED = _("Say what is wrong with the record.")
 GROUNDS_REQUIRED = _("Choose at least one ground.")
@@ -193,6 +196,6 @@ class ObjectionNoticeView(CaseNoticeView):
 
     get_case = staticmethod(selectors.objection_get)
 
-    @notice_schema("v1_objections_notice")
+    @notice_schema("v1_objections_notice", NOTICE_KINDS)
     def get(self, request, number: str, kind: str):
         return super().get(request, number, kind)

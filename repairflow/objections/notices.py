@@ -4,29 +4,17 @@ and the notifications at each step to whoever acts next."""
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.notices import NoticeText
+from repairflow.core.notices import NoticeText, case_facts
 from repairflow.notifications.messages import Message, register
 from repairflow.objections.models import Objection, Outcome
-
-
-def _facts(objection: Objection) -> list[tuple[Any, Any]]:
-    record = objection.record
-    return [
-        (_("Case number"), objection.number),
-        (_("Credit subject"), objection.subject.name),
-        (_("Credit record"), f"{record.title}（{record.decision_no}）"),
-        (_("Source department"), record.department.name),
-        (_("Received on"), formats.date_format(objection.received_on, "DATE_FORMAT")),
-    ]
 
 
 def receipt(objection: Objection) -> NoticeText:
     return NoticeText(
         _("Receipt of an objection"),
-        [*_facts(objection), (_("Grounds"), "、".join(objection.grounds_display()))],
+        [*case_facts(objection), (_("Grounds"), "、".join(objection.grounds_display()))],
         [
             _(
                 "Your objection to the credit record above has been received. The credit office will decide "
@@ -39,7 +27,7 @@ def receipt(objection: Objection) -> NoticeText:
 def supplement(objection: Objection) -> NoticeText:
     return NoticeText(
         _("Request to supplement an objection"),
-        _facts(objection),
+        case_facts(objection),
         [
             _("To handle your objection, the credit office needs the following:"),
             objection.missing,
@@ -54,7 +42,7 @@ def supplement(objection: Objection) -> NoticeText:
 def rejection(objection: Objection) -> NoticeText:
     return NoticeText(
         _("Notice that an objection is not accepted"),
-        _facts(objection),
+        case_facts(objection),
         [_("Your objection is not accepted, for this reason:"), objection.rejection_reason],
     )
 
@@ -62,7 +50,7 @@ def rejection(objection: Objection) -> NoticeText:
 def result(objection: Objection) -> NoticeText:
     return NoticeText(
         _("Result of an objection"),
-        [*_facts(objection), (_("Outcome"), Outcome(objection.outcome).label)],
+        [*case_facts(objection), (_("Outcome"), Outcome(objection.outcome).label)],
         [
             _("Your objection has been verified. Outcome and explanation:"),
             objection.explanation,

@@ -2,10 +2,10 @@
 
 from django.urls import path, re_path
 
-from repairflow.core.case_api import NOTICE_KINDS
+from repairflow.core.case_api import CASE_NUMBER, NOTICE_KINDS
 from repairflow.objections import views
 
-NUMBER = r"(?P<number>[A-Z]{2}\d{10})"
+NUMBER = rf"(?P<number>{CASE_NUMBER})"
 
 urlpatterns = [
     path("", views.objection_list, name="objection-list"),

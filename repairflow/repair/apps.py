@@ -6,3 +6,12 @@ class RepairConfig(AppConfig):
     name = "repairflow.repair"
     label = "repair"
     verbose_name = _("Credit repair")
+
+    def ready(self) -> None:
+        from repairflow.deadlines.services import register_lapse
+        from repairflow.repair.models import RepairApplication
+        from repairflow.repair.notices import register_messages
+        from repairflow.repair.services import repair_lapse
+
+        register_lapse(RepairApplication, repair_lapse)
+        register_messages()

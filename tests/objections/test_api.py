@@ -16,18 +16,10 @@ from repairflow.objections import api as objections_api
 from repairflow.objections import services
 from repairflow.objections.models import Objection
 from repairflow.records.models import RecordState
+from tests.cases import NOT_FOUND, conflict, forbidden, invalid, timeline
 from tests.factories import CreditRecordFactory, CreditSubjectFactory
-from tests.objections.conftest import (
-    NOT_FOUND,
-    act,
-    conflict,
-    file_objection,
-    forbidden,
-    in_chinese,
-    invalid,
-    read,
-    timeline,
-)
+from tests.i18n import in_chinese
+from tests.objections.conftest import act, file_objection, read
 
 URL = "/api/v1/objections/"
 INVALID_CHOICE = "“{input}” 不是合法选项。"

@@ -10,7 +10,7 @@ from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.objections import api, services
 from repairflow.objections.flows import ObjectionFlow
 from repairflow.objections.models import Objection, ObjectionState, Verification
-from tests.objections.conftest import FILED_ON
+from tests.cases import FILED_ON
 
 SUBJECT_ID, SCJ_ID, HB_ID = 1, 7, 8
 OFFICE = User(role=Role.OFFICE)

@@ -24,21 +24,10 @@ from repairflow.objections.services import (
     RECORD_MARKED,
     RECORD_OUTCOME,
 )
+from tests.cases import clocks, invalid, record_history, record_of, timeline, told
 from tests.factories import UserFactory
-from tests.objections.conftest import (
-    DEPARTMENT_REPLY,
-    act,
-    clocks,
-    file_objection,
-    in_chinese,
-    invalid,
-    read,
-    record_history,
-    record_of,
-    snapshot,
-    timeline,
-    told,
-)
+from tests.i18n import in_chinese
+from tests.objections.conftest import DEPARTMENT_REPLY, act, file_objection, read, snapshot
 
 MARKED, CLEARED = "marked", "cleared"
 

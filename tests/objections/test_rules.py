@@ -14,18 +14,9 @@ from repairflow.records.serializers import (
     SEVERITY_ON_NON_NEGATIVE,
     UNCHANGED,
 )
-from tests.objections.conftest import (
-    DEPARTMENT_REPLY,
-    NOT_FOUND,
-    act,
-    conflict,
-    forbidden,
-    in_chinese,
-    invalid,
-    not_allowed,
-    snapshot,
-    timeline,
-)
+from tests.cases import NOT_FOUND, conflict, forbidden, invalid, not_allowed, timeline
+from tests.i18n import in_chinese
+from tests.objections.conftest import DEPARTMENT_REPLY, act, snapshot
 
 # Who is who: the company that objects, another subject, market regulation (whose record it
 # is, and the only department ever forwarded to here), environment, the office, an auditor.

@@ -1,0 +1,209 @@
+"""Repair application endpoints (design/api.md "Repair applications"): apply, list, read, act,
+and the notices."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from repairflow.core.case_api import (
+    CaseCreateSerializer,
+    CaseFilterSerializer,
+    CaseNoticeView,
+    CaseSerializer,
+    CaseViewSet,
+    CommentSerializer,
+    MissingSerializer,
+    ReasonSerializer,
+    SupplementSerializer,
+    attachments_uploaded_by,
+    case_action_run,
+    case_list_parameters,
+    notice_schema,
+)
+from repairflow.core.models import NoticeKind
+from repairflow.repair import selectors, services
+from repairflow.repair.eligibility import RuleResult
+from repairflow.repair.flows import RepairFlow
+from repairflow.repair.models import MaterialKind, RepairApplication, RepairState
+
+# The notices a repair application issues (issue 5).
+NOTICE_KINDS = [
+    NoticeKind.RECEIPT,
+    NoticeKind.SUPPLEMENT,
+    NoticeKind.REJECTION,
+    NoticeKind.DECISION,
+    NoticeKind.REVOCATION,
+]
+STATEMENT_REQUIRED = _("Say how the conduct has been corrected.")
+
+
+# --- Out ----------------------------------------------------------------------------------------
+
+
+class EligibilitySerializer(serializers.Serializer):
+    """One rule's result, its detail in the reader's language."""
+
+    rule = serializers.CharField()
+    passed = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class MaterialSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    attachment = serializers.IntegerField(source="attachment_id")
+    name = serializers.CharField(source="attachment.name")
+    issued_on = serializers.DateField()
+
+
+class RepairSerializer(CaseSerializer):
+    flow_class = RepairFlow
+    collection = "repairs"
+
+    eligibility = serializers.SerializerMethodField()
+    materials = MaterialSerializer(many=True)
+    department = serializers.CharField(source="department.code", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+
+    class Meta:
+        model = RepairApplication
+        fields = [
+            *CaseSerializer.CASE_FIELDS,
+            "commitment",
+            "materials",
+            "eligibility",
+            "eligible",
+            "eligibility_rule_set",
+            "missing",
+            "rejection_reason",
+            "department",
+            "forwarded_on",
+            "decision_reason",
+            "decided_at",
+            "decided_by",
+            "repaired_on",
+            "revocation_reason",
+        ]
+        read_only_fields = fields
+
+    def get_eligibility(self, application) -> list[dict]:
+        results = [RuleResult.from_json(data) for data in application.eligibility]
+        return EligibilitySerializer(results, many=True).data
+
+
+# --- In -----------------------------------------------------------------------------------------
+
+
+class MaterialInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MaterialKind.choices)
+    attachment = serializers.IntegerField()
+    issued_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MaterialsField(serializers.ListField):
+    """Materials the rules ask for, each one of the caller's attachments named by its kind."""
+
+    child = MaterialInputSerializer()
+
+    def to_internal_value(self, data):
+        items = super().to_internal_value(data)
+        found = attachments_uploaded_by(self.context["actor"], [item["attachment"] for item in items])
+        return [
+            services.Material(kind=item["kind"], attachment=found[item["attachment"]], issued_on=item["issued_on"])
+            for item in items
+        ]
+
+
+class RepairCreateSerializer(CaseCreateSerializer):
+    statement = serializers.CharField(max_length=5000, error_messages={"blank": STATEMENT_REQUIRED})
+    commitment = serializers.BooleanField(
+        error_messages={"required": services.COMMITMENT_REQUIRED, "null": services.COMMITMENT_REQUIRED}
+    )
+    materials = MaterialsField(required=False, default=list)
+
+    def validate_commitment(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError(services.COMMITMENT_REQUIRED)
+        return value
+
+
+class RepairSupplementSerializer(SupplementSerializer):
+    materials = MaterialsField(required=False, default=list)
+
+
+# action → (the serializer of its body, the service it runs): the actions of design/api.md's table
+ACTION_BODIES = {
+    "accept": (CommentSerializer, services.repair_accept),
+    "reject": (ReasonSerializer, services.repair_reject),
+    "request-supplement": (MissingSerializer, services.repair_request_supplement),
+    "supplement": (RepairSupplementSerializer, services.repair_supplement),
+    "forward": (CommentSerializer, services.repair_forward),
+    "approve": (ReasonSerializer, services.repair_approve),
+    "deny": (ReasonSerializer, services.repair_deny),
+    "execute": (CommentSerializer, services.repair_execute),
+    "revoke": (ReasonSerializer, services.repair_revoke),
+    "withdraw": (ReasonSerializer, services.repair_withdraw),
+}
+ACTIONS = tuple(ACTION_BODIES)
+
+
+def repair_act(*, actor, number: str, repair_action: str, data) -> RepairApplication:
+    """Validate the body of an action and run its service (shared by the API and the pages)."""
+    return case_action_run(
+        flow_class=RepairFlow,
+        case=selectors.repair_get(user=actor, number=number),
+        bodies=ACTION_BODIES,
+        actor=actor,
+        action=repair_action,
+        data=data,
+    )
+
+
+class RepairFilterSerializer(CaseFilterSerializer):
+    state = serializers.ChoiceField(choices=RepairState.choices, required=False)
+
+
+class RepairViewSet(CaseViewSet):
+    serializer_class = RepairSerializer
+    create_serializer_class = RepairCreateSerializer
+    filter_serializer_class = RepairFilterSerializer
+    department_filter = "department__code"
+    prefetch = ("attachments", "materials__attachment")
+    action_bodies = ACTION_BODIES
+    visible_to = staticmethod(selectors.repairs_visible_to)
+    get_case = staticmethod(selectors.repair_get)
+    submit = staticmethod(services.repair_submit)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("department", "decided_by")
+
+    @extend_schema(parameters=case_list_parameters(RepairState))
+    def list(self, request):
+        return self._list(request)
+
+    @extend_schema(request=RepairCreateSerializer, responses={201: RepairSerializer})
+    def create(self, request):
+        return self._create(request)
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: RepairSerializer},
+        operation_id="v1_repairs_act",
+        parameters=[OpenApiParameter("repair_action", str, OpenApiParameter.PATH, enum=[*ACTIONS])],
+    )
+    @action(detail=True, methods=["post"], url_path=rf"(?P<repair_action>{'|'.join(ACTIONS)})")
+    def act(self, request, number=None, repair_action=None):
+        """Take an action on the application (design/api.md's table says who, from which state, and the body)."""
+        return self._act(request, number, repair_action)
+
+
+class RepairNoticeView(CaseNoticeView):
+    """`GET /api/v1/repairs/{number}/notices/{kind}.pdf`: the latest notice of that kind."""
+
+    get_case = staticmethod(selectors.repair_get)
+
+    @notice_schema("v1_repairs_notice", NOTICE_KINDS)
+    def get(self, request, number: str, kind: str):
+        return super().get(request, number, kind)

@@ -1,0 +1,123 @@
+"""The credit repair lifecycle (design/domain.md "Credit repair"; 国办发〔2025〕22号, NDRC Orders 58
+and 36).
+
+    submitted ──accept──▶ accepted ──forward──▶ reviewing ──approve──▶ approved ──execute──▶ repaired
+      │  ▲  │                                     │                                         │
+      │  │  └─reject─▶ rejected                   └──deny──▶ denied                  publish (by itself)
+      │  └──supplement── needs_supplement ─lapse─▶ lapsed                                    ▼
+      └─request-supplement─▶┘                                               published ─revoke─▶ revoked
+    withdraw: submitted, needs_supplement, accepted, reviewing ──▶ withdrawn
+
+The office accepts an eligible application (or rejects it, 不予受理, with the eligibility rules'
+reasons), asks for what is missing, and forwards it to the department that produced the record
+(认定单位), which approves or denies it with its reasons. The office then executes the approval:
+the record's publication ends (a penalty) or the entry leaves its list, in the same transaction.
+`published` follows by itself once the decision notice exists and every required platform has
+acknowledged; `lapsed` by itself when the subject's supplement period runs out. A repair found
+to rest on a false commitment or false materials is revoked by the office: the record is
+published again and the subject is banned from applying for a while. Transition bodies only set
+the case's fields; services do the rest (design/architecture.md "How a transition runs").
+"""
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+
+from repairflow.core.cases import CaseFlow, case_has_notice, case_state
+from repairflow.core.models import NoticeKind, Role
+from repairflow.repair.models import RepairApplication, RepairState
+
+S = RepairState
+WITHDRAWABLE = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING]
+
+RECEIVED = _("Repair application received")
+REASONS = {
+    "accept": _("Repair application accepted"),
+    "reject": _("Repair application rejected"),
+    "request-supplement": _("Supplement requested"),
+    "supplement": _("Repair application supplemented"),
+    "lapse": _("Repair application lapsed: the supplement period ran out"),
+    "forward": _("Forwarded to the department for review"),
+    "approve": _("Repair approved by the department"),
+    "deny": _("Repair denied by the department"),
+    "execute": _("Repair executed on the record"),
+    "publish": _("Repair published"),
+    "withdraw": _("Repair application withdrawn"),
+    "revoke": _("Repair revoked"),
+}
+
+
+class RepairFlow(CaseFlow):
+    case: RepairApplication
+    state = case_state(RepairState, RepairState.SUBMITTED)
+    REASONS = REASONS
+
+    def by_reviewing_department(self, user: Any) -> bool:
+        return user.role == Role.DEPARTMENT and user.department_id == self.case.department_id
+
+    def is_eligible(self) -> bool:
+        """Every eligibility rule passed (at filing or at the last supplement): only then may the
+        office accept; otherwise it asks for a supplement or rejects."""
+        return self.case.eligible
+
+    def is_ready_to_publish(self) -> bool:
+        """The decision notice exists (and, once sync lands, every required platform has
+        acknowledged); read once per flow: viewflow asks again when the transition begins."""
+        if not hasattr(self, "_ready_to_publish"):
+            self._ready_to_publish = case_has_notice(self.case, NoticeKind.DECISION)
+        return self._ready_to_publish
+
+    @state.transition(source=S.SUBMITTED, target=S.ACCEPTED, conditions=[this.is_eligible], permission=this.by_office)
+    def accept(self) -> None:
+        pass
+
+    @state.transition(source=S.SUBMITTED, target=S.REJECTED, permission=this.by_office)
+    def reject(self, *, reason: str) -> None:
+        self.case.rejection_reason = reason
+
+    @state.transition(source=S.SUBMITTED, target=S.NEEDS_SUPPLEMENT, permission=this.by_office)
+    def request_supplement(self, *, missing: str) -> None:
+        self.case.missing = missing
+
+    @state.transition(source=S.NEEDS_SUPPLEMENT, target=S.SUBMITTED, permission=this.by_subject)
+    def supplement(self, *, statement: str) -> None:
+        if statement:
+            self.case.statement = f"{self.case.statement}\n\n{statement}"
+
+    @state.transition(source=S.NEEDS_SUPPLEMENT, target=S.LAPSED)
+    def lapse(self) -> None:
+        pass
+
+    @state.transition(source=S.ACCEPTED, target=S.REVIEWING, permission=this.by_office)
+    def forward(self, *, department: Any, forwarded_on: Any) -> None:
+        self.case.department, self.case.forwarded_on = department, forwarded_on
+
+    @state.transition(source=S.REVIEWING, target=S.APPROVED, permission=this.by_reviewing_department)
+    def approve(self, *, reason: str) -> None:
+        self._decide(reason)
+
+    @state.transition(source=S.REVIEWING, target=S.DENIED, permission=this.by_reviewing_department)
+    def deny(self, *, reason: str) -> None:
+        self._decide(reason)
+
+    def _decide(self, reason: str) -> None:
+        self.case.decision_reason = reason
+        self.case.decided_at, self.case.decided_by = timezone.now(), self.actor
+
+    @state.transition(source=S.APPROVED, target=S.REPAIRED, permission=this.by_office)
+    def execute(self, *, repaired_on: Any) -> None:
+        self.case.repaired_on = repaired_on
+
+    @state.transition(source=S.REPAIRED, target=S.PUBLISHED, conditions=[this.is_ready_to_publish])
+    def publish(self) -> None:
+        pass
+
+    @state.transition(source=S.PUBLISHED, target=S.REVOKED, permission=this.by_office)
+    def revoke(self, *, reason: str) -> None:
+        self.case.revocation_reason = reason
+
+    @state.transition(source=WITHDRAWABLE, target=S.WITHDRAWN, permission=this.by_subject)
+    def withdraw(self) -> None:
+        pass

@@ -1,0 +1,166 @@
+"""What a repair application tells people: the written notices to the subject (PDF, kept with
+the case: receipt, supplement, rejection, decision, revocation) and the notifications at each
+step to whoever acts next."""
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from repairflow.core.notices import NoticeText, case_facts
+from repairflow.notifications.messages import Message, register
+from repairflow.repair.eligibility import RuleResult
+from repairflow.repair.models import RepairApplication, RepairState
+
+
+def _failed_rules(application: RepairApplication) -> list[str]:
+    return [result.detail for result in map(RuleResult.from_json, application.eligibility) if not result.passed]
+
+
+def receipt(application: RepairApplication) -> NoticeText:
+    paragraphs = [
+        _(
+            "Your credit repair application for the record above has been received. The credit office will "
+            "decide whether to accept it and tell you; you can follow its progress with the case number."
+        )
+    ]
+    if failed := _failed_rules(application):
+        paragraphs += [_("The application does not yet meet these conditions:"), *failed]
+    return NoticeText(_("Receipt of a credit repair application"), case_facts(application), paragraphs)
+
+
+def supplement(application: RepairApplication) -> NoticeText:
+    return NoticeText(
+        _("Request to supplement a credit repair application"),
+        case_facts(application),
+        [
+            _("To handle your credit repair application, the credit office needs the following:"),
+            application.missing,
+            _(
+                "Please supplement your application within the period shown in your case. If nothing is received "
+                "by then, the application lapses."
+            ),
+        ],
+    )
+
+
+def rejection(application: RepairApplication) -> NoticeText:
+    return NoticeText(
+        _("Notice that a credit repair application is not accepted"),
+        case_facts(application),
+        [_("Your credit repair application is not accepted, for this reason:"), application.rejection_reason],
+    )
+
+
+def decision(application: RepairApplication) -> NoticeText:
+    """The decision on the application: the repair and what it did to the record, or the
+    department's refusal with its reasons."""
+    if application.state == RepairState.DENIED:
+        return NoticeText(
+            _("Decision not to repair credit"),
+            [*case_facts(application), (_("Reviewed by"), application.department.name)],
+            [
+                _("The department has reviewed your credit repair application and decided not to repair, because:"),
+                application.decision_reason,
+                _(
+                    "If you disagree, you may object to this decision, apply for administrative reconsideration "
+                    "or bring an administrative lawsuit according to law."
+                ),
+            ],
+        )
+    repaired_on = formats.date_format(application.repaired_on, "DATE_FORMAT")
+    return NoticeText(
+        _("Decision to repair credit"),
+        [*case_facts(application), (_("Reviewed by"), application.department.name), (_("Repaired on"), repaired_on)],
+        [
+            _(
+                "Your credit repair application has been approved. The record's publication has ended and the "
+                "change is passed on to the other credit platforms."
+            ),
+            application.decision_reason,
+            _(
+                "A false commitment or false materials lead to the revocation of this repair, the record being "
+                "published again, and a ban on new repair applications."
+            ),
+        ],
+    )
+
+
+def revocation(application: RepairApplication, *, ban_ends_on) -> NoticeText:
+    return NoticeText(
+        _("Decision to revoke a credit repair"),
+        [*case_facts(application), (_("No new application until"), formats.date_format(ban_ends_on, "DATE_FORMAT"))],
+        [
+            _("The credit repair granted on this application is revoked, for this reason:"),
+            application.revocation_reason,
+            _(
+                "The record is published again. You may not apply for credit repair until the date above. If you "
+                "disagree, you may apply for administrative reconsideration or bring an administrative lawsuit "
+                "according to law."
+            ),
+        ],
+    )
+
+
+def register_messages() -> None:
+    for kind, title, body in (
+        (
+            "repair.submitted",
+            _("New repair application %(number)s"),
+            _("%(subject)s applies for credit repair of record %(record)s. Accept or reject it by %(due_on)s."),
+        ),
+        (
+            "repair.accepted",
+            _("Repair application %(number)s accepted"),
+            _("Your credit repair application for record %(record)s has been accepted and is being handled."),
+        ),
+        (
+            "repair.rejected",
+            _("Repair application %(number)s not accepted"),
+            _("Your credit repair application for record %(record)s is not accepted: %(reason)s"),
+        ),
+        (
+            "repair.supplement_requested",
+            _("Repair application %(number)s: please supplement"),
+            _("Your repair application for record %(record)s needs: %(missing)s. Supplement it by %(due_on)s."),
+        ),
+        (
+            "repair.supplemented",
+            _("Repair application %(number)s supplemented"),
+            _("The subject has supplemented its repair application for record %(record)s. Decide by %(due_on)s."),
+        ),
+        (
+            "repair.forwarded",
+            _("Repair application %(number)s to review"),
+            _("A credit repair application for your record %(record)s awaits your decision by %(due_on)s."),
+        ),
+        (
+            "repair.in_review",
+            _("Repair application %(number)s under review"),
+            _("Your credit repair application for record %(record)s is being reviewed by %(department)s."),
+        ),
+        (
+            "repair.approved",
+            _("Repair application %(number)s approved"),
+            _("The department approved the repair of record %(record)s. Execute it by %(due_on)s."),
+        ),
+        (
+            "repair.denied",
+            _("Repair application %(number)s denied"),
+            _("The department decided not to repair record %(record)s: %(reason)s"),
+        ),
+        (
+            "repair.repaired",
+            _("Record %(record)s repaired"),
+            _("Your credit repair (%(number)s) has taken effect: the record is no longer published."),
+        ),
+        (
+            "repair.withdrawn",
+            _("Repair application %(number)s withdrawn"),
+            _("The subject withdrew its credit repair application for record %(record)s. %(reason)s"),
+        ),
+        (
+            "repair.revoked",
+            _("Repair %(number)s revoked"),
+            _("The repair of record %(record)s is revoked and the record published again: %(reason)s"),
+        ),
+    ):
+        register(kind, Message(title, body))
