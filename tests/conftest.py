@@ -101,3 +101,9 @@ def company_user(company):
 @pytest.fixture
 def person_user(person):
     return UserFactory(username="person-c", subject=True, credit_subject=person)
+
+
+@pytest.fixture
+def other_subject_user(db):
+    """Another enterprise's account."""
+    return UserFactory(username="subject-b", subject=True)

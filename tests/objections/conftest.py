@@ -11,7 +11,7 @@ from repairflow.notifications.models import Notification
 from repairflow.objections import services
 from repairflow.objections.models import Objection
 from repairflow.records.publication import Category, Severity
-from tests.factories import CreditRecordFactory, UserFactory
+from tests.factories import CreditRecordFactory
 
 # --- Through the API ------------------------------------------------------------------------------
 
@@ -56,11 +56,6 @@ def snapshot(number: str) -> tuple:
 
 
 # --- Parties and records --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def other_subject_user(db):
-    return UserFactory(username="subject-b", subject=True)
 
 
 @pytest.fixture

@@ -104,9 +104,7 @@ def repair_in(travel, record, proof, company_user, office, officer_scj):
         "revoke": lambda number: services.repair_revoke(actor=office, number=number, reason="缴费凭证系伪造"),
         "reject": lambda number: services.repair_reject(actor=office, number=number, reason="不属于受理范围"),
         "withdraw": lambda number: services.repair_withdraw(actor=company_user, number=number, reason="暂不申请"),
-        "lapse": lambda number: services.repair_lapse(
-            case=RepairApplication.objects.get(number=number), deadline=None
-        ),
+        "lapse": lambda number: services.repair_lapse(case=RepairApplication.objects.get(number=number), deadline=None),
     }
 
     def drive(state: str) -> RepairApplication:
