@@ -9,7 +9,7 @@ and stops the deadlines, changes the record and issues notices in that same tran
 notifications go out after commit.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow import this
 from viewflow.fsm.base import State
 
 from repairflow.calendar.selectors import work_calendar
@@ -87,6 +88,40 @@ def case_state(states: type[models.TextChoices], default: models.TextChoices) ->
         save_with_history(flow.case, actor=flow.actor, reason=flow.reason)
 
     return state
+
+
+def case_intake(state: State, states: Any, *, accept_conditions: Sequence[Any] = ()) -> tuple:
+    """The transitions every kind of case is received with, on its flow's `state`: the office
+    accepts (when `accept_conditions` hold), rejects with a reason or asks for what is missing;
+    the subject supplements (its statement grows); the subject's period lapses by itself.
+    Declared in the flow's class body as
+    `accept, reject, request_supplement, supplement, lapse = case_intake(state, States)`."""
+    submitted, needs_supplement = states.SUBMITTED, states.NEEDS_SUPPLEMENT
+
+    @state.transition(
+        source=submitted, target=states.ACCEPTED, conditions=list(accept_conditions), permission=this.by_office
+    )
+    def accept(self: CaseFlow) -> None:
+        pass
+
+    @state.transition(source=submitted, target=states.REJECTED, permission=this.by_office)
+    def reject(self: CaseFlow, *, reason: str) -> None:
+        self.case.rejection_reason = reason
+
+    @state.transition(source=submitted, target=needs_supplement, permission=this.by_office)
+    def request_supplement(self: CaseFlow, *, missing: str) -> None:
+        self.case.missing = missing
+
+    @state.transition(source=needs_supplement, target=submitted, permission=this.by_subject)
+    def supplement(self: CaseFlow, *, statement: str) -> None:
+        if statement:
+            self.case.statement = f"{self.case.statement}\n\n{statement}"
+
+    @state.transition(source=needs_supplement, target=states.LAPSED)
+    def lapse(self: CaseFlow) -> None:
+        pass
+
+    return accept, reject, request_supplement, supplement, lapse
 
 
 def case_transition(

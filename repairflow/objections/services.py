@@ -11,16 +11,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from repairflow.core.case_services import CaseKind
 from repairflow.core.cases import (
-    case_act,
     case_filer_check,
-    case_flow,
-    case_locked,
-    case_notify,
     case_number_next,
     case_record_locked,
     case_transition,
-    case_transition_log,
     department_users,
     due_on_text,
     office_users,
@@ -32,10 +28,9 @@ from repairflow.core.cases import (
 from repairflow.core.errors import Conflict
 from repairflow.core.history import history_reason, save_with_history
 from repairflow.core.models import Attachment, NoticeKind, User
-from repairflow.core.notices import notice_issue
 from repairflow.deadlines import services as deadlines
 from repairflow.deadlines.models import Deadline, DeadlineStatus
-from repairflow.deadlines.policy import MarkOn, Step, SupplementRule, active_profile
+from repairflow.deadlines.policy import MarkOn, Step, active_profile
 from repairflow.objections import notices
 from repairflow.objections.flows import RECEIVED, ObjectionFlow
 from repairflow.objections.models import (
@@ -89,19 +84,6 @@ OFFICE_CLOCKS = (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE, Ste
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _locked(*, actor: Any, number: str) -> Objection:
-    """The objection as `actor` may see it (else 404), locked until the transaction ends."""
-    return case_locked(objections_visible_to(actor), number=number)
-
-
-def _flow(objection: Objection, actor: Any, action: str) -> ObjectionFlow:
-    return case_flow(ObjectionFlow, objection, actor, action)
-
-
-def _transition(objection: Objection, actor: Any, action: str, comment: str = "", **kwargs: Any) -> ObjectionFlow:
-    return case_act(ObjectionFlow, objection, actor, action, comment, **kwargs)
-
-
 def _mark(objection: Objection, actor: Any) -> None:
     record = case_record_locked(objection)
     if not record.under_objection:
@@ -116,11 +98,16 @@ def _clear_mark(objection: Objection, actor: Any) -> None:
         record_transition(record=record, actor=actor, action="clear-objection", reason=reason)
 
 
-def _end(objection: Objection, actor: Any, action: str) -> None:
-    """The case has ended: the clocks still open are no longer due, and the record loses its
-    objection mark. (A duty the ending fulfils is stopped as met before.)"""
-    deadlines.case_deadlines_cancel(case=objection, on=today(), reason=ObjectionFlow.REASONS[action], actor=actor)
-    _clear_mark(objection, actor)
+OBJECTIONS = CaseKind(
+    flow=ObjectionFlow,
+    visible_to=objections_visible_to,
+    receipt_clocks=(Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE),
+    office_clocks=OFFICE_CLOCKS,
+    supplement_clock=Step.OBJECTION_SUPPLEMENT,
+    notices=notices,
+    events="objection",
+    ended=_clear_mark,  # the record loses its objection mark whatever the outcome
+)
 
 
 def _messages(detail: Any) -> list[str]:
@@ -200,27 +187,9 @@ def objection_submit(
             save_with_history(objection, actor=actor, reason=RECEIVED)
             if attachments:
                 objection.attachments.set(attachments)
-            case_transition_log(case=objection, action="submit", source="", actor=actor, comment="")
-            acceptance, _answer = (
-                deadlines.deadline_start(case=objection, step=step, started_on=received_on, actor=actor)
-                for step in (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE)
-            )
+            OBJECTIONS.received(objection, actor)
             if active_profile().objection_mark_on == MarkOn.RECEIPT:
                 _mark(objection, actor)
-            notice_issue(
-                case=objection,
-                kind=NoticeKind.RECEIPT,
-                text=notices.receipt(objection),
-                issued_on=today(),
-                actor=actor,
-            )
-            case_notify(
-                objection,
-                office_users(),
-                "objection.submitted",
-                subject=objection.subject.name,
-                due_on=due_on_text(acceptance),
-            )
     except IntegrityError as error:  # the same objection filed twice at the same moment
         raise Conflict(ALREADY_OPEN) from error
     return objection
@@ -231,65 +200,26 @@ def objection_submit(
 
 @transaction.atomic
 def objection_accept(*, actor: User, number: str, comment: str = "") -> Objection:
-    objection = _locked(actor=actor, number=number)
-    _transition(objection, actor, "accept", comment)
-    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_ACCEPTANCE], on=today(), actor=actor)
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.accept(objection, actor, comment)
     if active_profile().objection_mark_on == MarkOn.ACCEPTANCE:
         _mark(objection, actor)
-    case_notify(objection, subject_users(objection), "objection.accepted")
     return objection
 
 
 @transaction.atomic
 def objection_reject(*, actor: User, number: str, reason: str) -> Objection:
-    objection = _locked(actor=actor, number=number)
-    _flow(objection, actor, "reject")
-    reason = required(reason, "reason", REASON_REQUIRED)
-    _transition(objection, actor, "reject", reason, reason=reason)
-    # Not accepting it is the office's decision on it: its clocks are met (or missed).
-    deadlines.case_deadlines_stop(case=objection, steps=OFFICE_CLOCKS, on=today(), actor=actor)
-    _end(objection, actor, "reject")
-    notice_issue(
-        case=objection, kind=NoticeKind.REJECTION, text=notices.rejection(objection), issued_on=today(), actor=actor
-    )
-    case_notify(objection, subject_users(objection), "objection.rejected", reason=reason)
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.check(objection, actor, "reject")
+    OBJECTIONS.reject(objection, actor, required(reason, "reason", REASON_REQUIRED))
     return objection
 
 
 @transaction.atomic
 def objection_request_supplement(*, actor: User, number: str, missing: str) -> Objection:
-    """The office asks the subject for what is missing: its own clocks wait for the supplement
-    (restarted or resumed when it comes, as the profile says); the subject's period starts."""
-    objection = _locked(actor=actor, number=number)
-    _flow(objection, actor, "request-supplement")
-    missing = required(missing, "missing", MISSING_REQUIRED)
-    _transition(objection, actor, "request-supplement", missing, missing=missing)
-    day = today()
-    for deadline in deadlines.case_open_deadlines(objection, *OFFICE_CLOCKS).order_by("id"):
-        deadlines.deadline_pause(
-            deadline=deadline,
-            on=day,
-            reason=history_reason(ObjectionFlow.REASONS["request-supplement"]),
-            actor=actor,
-        )
-    supplement_clock = deadlines.deadline_start(
-        case=objection,
-        step=Step.OBJECTION_SUPPLEMENT,
-        started_on=received_today(),
-        in_force_on=objection.received_on,
-        subject=objection.subject,
-        actor=actor,
-    )
-    notice_issue(
-        case=objection, kind=NoticeKind.SUPPLEMENT, text=notices.supplement(objection), issued_on=day, actor=actor
-    )
-    case_notify(
-        objection,
-        subject_users(objection),
-        "objection.supplement_requested",
-        missing=missing,
-        due_on=due_on_text(supplement_clock),
-    )
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.check(objection, actor, "request-supplement")
+    OBJECTIONS.request_supplement(objection, actor, required(missing, "missing", MISSING_REQUIRED))
     return objection
 
 
@@ -297,33 +227,18 @@ def objection_request_supplement(*, actor: User, number: str, missing: str) -> O
 def objection_supplement(
     *, actor: User, number: str, statement: str = "", attachments: Sequence[Attachment] = ()
 ) -> Objection:
-    objection = _locked(actor=actor, number=number)
-    _flow(objection, actor, "supplement")
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.check(objection, actor, "supplement")
     statement = (statement or "").strip()
     if not statement and not attachments:
         raise ValidationError({"statement": [SUPPLEMENT_EMPTY]})
-    _transition(objection, actor, "supplement", statement, statement=statement)
     objection.attachments.add(*attachments)
-    received_on = received_today()
-    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_SUPPLEMENT], on=today(), actor=actor)
-    reason = history_reason(ObjectionFlow.REASONS["supplement"])
-    acceptance = None
-    for deadline in deadlines.case_open_deadlines(objection, *OFFICE_CLOCKS).order_by("id"):
-        if active_profile().supplement == SupplementRule.RESTART:
-            deadlines.deadline_restart(deadline=deadline, on=received_on, reason=reason, actor=actor)
-        else:
-            deadlines.deadline_resume(deadline=deadline, on=today(), actor=actor)
-        if deadline.step == Step.OBJECTION_ACCEPTANCE:
-            acceptance = deadline
-    case_notify(objection, office_users(), "objection.supplemented", due_on=due_on_text(acceptance))
+    OBJECTIONS.supplemented(objection, actor, statement)
     return objection
 
 
-def objection_lapse(*, case: Objection, deadline: Deadline) -> None:
-    """The subject's supplement period ran out (called by the deadline sweep in its transaction)."""
-    objection = Objection.objects.select_for_update().select_related("record", "subject").get(pk=case.pk)
-    _transition(objection, None, "lapse")
-    _end(objection, None, "lapse")
+def objection_lapse(*, case: Objection, deadline: Deadline | None) -> None:
+    OBJECTIONS.lapse(case, deadline)
 
 
 # --- Verification -------------------------------------------------------------------------------
@@ -335,10 +250,10 @@ def objection_forward(
 ) -> Objection:
     """Route the objection to one or more departments (by default the record's own): each gets
     its verification and its clock; the answer from receipt now has the longer limit."""
-    objection = _locked(actor=actor, number=number)
+    objection = OBJECTIONS.locked(actor=actor, number=number)
     departments = list(dict.fromkeys(departments)) or [objection.record.department]
     codes = ", ".join(department.code for department in departments)
-    _transition(objection, actor, "forward", comment or codes)
+    OBJECTIONS.act(objection, actor, "forward", comment or codes)
     day, forwarded_on = today(), received_today()
     lead = objection.record.department if objection.record.department in departments else departments[0]
     clocks = {}
@@ -369,13 +284,13 @@ def objection_forward(
         actor=actor,
     )
     for department in departments:
-        case_notify(
+        OBJECTIONS.notify(
             objection,
             department_users([department.pk]),
-            "objection.forwarded",
+            "forwarded",
             due_on=due_on_text(clocks[department]),
         )
-    case_notify(objection, subject_users(objection), "objection.in_verification", departments=codes)
+    OBJECTIONS.notify(objection, subject_users(objection), "in_verification", departments=codes)
     return objection
 
 
@@ -384,10 +299,10 @@ def objection_decide_in_office(
     *, actor: User, number: str, outcome: str, explanation: str, corrected_fields: Mapping | None = None
 ) -> Objection:
     """The platform itself was wrong: the office decides without a department round."""
-    objection = _locked(actor=actor, number=number)
-    _flow(objection, actor, "decide-in-office")
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.check(objection, actor, "decide-in-office")
     corrected_fields = _outcome_checked(objection.record, outcome, explanation, corrected_fields)
-    _transition(
+    OBJECTIONS.act(
         objection,
         actor,
         "decide-in-office",
@@ -410,8 +325,8 @@ def objection_reply(
     attachments: Sequence[Attachment] = (),
 ) -> Objection:
     """A department the objection was forwarded to replies; the last reply makes it `replied`."""
-    objection = _locked(actor=actor, number=number)
-    flow = _flow(objection, actor, "reply")
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    flow = OBJECTIONS.check(objection, actor, "reply")
     corrected_fields = _outcome_checked(objection.record, outcome, explanation, corrected_fields)
     verification = flow.pending_verification()
     case_transition(
@@ -429,7 +344,7 @@ def objection_reply(
     ):
         deadlines.deadline_stop(deadline=deadline, on=today(), actor=actor)
     if objection.state == ObjectionState.REPLIED:
-        case_notify(objection, office_users(), "objection.replied", outcome=objection.outcome)
+        OBJECTIONS.notify(objection, office_users(), "replied", outcome=objection.outcome)
     return objection
 
 
@@ -445,10 +360,10 @@ def _verification_clocks(objection: Objection, department_code: str | None) -> Q
 @transaction.atomic
 def objection_extend(*, actor: User, number: str, days: int, reason: str, department: str | None = None) -> Objection:
     """The office gives the departments (or one of them) more working days."""
-    objection = _locked(actor=actor, number=number)
-    _flow(objection, actor, "extend")
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.check(objection, actor, "extend")
     reason = required(reason, "reason", REASON_REQUIRED)
-    _transition(objection, actor, "extend", reason)
+    OBJECTIONS.act(objection, actor, "extend", reason)
     clocks = list(_verification_clocks(objection, department))
     if not clocks:
         raise Conflict(NO_RUNNING_VERIFICATION)
@@ -460,10 +375,10 @@ def objection_extend(*, actor: User, number: str, days: int, reason: str, depart
 @transaction.atomic
 def objection_pause(*, actor: User, number: str, reason: str, department: str | None = None) -> Objection:
     """Testing, inspection, appraisal or expert review: the time is not counted (河南 Art. 42)."""
-    objection = _locked(actor=actor, number=number)
-    _flow(objection, actor, "pause")
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.check(objection, actor, "pause")
     reason = required(reason, "reason", REASON_REQUIRED)
-    _transition(objection, actor, "pause", reason)
+    OBJECTIONS.act(objection, actor, "pause", reason)
     clocks = [clock for clock in _verification_clocks(objection, department) if clock.status != DeadlineStatus.PAUSED]
     if not clocks:
         raise Conflict(NO_RUNNING_VERIFICATION)
@@ -474,8 +389,8 @@ def objection_pause(*, actor: User, number: str, reason: str, department: str | 
 
 @transaction.atomic
 def objection_resume(*, actor: User, number: str, reason: str = "", department: str | None = None) -> Objection:
-    objection = _locked(actor=actor, number=number)
-    _transition(objection, actor, "resume", reason)
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.act(objection, actor, "resume", reason)
     clocks = [clock for clock in _verification_clocks(objection, department) if clock.status == DeadlineStatus.PAUSED]
     if not clocks:
         raise Conflict(NO_PAUSED_VERIFICATION)
@@ -487,10 +402,10 @@ def objection_resume(*, actor: User, number: str, reason: str = "", department: 
 @transaction.atomic
 def objection_return(*, actor: User, number: str, reason: str) -> Objection:
     """The office sends the replies back: every department verifies again, on a new clock."""
-    objection = _locked(actor=actor, number=number)
-    _flow(objection, actor, "return")
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.check(objection, actor, "return")
     reason = required(reason, "reason", REASON_REQUIRED)
-    _transition(objection, actor, "return", reason)
+    OBJECTIONS.act(objection, actor, "return", reason)
     forwarded_on = received_today()
     verifications = list(objection.verifications.select_related("department"))
     for verification in verifications:
@@ -506,10 +421,10 @@ def objection_return(*, actor: User, number: str, reason: str) -> Objection:
             department=verification.department,
             actor=actor,
         )
-    case_notify(
+    OBJECTIONS.notify(
         objection,
         department_users(verification.department_id for verification in verifications),
-        "objection.returned",
+        "returned",
         reason=reason,
     )
     return objection
@@ -538,8 +453,8 @@ def objection_confirm(*, actor: User, number: str, comment: str = "") -> Objecti
     """The office confirms the reply: the outcome is applied to the record in this transaction,
     the answer clock stops, the result notice is issued and the publication duty starts; the
     case is published at once when nothing else is awaited."""
-    objection = _locked(actor=actor, number=number)
-    _transition(objection, actor, "confirm", comment)
+    objection = OBJECTIONS.locked(actor=actor, number=number)
+    OBJECTIONS.act(objection, actor, "confirm", comment)
     _apply_outcome(objection, actor)
     day = today()
     deadlines.case_deadlines_stop(
@@ -555,8 +470,8 @@ def objection_confirm(*, actor: User, number: str, comment: str = "") -> Objecti
         in_force_on=objection.received_on,
         actor=actor,
     )
-    notice_issue(case=objection, kind=NoticeKind.RESULT, text=notices.result(objection), issued_on=day, actor=actor)
-    case_notify(objection, subject_users(objection), "objection.result", outcome=objection.outcome)
+    OBJECTIONS.notice(objection, NoticeKind.RESULT, notices.result(objection), actor)
+    OBJECTIONS.notify(objection, subject_users(objection), "result", outcome=objection.outcome)
     objection_publish_if_ready(objection=objection)
     return objection
 
@@ -569,17 +484,13 @@ def objection_publish_if_ready(*, objection: Objection) -> bool:
         return False
     case_transition(flow=flow, action="publish", system=True)
     deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_PUBLICATION], on=today())
-    _end(objection, None, "publish")
+    OBJECTIONS.end(objection, None, "publish")
     return True
 
 
 @transaction.atomic
 def objection_withdraw(*, actor: User, number: str, reason: str = "") -> Objection:
-    objection = _locked(actor=actor, number=number)
+    objection = OBJECTIONS.locked(actor=actor, number=number)
     departments = list(objection.verifications.values_list("department_id", flat=True))
-    _transition(objection, actor, "withdraw", (reason or "").strip())
-    _end(objection, actor, "withdraw")
-    case_notify(
-        objection, [*office_users(), *department_users(departments)], "objection.withdrawn", reason=reason or ""
-    )
+    OBJECTIONS.withdraw(objection, actor, (reason or "").strip(), department_users(departments))
     return objection

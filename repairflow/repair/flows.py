@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 
-from repairflow.core.cases import CaseFlow, case_has_notice, case_state
+from repairflow.core.cases import CaseFlow, case_has_notice, case_intake, case_state
 from repairflow.core.models import NoticeKind, Role
 from repairflow.repair.models import RepairApplication, RepairState
 
@@ -69,26 +69,9 @@ class RepairFlow(CaseFlow):
             self._ready_to_publish = case_has_notice(self.case, NoticeKind.DECISION)
         return self._ready_to_publish
 
-    @state.transition(source=S.SUBMITTED, target=S.ACCEPTED, conditions=[this.is_eligible], permission=this.by_office)
-    def accept(self) -> None:
-        pass
-
-    @state.transition(source=S.SUBMITTED, target=S.REJECTED, permission=this.by_office)
-    def reject(self, *, reason: str) -> None:
-        self.case.rejection_reason = reason
-
-    @state.transition(source=S.SUBMITTED, target=S.NEEDS_SUPPLEMENT, permission=this.by_office)
-    def request_supplement(self, *, missing: str) -> None:
-        self.case.missing = missing
-
-    @state.transition(source=S.NEEDS_SUPPLEMENT, target=S.SUBMITTED, permission=this.by_subject)
-    def supplement(self, *, statement: str) -> None:
-        if statement:
-            self.case.statement = f"{self.case.statement}\n\n{statement}"
-
-    @state.transition(source=S.NEEDS_SUPPLEMENT, target=S.LAPSED)
-    def lapse(self) -> None:
-        pass
+    accept, reject, request_supplement, supplement, lapse = case_intake(
+        state, RepairState, accept_conditions=[this.is_eligible]
+    )
 
     @state.transition(source=S.ACCEPTED, target=S.REVIEWING, permission=this.by_office)
     def forward(self, *, department: Any, forwarded_on: Any) -> None:

@@ -12,16 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.workdays import months_period_end
+from repairflow.core.case_services import CaseKind
 from repairflow.core.cases import (
-    case_act,
     case_filer_check,
-    case_flow,
-    case_locked,
-    case_notify,
     case_number_next,
     case_record_locked,
     case_transition,
-    case_transition_log,
     department_users,
     due_on_text,
     office_users,
@@ -33,10 +29,9 @@ from repairflow.core.cases import (
 from repairflow.core.errors import Conflict
 from repairflow.core.history import history_reason, save_with_history
 from repairflow.core.models import Attachment, NoticeKind, User
-from repairflow.core.notices import notice_issue
 from repairflow.deadlines import services as deadlines
 from repairflow.deadlines.models import Deadline
-from repairflow.deadlines.policy import Step, SupplementRule, active_profile
+from repairflow.deadlines.policy import Step, active_profile
 from repairflow.records.flows import LIVE
 from repairflow.records.models import CreditRecord, RecordState
 from repairflow.records.publication import Category
@@ -71,28 +66,18 @@ class Material:
     issued_on: date | None = None
 
 
+REPAIRS = CaseKind(
+    flow=RepairFlow,
+    visible_to=repairs_visible_to,
+    receipt_clocks=OFFICE_CLOCKS,
+    office_clocks=OFFICE_CLOCKS,
+    supplement_clock=Step.REPAIR_SUPPLEMENT,
+    notices=notices,
+    events="repair",
+)
+
+
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def _locked(*, actor: Any, number: str) -> RepairApplication:
-    """The application as `actor` may see it (else 404), locked until the transaction ends."""
-    return case_locked(repairs_visible_to(actor), number=number)
-
-
-def _flow(application: RepairApplication, actor: Any, action: str) -> RepairFlow:
-    return case_flow(RepairFlow, application, actor, action)
-
-
-def _transition(
-    application: RepairApplication, actor: Any, action: str, comment: str = "", **kwargs: Any
-) -> RepairFlow:
-    return case_act(RepairFlow, application, actor, action, comment, **kwargs)
-
-
-def _end(application: RepairApplication, actor: Any, action: str) -> None:
-    """The case has ended: the clocks still open are no longer due. (A duty the ending fulfils is
-    stopped as met before.)"""
-    deadlines.case_deadlines_cancel(case=application, on=today(), reason=RepairFlow.REASONS[action], actor=actor)
 
 
 def _add_materials(application: RepairApplication, materials: Sequence[Material]) -> None:
@@ -123,13 +108,7 @@ def _failed_details(application: RepairApplication) -> str:
 
 
 def _decision_notice(application: RepairApplication, actor: Any) -> None:
-    notice_issue(
-        case=application,
-        kind=NoticeKind.DECISION,
-        text=notices.decision(application),
-        issued_on=today(),
-        actor=actor,
-    )
+    REPAIRS.notice(application, NoticeKind.DECISION, notices.decision(application), actor)
 
 
 # --- Filing -------------------------------------------------------------------------------------
@@ -180,25 +159,7 @@ def repair_submit(
             if refused := evaluation.refused_at_door(active_profile().repair):
                 raise ValidationError({"record": [result.detail for result in refused]})
             save_with_history(application, actor=actor, reason=RECEIVED)
-            case_transition_log(case=application, action="submit", source="", actor=actor)
-            acceptance, _answer = (
-                deadlines.deadline_start(case=application, step=step, started_on=received_on, actor=actor)
-                for step in OFFICE_CLOCKS
-            )
-            notice_issue(
-                case=application,
-                kind=NoticeKind.RECEIPT,
-                text=notices.receipt(application),
-                issued_on=today(),
-                actor=actor,
-            )
-            case_notify(
-                application,
-                office_users(),
-                "repair.submitted",
-                subject=application.subject.name,
-                due_on=due_on_text(acceptance),
-            )
+            REPAIRS.received(application, actor)
     except IntegrityError as error:  # the same application filed twice at the same moment
         raise Conflict(ALREADY_OPEN) from error
     return application
@@ -209,65 +170,25 @@ def repair_submit(
 
 @transaction.atomic
 def repair_accept(*, actor: User, number: str, comment: str = "") -> RepairApplication:
-    application = _locked(actor=actor, number=number)
-    _transition(application, actor, "accept", comment)
-    deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_ACCEPTANCE], on=today(), actor=actor)
-    case_notify(application, subject_users(application), "repair.accepted")
+    application = REPAIRS.locked(actor=actor, number=number)
+    REPAIRS.accept(application, actor, comment)
     return application
 
 
 @transaction.atomic
 def repair_reject(*, actor: User, number: str, reason: str = "") -> RepairApplication:
     """不予受理: the office refuses an application, by default for the eligibility rules it fails."""
-    application = _locked(actor=actor, number=number)
-    _flow(application, actor, "reject")
-    reason = required(reason or _failed_details(application), "reason", REASON_REQUIRED)
-    _transition(application, actor, "reject", reason, reason=reason)
-    # Not accepting it is the office's answer to it: its clocks are met (or missed).
-    deadlines.case_deadlines_stop(case=application, steps=OFFICE_CLOCKS, on=today(), actor=actor)
-    _end(application, actor, "reject")
-    notice_issue(
-        case=application,
-        kind=NoticeKind.REJECTION,
-        text=notices.rejection(application),
-        issued_on=today(),
-        actor=actor,
-    )
-    case_notify(application, subject_users(application), "repair.rejected", reason=reason)
+    application = REPAIRS.locked(actor=actor, number=number)
+    REPAIRS.check(application, actor, "reject")
+    REPAIRS.reject(application, actor, required(reason or _failed_details(application), "reason", REASON_REQUIRED))
     return application
 
 
 @transaction.atomic
 def repair_request_supplement(*, actor: User, number: str, missing: str) -> RepairApplication:
-    """The office asks the subject for what is missing: its own clocks wait for the supplement
-    (restarted or resumed when it comes, as the profile says); the subject's period starts."""
-    application = _locked(actor=actor, number=number)
-    _flow(application, actor, "request-supplement")
-    missing = required(missing, "missing", MISSING_REQUIRED)
-    _transition(application, actor, "request-supplement", missing, missing=missing)
-    day = today()
-    for deadline in deadlines.case_open_deadlines(application, *OFFICE_CLOCKS).order_by("id"):
-        deadlines.deadline_pause(
-            deadline=deadline, on=day, reason=history_reason(RepairFlow.REASONS["request-supplement"]), actor=actor
-        )
-    supplement_clock = deadlines.deadline_start(
-        case=application,
-        step=Step.REPAIR_SUPPLEMENT,
-        started_on=received_today(),
-        in_force_on=application.received_on,
-        subject=application.subject,
-        actor=actor,
-    )
-    notice_issue(
-        case=application, kind=NoticeKind.SUPPLEMENT, text=notices.supplement(application), issued_on=day, actor=actor
-    )
-    case_notify(
-        application,
-        subject_users(application),
-        "repair.supplement_requested",
-        missing=missing,
-        due_on=due_on_text(supplement_clock),
-    )
+    application = REPAIRS.locked(actor=actor, number=number)
+    REPAIRS.check(application, actor, "request-supplement")
+    REPAIRS.request_supplement(application, actor, required(missing, "missing", MISSING_REQUIRED))
     return application
 
 
@@ -280,36 +201,22 @@ def repair_supplement(
     attachments: Sequence[Attachment] = (),
     materials: Sequence[Material] = (),
 ) -> RepairApplication:
-    """The subject supplements: the eligibility rules run again on what it now holds."""
-    application = _locked(actor=actor, number=number)
-    _flow(application, actor, "supplement")
+    """The subject supplements: the eligibility rules run again on what it now holds, as of the
+    day the supplement is received."""
+    application = REPAIRS.locked(actor=actor, number=number)
+    REPAIRS.check(application, actor, "supplement")
     statement = (statement or "").strip()
     if not statement and not attachments and not materials:
         raise ValidationError({"statement": [SUPPLEMENT_EMPTY]})
     application.attachments.add(*attachments)
     _add_materials(application, materials)
-    received_on = received_today()
-    _evaluate(application, applied_on=received_on)
-    _transition(application, actor, "supplement", statement, statement=statement)
-    deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_SUPPLEMENT], on=today(), actor=actor)
-    reason = history_reason(RepairFlow.REASONS["supplement"])
-    acceptance = None
-    for deadline in deadlines.case_open_deadlines(application, *OFFICE_CLOCKS).order_by("id"):
-        if active_profile().supplement == SupplementRule.RESTART:
-            deadlines.deadline_restart(deadline=deadline, on=received_on, reason=reason, actor=actor)
-        else:
-            deadlines.deadline_resume(deadline=deadline, on=today(), actor=actor)
-        if deadline.step == Step.REPAIR_ACCEPTANCE:
-            acceptance = deadline
-    case_notify(application, office_users(), "repair.supplemented", due_on=due_on_text(acceptance))
+    _evaluate(application, applied_on=received_today())
+    REPAIRS.supplemented(application, actor, statement)
     return application
 
 
-def repair_lapse(*, case: RepairApplication, deadline: Deadline) -> None:
-    """The subject's supplement period ran out (called by the deadline sweep in its transaction)."""
-    application = RepairApplication.objects.select_for_update().select_related("record", "subject").get(pk=case.pk)
-    _transition(application, None, "lapse")
-    _end(application, None, "lapse")
+def repair_lapse(*, case: RepairApplication, deadline: Deadline | None) -> None:
+    REPAIRS.lapse(case, deadline)
 
 
 # --- The department's review --------------------------------------------------------------------
@@ -319,10 +226,10 @@ def repair_lapse(*, case: RepairApplication, deadline: Deadline) -> None:
 def repair_forward(*, actor: User, number: str, comment: str = "") -> RepairApplication:
     """Send the application to the department that produced the record (认定单位), which decides
     within its own clock."""
-    application = _locked(actor=actor, number=number)
+    application = REPAIRS.locked(actor=actor, number=number)
     department = application.record.department
     forwarded_on = received_today()
-    _transition(
+    REPAIRS.act(
         application, actor, "forward", comment or department.code, department=department, forwarded_on=forwarded_on
     )
     clock = deadlines.deadline_start(
@@ -333,22 +240,22 @@ def repair_forward(*, actor: User, number: str, comment: str = "") -> RepairAppl
         department=department,
         actor=actor,
     )
-    case_notify(application, department_users([department.pk]), "repair.forwarded", due_on=due_on_text(clock))
-    case_notify(application, subject_users(application), "repair.in_review", department=department.name)
+    REPAIRS.notify(application, department_users([department.pk]), "forwarded", due_on=due_on_text(clock))
+    REPAIRS.notify(application, subject_users(application), "in_review", department=department.name)
     return application
 
 
 def _decide(application: RepairApplication, actor: User, action: str, reason: str) -> None:
-    _transition(application, actor, action, reason, reason=reason)
+    REPAIRS.act(application, actor, action, reason, reason=reason)
     deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_DECISION], on=today(), actor=actor)
 
 
 @transaction.atomic
 def repair_approve(*, actor: User, number: str, reason: str = "") -> RepairApplication:
-    application = _locked(actor=actor, number=number)
+    application = REPAIRS.locked(actor=actor, number=number)
     _decide(application, actor, "approve", (reason or "").strip())
     answer = deadlines.case_open_deadlines(application, Step.REPAIR_ANSWER).first()
-    case_notify(application, office_users(), "repair.approved", due_on=due_on_text(answer))
+    REPAIRS.notify(application, office_users(), "approved", due_on=due_on_text(answer))
     return application
 
 
@@ -356,14 +263,14 @@ def repair_approve(*, actor: User, number: str, reason: str = "") -> RepairAppli
 def repair_deny(*, actor: User, number: str, reason: str) -> RepairApplication:
     """The department refuses the repair with its reasons: the application is answered, and the
     subject gets the decision (which it may object to)."""
-    application = _locked(actor=actor, number=number)
-    _flow(application, actor, "deny")
+    application = REPAIRS.locked(actor=actor, number=number)
+    REPAIRS.check(application, actor, "deny")
     reason = required(reason, "reason", REASON_REQUIRED)
     _decide(application, actor, "deny", reason)
     deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_ANSWER], on=today(), actor=actor)
-    _end(application, actor, "deny")
+    REPAIRS.end(application, actor, "deny")
     _decision_notice(application, actor)
-    case_notify(application, [*subject_users(application), *office_users()], "repair.denied", reason=reason)
+    REPAIRS.notify(application, [*subject_users(application), *office_users()], "denied", reason=reason)
     return application
 
 
@@ -376,13 +283,13 @@ def repair_execute(*, actor: User, number: str, comment: str = "") -> RepairAppl
     or the entry leaves its list, with the record's history naming the application. The answer
     clock stops, the decision notice is issued and the sharing duty starts; the case is
     published at once when nothing else is awaited."""
-    application = _locked(actor=actor, number=number)
-    _flow(application, actor, "execute")
+    application = REPAIRS.locked(actor=actor, number=number)
+    REPAIRS.check(application, actor, "execute")
     record = case_record_locked(application)
     if record.state not in LIVE:
         raise Conflict(RECORD_NOT_LIVE % {"state": record.get_state_display()})
     day = today()
-    _transition(application, actor, "execute", comment, repaired_on=day)
+    REPAIRS.act(application, actor, "execute", comment, repaired_on=day)
     message = RECORD_REMOVED if record.category in LISTS else RECORD_REPAIRED
     reason = history_reason(message) % {"number": application.number}
     record_transition(record=record, actor=actor, action="end-publication", reason=reason)
@@ -395,7 +302,7 @@ def repair_execute(*, actor: User, number: str, comment: str = "") -> RepairAppl
         actor=actor,
     )
     _decision_notice(application, actor)
-    case_notify(application, subject_users(application), "repair.repaired")
+    REPAIRS.notify(application, subject_users(application), "repaired")
     repair_publish_if_ready(application=application)
     return application
 
@@ -408,7 +315,7 @@ def repair_publish_if_ready(*, application: RepairApplication) -> bool:
         return False
     case_transition(flow=flow, action="publish", system=True)
     deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_SHARING], on=today())
-    _end(application, None, "publish")
+    REPAIRS.end(application, None, "publish")
     return True
 
 
@@ -417,10 +324,10 @@ def repair_revoke(*, actor: User, number: str, reason: str) -> RepairApplication
     """A false commitment or false materials: the repair is revoked, the record published again
     through its state machine, the revocation notice issued, and the subject may not apply again
     until the ban the profile sets has passed."""
-    application = _locked(actor=actor, number=number)
-    _flow(application, actor, "revoke")
+    application = REPAIRS.locked(actor=actor, number=number)
+    REPAIRS.check(application, actor, "revoke")
     reason = required(reason, "reason", REASON_REQUIRED)
-    _transition(application, actor, "revoke", reason, reason=reason)
+    REPAIRS.act(application, actor, "revoke", reason, reason=reason)
     record = case_record_locked(application)
     if record.state == RecordState.ENDED:
         republished = history_reason(RECORD_REPUBLISHED) % {"number": application.number}
@@ -435,23 +342,14 @@ def repair_revoke(*, actor: User, number: str, reason: str) -> RepairApplication
         created_by=actor,
     )
     save_with_history(ban, actor=actor, reason=RepairFlow.REASONS["revoke"])
-    notice_issue(
-        case=application,
-        kind=NoticeKind.REVOCATION,
-        text=notices.revocation(application, ban_ends_on=ban.ends_on),
-        issued_on=day,
-        actor=actor,
-    )
-    case_notify(application, subject_users(application), "repair.revoked", reason=reason)
+    REPAIRS.notice(application, NoticeKind.REVOCATION, notices.revocation(application, ban_ends_on=ban.ends_on), actor)
+    REPAIRS.notify(application, subject_users(application), "revoked", reason=reason)
     return application
 
 
 @transaction.atomic
 def repair_withdraw(*, actor: User, number: str, reason: str = "") -> RepairApplication:
-    application = _locked(actor=actor, number=number)
-    department = application.department_id
-    _transition(application, actor, "withdraw", (reason or "").strip())
-    _end(application, actor, "withdraw")
-    recipients = [*office_users(), *(department_users([department]) if department else [])]
-    case_notify(application, recipients, "repair.withdrawn", reason=reason or "")
+    application = REPAIRS.locked(actor=actor, number=number)
+    reviewing = department_users([application.department_id]) if application.department_id else []
+    REPAIRS.withdraw(application, actor, (reason or "").strip(), reviewing)
     return application
