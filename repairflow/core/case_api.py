@@ -10,8 +10,9 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -258,23 +259,19 @@ class CaseFilterSerializer(serializers.Serializer):
 
 
 class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
-    """List, file, read and act on one kind of case. A subclass names its serializers, its
-    selectors (`visible_to(user)`, `get(user=, number=)`), its states, how a department filter
-    reads, its filing service and its actions, and declares `act` with its actions' pattern."""
+    """List, file, read and act on one kind of case; made for each kind by `case_endpoints`."""
 
     lookup_field = "number"
     lookup_value_regex = CASE_NUMBER
     create_serializer_class: type[serializers.Serializer]
-    states: type
+    filter_serializer_class: type[serializers.Serializer]
     department_filter: str  # the lookup a `department=` code filters on
-    prefetch: tuple[str, ...] = ("attachments",)
-
-    # Set by the subclass with staticmethod(...):
+    prefetch: tuple[str, ...]
+    action_bodies: ActionBodies
+    # Functions of the kind, set with staticmethod(...):
     visible_to: Callable[[Any], Any]  # the cases a user may see
     get_case: Callable[..., Case]  # (user=, number=): the case, else 404
     submit: Callable[..., Case]  # the filing service
-    action_bodies: ActionBodies
-    filter_serializer_class: type[serializers.Serializer]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -291,7 +288,7 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     def _read(self, number: str) -> Case:
         return self.get_queryset().get(number=number)
 
-    def _list(self, request):
+    def list(self, request):
         filters = self.filter_serializer_class(data=request.query_params)
         filters.is_valid(raise_exception=True)
         cases = self.get_queryset()
@@ -304,7 +301,7 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(cases)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def _create(self, request):
+    def create(self, request):
         require_role(request.user, Role.SUBJECT, Role.OFFICE)
         body = self.create_serializer_class(data=request.data, context={"actor": request.user})
         body.is_valid(raise_exception=True)
@@ -328,18 +325,10 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(self._read(case.number)).data)
 
 
-def case_list_parameters(states: type) -> list[OpenApiParameter]:
-    return [
-        OpenApiParameter("state", str, enum=states.values),
-        OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
-        OpenApiParameter("department", str, description="Department code"),
-    ]
-
-
 class CaseNoticeView(APIView):
     """`GET /api/v1/{collection}/{number}/notices/{kind}.pdf`: the latest notice of that kind."""
 
-    get_case: Callable[..., Case]  # staticmethod(...) of the subclass: (user=, number=) → the case, else 404
+    get_case: Callable[..., Case]  # staticmethod(...) of the kind: (user=, number=) → the case, else 404
 
     def get(self, request, number: str, kind: str):
         return case_notice_response(self.get_case(user=request.user, number=number), kind)
@@ -348,10 +337,69 @@ class CaseNoticeView(APIView):
         return super().perform_content_negotiation(request, force=True)
 
 
-def notice_schema(operation_id: str, kinds: list[str]) -> Any:
-    """The OpenAPI description of a kind of case's notice endpoint and the notices it issues."""
-    return extend_schema(
-        operation_id=operation_id,
-        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=kinds)],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+def case_endpoints(
+    *,
+    name: str,
+    serializer: type[CaseSerializer],
+    create_serializer: type[serializers.Serializer],
+    states: Any,
+    bodies: ActionBodies,
+    visible_to: Callable[[Any], Any],
+    get_case: Callable[..., Case],
+    submit: Callable[..., Case],
+    department_filter: str,
+    prefetch: tuple[str, ...],
+    notice_kinds: list[str],
+) -> tuple[type[CaseViewSet], type[CaseNoticeView]]:
+    """The API of one kind of case (design/api.md): `/api/v1/{collection}/` to list and file,
+    `{number}/` to read, `{number}/{action}/` to act (the actions are the keys of `bodies`), and
+    the view of `{number}/notices/{kind}.pdf`. `name` is the kind's singular ("objection")."""
+    collection = serializer.collection
+    action_parameter = f"{name}_action"
+    actions = list(bodies)
+
+    class Filters(CaseFilterSerializer):
+        state = serializers.ChoiceField(choices=states.choices, required=False)
+
+    @extend_schema_view(
+        list=extend_schema(
+            parameters=[
+                OpenApiParameter("state", str, enum=states.values),
+                OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
+                OpenApiParameter("department", str, description="Department code"),
+            ]
+        ),
+        create=extend_schema(request=create_serializer, responses={201: serializer}),
     )
+    class ViewSet(CaseViewSet):
+        serializer_class = serializer
+        create_serializer_class = create_serializer
+        filter_serializer_class = Filters
+
+        @extend_schema(
+            request=OpenApiTypes.OBJECT,
+            responses={200: serializer},
+            operation_id=f"v1_{collection}_act",
+            parameters=[OpenApiParameter(action_parameter, str, OpenApiParameter.PATH, enum=actions)],
+        )
+        @action(detail=True, methods=["post"], url_path=rf"(?P<{action_parameter}>{'|'.join(actions)})")
+        def act(self, request, number=None, **path):
+            """Take an action on the case (design/api.md's table says who, from which state, and the body)."""
+            return self._act(request, number, path[action_parameter])
+
+    class NoticeView(CaseNoticeView):
+        @extend_schema(
+            operation_id=f"v1_{collection}_notice",
+            parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=notice_kinds)],
+            responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        )
+        def get(self, request, number: str, kind: str):
+            return super().get(request, number, kind)
+
+    ViewSet.department_filter, ViewSet.prefetch, ViewSet.action_bodies = department_filter, prefetch, bodies
+    ViewSet.visible_to, ViewSet.get_case, ViewSet.submit = map(staticmethod, (visible_to, get_case, submit))
+    NoticeView.get_case = staticmethod(get_case)
+    kind = name.title()
+    for view, suffix in ((ViewSet, "ViewSet"), (NoticeView, "NoticeView"), (Filters, "FilterSerializer")):
+        view.__name__ = view.__qualname__ = f"{kind}{suffix}"
+    return ViewSet, NoticeView

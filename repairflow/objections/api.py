@@ -1,25 +1,18 @@
 """Objection endpoints (design/api.md "Objections"): file, list, read, act, and the notices."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 
 from repairflow.core.case_api import (
     AttachmentsField,
     CaseCreateSerializer,
-    CaseFilterSerializer,
-    CaseNoticeView,
     CaseSerializer,
-    CaseViewSet,
     CommentSerializer,
     MissingSerializer,
     ReasonSerializer,
     SupplementSerializer,
     case_action_run,
-    case_list_parameters,
-    notice_schema,
+    case_endpoints,
 )
 from repairflow.core.models import NoticeKind
 from repairflow.objections import selectors, services
@@ -156,46 +149,16 @@ def objection_act(*, actor, number: str, objection_action: str, data) -> Objecti
     )
 
 
-class ObjectionFilterSerializer(CaseFilterSerializer):
-    state = serializers.ChoiceField(choices=ObjectionState.choices, required=False)
-
-
-class ObjectionViewSet(CaseViewSet):
-    serializer_class = ObjectionSerializer
-    create_serializer_class = ObjectionCreateSerializer
-    filter_serializer_class = ObjectionFilterSerializer
-    department_filter = "verifications__department__code"
-    prefetch = ("verifications__department", "attachments")
-    action_bodies = ACTION_BODIES
-    visible_to = staticmethod(selectors.objections_visible_to)
-    get_case = staticmethod(selectors.objection_get)
-    submit = staticmethod(services.objection_submit)
-
-    @extend_schema(parameters=case_list_parameters(ObjectionState))
-    def list(self, request):
-        return self._list(request)
-
-    @extend_schema(request=ObjectionCreateSerializer, responses={201: ObjectionSerializer})
-    def create(self, request):
-        return self._create(request)
-
-    @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={200: ObjectionSerializer},
-        operation_id="v1_objections_act",
-        parameters=[OpenApiParameter("objection_action", str, OpenApiParameter.PATH, enum=[*ACTIONS])],
-    )
-    @action(detail=True, methods=["post"], url_path=rf"(?P<objection_action>{'|'.join(ACTIONS)})")
-    def act(self, request, number=None, objection_action=None):
-        """Take an action on the objection (design/api.md's table says who, from which state, and the body)."""
-        return self._act(request, number, objection_action)
-
-
-class ObjectionNoticeView(CaseNoticeView):
-    """`GET /api/v1/objections/{number}/notices/{kind}.pdf`: the latest notice of that kind."""
-
-    get_case = staticmethod(selectors.objection_get)
-
-    @notice_schema("v1_objections_notice", NOTICE_KINDS)
-    def get(self, request, number: str, kind: str):
-        return super().get(request, number, kind)
+ObjectionViewSet, ObjectionNoticeView = case_endpoints(
+    name="objection",
+    serializer=ObjectionSerializer,
+    create_serializer=ObjectionCreateSerializer,
+    states=ObjectionState,
+    bodies=ACTION_BODIES,
+    visible_to=selectors.objections_visible_to,
+    get_case=selectors.objection_get,
+    submit=services.objection_submit,
+    department_filter="verifications__department__code",
+    prefetch=("verifications__department", "attachments"),
+    notice_kinds=NOTICE_KINDS,
+)

@@ -2,25 +2,18 @@
 and the notices."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 
 from repairflow.core.case_api import (
     CaseCreateSerializer,
-    CaseFilterSerializer,
-    CaseNoticeView,
     CaseSerializer,
-    CaseViewSet,
     CommentSerializer,
     MissingSerializer,
     ReasonSerializer,
     SupplementSerializer,
     attachments_uploaded_by,
     case_action_run,
-    case_list_parameters,
-    notice_schema,
+    case_endpoints,
 )
 from repairflow.core.models import NoticeKind
 from repairflow.repair import selectors, services
@@ -161,49 +154,16 @@ def repair_act(*, actor, number: str, repair_action: str, data) -> RepairApplica
     )
 
 
-class RepairFilterSerializer(CaseFilterSerializer):
-    state = serializers.ChoiceField(choices=RepairState.choices, required=False)
-
-
-class RepairViewSet(CaseViewSet):
-    serializer_class = RepairSerializer
-    create_serializer_class = RepairCreateSerializer
-    filter_serializer_class = RepairFilterSerializer
-    department_filter = "department__code"
-    prefetch = ("attachments", "materials__attachment")
-    action_bodies = ACTION_BODIES
-    visible_to = staticmethod(selectors.repairs_visible_to)
-    get_case = staticmethod(selectors.repair_get)
-    submit = staticmethod(services.repair_submit)
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("department", "decided_by")
-
-    @extend_schema(parameters=case_list_parameters(RepairState))
-    def list(self, request):
-        return self._list(request)
-
-    @extend_schema(request=RepairCreateSerializer, responses={201: RepairSerializer})
-    def create(self, request):
-        return self._create(request)
-
-    @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={200: RepairSerializer},
-        operation_id="v1_repairs_act",
-        parameters=[OpenApiParameter("repair_action", str, OpenApiParameter.PATH, enum=[*ACTIONS])],
-    )
-    @action(detail=True, methods=["post"], url_path=rf"(?P<repair_action>{'|'.join(ACTIONS)})")
-    def act(self, request, number=None, repair_action=None):
-        """Take an action on the application (design/api.md's table says who, from which state, and the body)."""
-        return self._act(request, number, repair_action)
-
-
-class RepairNoticeView(CaseNoticeView):
-    """`GET /api/v1/repairs/{number}/notices/{kind}.pdf`: the latest notice of that kind."""
-
-    get_case = staticmethod(selectors.repair_get)
-
-    @notice_schema("v1_repairs_notice", NOTICE_KINDS)
-    def get(self, request, number: str, kind: str):
-        return super().get(request, number, kind)
+RepairViewSet, RepairNoticeView = case_endpoints(
+    name="repair",
+    serializer=RepairSerializer,
+    create_serializer=RepairCreateSerializer,
+    states=RepairState,
+    bodies=ACTION_BODIES,
+    visible_to=lambda user: selectors.repairs_visible_to(user).select_related("department", "decided_by"),
+    get_case=selectors.repair_get,
+    submit=services.repair_submit,
+    department_filter="department__code",
+    prefetch=("attachments", "materials__attachment"),
+    notice_kinds=NOTICE_KINDS,
+)
