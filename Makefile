@@ -62,6 +62,7 @@ check-messages: $(VENV)/.installed ## Fail when a string lacks its Chinese trans
 bench: $(VENV)/.installed-test ## Run the benchmarks (results in bench/results/, figures in docs/benchmarks.md)
 	$(BIN)/python bench/records_import.py
 	$(BIN)/python bench/deadline_sweep.py
+	$(BIN)/python bench/expiry_sweep.py
 	$(BIN)/python bench/objection_lifecycle.py
 
 clean: ## Remove the virtualenv and everything under var/ (database, broker, media)

@@ -174,6 +174,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repairflow.deadlines.tasks.sweep_deadlines",
         "schedule": env.float("REPAIRFLOW_DEADLINE_SWEEP_SECONDS", default=60.0),
     },
+    # Records whose maximum publication period has passed; a day's expiry waits at most this long.
+    "expire-records": {
+        "task": "repairflow.records.tasks.expire_records",
+        "schedule": env.float("REPAIRFLOW_EXPIRY_SWEEP_SECONDS", default=3600.0),
+    },
 }
 
 # --- The legal clock and notifications ------------------------------------------------------

@@ -4,15 +4,17 @@
                                 │  ▲                 ▲
                                 │  └──republish──┐   │ suspend (from published)
                                 ├─end_publication─▶ ended        (after a repair)
-                                ├─expire──────────▶ expired      (maximum period passed)
+                                ├─expire──────────▶ expired      (maximum period or provincial cap passed)
                                 └─revoke──────────▶ revoked      (the record was wrong)
 
 `publish` is refused for information its rule set never publishes (minor, under 527号 and Order 58).
 `suspended` can end, expire or be revoked as `published` can; `ended` goes back to `published`
-when the repair behind it is revoked. Independent of the state, the objection mark is set while an
-objection on the record is open (山东省社会信用条例 Art. 39, 河南省社会信用条例 Art. 41), and a
-correction changes fields and keeps the state. Every transition saves the record with its history
-row (who and why) and bumps its version.
+when the repair behind it is revoked. `expire` is not an office action: the sweep `records_expire`
+(services.py, run by beat) takes it the day after the record's `max_period_end`, which already
+holds the provincial cap where the profile has one (publication.py). Independent of the state,
+the objection mark is set while an objection on the record is open (山东省社会信用条例 Art. 39,
+河南省社会信用条例 Art. 41), and a correction changes fields and keeps the state. Every transition
+saves the record with its history row (who and why) and bumps its version.
 """
 
 from typing import Any

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from repairflow.core.identifiers import SubjectType, mask_identifier
+from repairflow.deadlines.policy import active_profile
 from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity, publication_periods
 
 
@@ -117,12 +118,14 @@ class CreditRecord(models.Model):
         return self.category in NEGATIVE_CATEGORIES
 
     def set_publication_periods(self, *, published_on: date) -> None:
-        """Fix the rule set and the periods of a record published on `published_on`."""
+        """Fix the rule set and the periods of a record published on `published_on`, under the
+        active profile's provincial cap on publishing negative information (if it has one)."""
         periods = publication_periods(
             category=self.category,
             severity=self.severity,
             decision_date=self.decision_date,
             published_on=published_on,
+            cap_years=active_profile().publication_cap_years,
         )
         self.rule_set = periods.rule_set.code
         self.publication_start = periods.start

@@ -13,10 +13,19 @@ publish its severity at all (then it is kept unpublished, and asking to publish 
 Periods count from the decision date ("自行政处罚决定之日起", 527号) and end on the corresponding
 date (民法典 Art. 202): both ends are the last day of their period. Order 36's final wording on the
 start is unconfirmed, so where the period starts is a setting of each rule set.
+
+Some provinces never publish negative information longer than a number of years, whatever the
+rule set says: Shandong (山东省社会信用条例 Art. 38) and Henan (河南省社会信用条例 Art. 19), 5 years.
+The cap is the profile's `publication_cap_years` (repairflow/deadlines/policy.py). It ends on the
+corresponding date that many years after the period's start: a longer maximum is cut to it, and
+negative information with no maximum (no severity) gets it as its maximum. The cap is written
+into `max_period_end` when the periods are fixed, so the expiry sweep reads one indexed date
+(`records_expire` in services.py): a record is published through its `max_period_end` and
+expires the day after.
 """
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import models
@@ -131,23 +140,40 @@ class PublicationPeriods:
     start: date | None
     min_end: date | None
     max_end: date | None
+    capped: bool = False  # the maximum is the provincial cap, not the rule set's own (or there is none)
 
 
 def publication_periods(
-    *, category: str, severity: str | None, decision_date: date, published_on: date
+    *, category: str, severity: str | None, decision_date: date, published_on: date, cap_years: int | None = None
 ) -> PublicationPeriods:
-    """The periods of a record published on `published_on`; no periods for non-negative records."""
+    """The periods of a record published on `published_on`; no periods for non-negative records.
+    With `cap_years` (the profile's provincial cap), negative information is published at most
+    that many years from the start of its periods."""
     rule_set = rule_set_on(decision_date)
-    if category not in NEGATIVE_CATEGORIES or severity is None:
+    if category not in NEGATIVE_CATEGORIES:
         return PublicationPeriods(rule_set, start=published_on, min_end=None, max_end=None)
-    rule = rule_set.severities[Severity(severity)]
-    start = decision_date if rule_set.period_start is PeriodStart.DECISION_DATE else published_on
-    return PublicationPeriods(
-        rule_set,
-        start=start,
-        min_end=months_period_end(start, rule.min_months) if rule.min_months is not None else None,
-        max_end=months_period_end(start, rule.max_months) if rule.max_months is not None else None,
-    )
+    if severity is None:
+        periods = PublicationPeriods(rule_set, start=published_on, min_end=None, max_end=None)
+    else:
+        rule = rule_set.severities[Severity(severity)]
+        start = decision_date if rule_set.period_start is PeriodStart.DECISION_DATE else published_on
+        periods = PublicationPeriods(
+            rule_set,
+            start=start,
+            min_end=months_period_end(start, rule.min_months) if rule.min_months is not None else None,
+            max_end=months_period_end(start, rule.max_months) if rule.max_months is not None else None,
+        )
+    return _capped(periods, cap_years)
+
+
+def _capped(periods: PublicationPeriods, cap_years: int | None) -> PublicationPeriods:
+    """`periods` with the maximum cut to `cap_years` years from their start."""
+    if cap_years is None or periods.start is None:
+        return periods
+    cap_end = months_period_end(periods.start, 12 * cap_years)
+    if periods.max_end is not None and periods.max_end <= cap_end:
+        return periods
+    return replace(periods, max_end=cap_end, capped=True)
 
 
 def may_be_published(*, category: str, severity: str | None, decision_date: date) -> bool:

@@ -1,12 +1,14 @@
 """Use-cases on the registry: creating and importing records, acting on a record's publication,
 registering look-ups and credit checks. Each is atomic and checks the actor's role."""
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from repairflow.core.flows import available_actions, run_transition
 from repairflow.core.history import history_reason, save_with_history
 from repairflow.core.models import Role
 from repairflow.core.permissions import require_role
+from repairflow.deadlines.policy import active_profile
 from repairflow.records.flows import LIVE, RecordFlow
 from repairflow.records.models import (
     CreditCheck,
@@ -27,14 +30,18 @@ from repairflow.records.models import (
     QueryLog,
     RecordState,
 )
-from repairflow.records.publication import NEGATIVE_CATEGORIES, may_be_published
+from repairflow.records.publication import NEGATIVE_CATEGORIES, may_be_published, publication_periods
 from repairflow.records.serializers import DUPLICATE_DECISION, RecordInputSerializer, RecordSerializer
+
+logger = logging.getLogger(__name__)
 
 RECORD_CREATED = _("Record created")
 RECORDS_IMPORTED = _("Records imported in a batch")
 SUBJECT_REGISTERED = _("Subject registered with its first record")
 DUPLICATE_DECISION_IN_BATCH = _("This decision number appears twice in the batch.")
 CONCURRENT_CHANGE = _("The records were changed at the same time by someone else; try again.")
+PERIOD_EXPIRED = _("Maximum publication period ended on %(date)s")
+CAP_EXPIRED = _("Publication of negative information is capped at %(years)d years; the cap ended on %(date)s")
 
 # Publication actions the office may take on a record directly; the rest come from cases.
 OFFICE_RECORD_ACTIONS = ("publish", "suspend", "resume")
@@ -234,3 +241,81 @@ def credit_check_run(*, actor: Any, subject_id: str, matter: str) -> CreditCheck
             subjects=CreditSubject.objects.filter(identifier=subject_id),
         )
     return check
+
+
+# --- Automatic expiry ------------------------------------------------------------------------
+
+
+@dataclass
+class ExpiryReport:
+    expired: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # no longer due when locked, or locked by another sweep
+    failed: list[int] = field(default_factory=list)
+
+
+def records_due_to_expire(today: date) -> models.QuerySet:
+    """The ids of the live records whose maximum period ended before `today`: a plain range read
+    on the index `record_expiry_idx` (state, max_period_end)."""
+    return CreditRecord.objects.filter(state__in=LIVE, max_period_end__lt=today).order_by().values_list("pk", flat=True)
+
+
+def _expiry_reason(record: CreditRecord, cap_years: int | None) -> str:
+    """Why the record expires: the end of its maximum period, or of the provincial cap when that
+    is what its maximum is."""
+    values = {"date": record.max_period_end.isoformat()}
+    if cap_years is not None and record.publication_start is not None:
+        periods = publication_periods(
+            category=record.category,
+            severity=record.severity,
+            decision_date=record.decision_date,
+            published_on=record.publication_start,
+            cap_years=cap_years,
+        )
+        if periods.capped and periods.max_end == record.max_period_end:
+            return history_reason(CAP_EXPIRED) % {**values, "years": cap_years}
+    return history_reason(PERIOD_EXPIRED) % values
+
+
+def records_expire(*, today: date | None = None, batch_size: int = 100) -> ExpiryReport:
+    """End the publication of every live record (published or suspended) whose maximum period,
+    provincial cap included, ended before `today`: each goes through `RecordFlow.expire` with
+    `record_transition` (a history row with no actor and the reason, its version bumped), as
+    every change to a record does. The due ids are read through `record_expiry_idx`, then locked
+    in batches by primary key, skipping rows another transaction holds and rows no longer due;
+    each expires in its own savepoint, so one failure does not stop the others."""
+    today = today or timezone.localdate()
+    cap_years = active_profile().publication_cap_years
+    report = ExpiryReport()
+    due = sorted(records_due_to_expire(today))
+    for start in range(0, len(due), batch_size):
+        batch = due[start : start + batch_size]
+        with transaction.atomic():
+            locked = (
+                CreditRecord.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=batch, state__in=LIVE, max_period_end__lt=today)
+                .order_by("pk")
+            )
+            done = set()
+            for record in locked:
+                done.add(record.pk)
+                try:
+                    with transaction.atomic():
+                        reason = _expiry_reason(record, cap_years)
+                        record_transition(record=record, actor=None, action="expire", reason=reason)
+                except Exception:
+                    logger.exception(
+                        "Record %s could not expire (maximum period ended %s)", record.pk, record.max_period_end
+                    )
+                    report.failed.append(record.pk)
+                else:
+                    report.expired.append(record.pk)
+        report.skipped += [pk for pk in batch if pk not in done]
+    if report.expired or report.failed:
+        logger.info(
+            "Expiry sweep on %s: %d records expired, %d skipped, %d failed",
+            today,
+            len(report.expired),
+            len(report.skipped),
+            len(report.failed),
+        )
+    return report

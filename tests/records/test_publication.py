@@ -256,6 +256,74 @@ def test_severity_may_be_given_as_its_stored_string():
     assert periods_of("general", date(2026, 1, 5)) == periods_of(Severity.GENERAL, date(2026, 1, 5))
 
 
+# --- publication_periods: the provincial cap ------------------------------------------------
+
+
+def test_a_cap_longer_than_the_maximum_changes_nothing():
+    for severity, decided in [(Severity.GENERAL, ON_58), (Severity.SERIOUS, ON_527), (Severity.MINOR, ON_36)]:
+        capped = publication_periods(
+            category=Category.ADMINISTRATIVE_PENALTY,
+            severity=severity,
+            decision_date=decided,
+            published_on=decided,
+            cap_years=5,
+        )
+        assert capped == periods_of(severity, decided)
+        assert capped.capped is False
+
+
+def test_a_maximum_longer_than_the_cap_is_cut_to_the_cap_from_the_start():
+    # No rule set publishes longer than 5 years: a 2-year cap shows the cut on a serious record.
+    periods = publication_periods(
+        category=Category.SERIOUS_LIST,
+        severity=Severity.SERIOUS,
+        decision_date=date(2024, 2, 29),
+        published_on=date(2024, 3, 4),
+        cap_years=2,
+    )
+
+    assert periods == PublicationPeriods(
+        rule_set=NDRC_ORDER_58,
+        start=date(2024, 2, 29),
+        min_end=date(2025, 2, 28),
+        max_end=date(2026, 2, 28),
+        capped=True,
+    )
+
+
+def test_a_cap_equal_to_the_maximum_is_not_a_cut():
+    periods = periods_of(Severity.SERIOUS, ON_36)
+    capped = publication_periods(
+        category=Category.ADMINISTRATIVE_PENALTY,
+        severity=Severity.SERIOUS,
+        decision_date=ON_36,
+        published_on=ON_36,
+        cap_years=3,
+    )
+
+    assert (capped, capped.capped) == (periods, False)
+
+
+@pytest.mark.parametrize("category", ALL_NEGATIVE_CATEGORIES)
+def test_negative_information_without_a_maximum_gets_the_cap_from_its_publication(category):
+    periods = publication_periods(
+        category=category, severity=None, decision_date=date(2026, 1, 5), published_on=date(2026, 1, 7), cap_years=5
+    )
+
+    assert periods == PublicationPeriods(
+        rule_set=NDRC_ORDER_58, start=date(2026, 1, 7), min_end=None, max_end=date(2031, 1, 7), capped=True
+    )
+
+
+@pytest.mark.parametrize("category", NON_NEGATIVE_CATEGORIES)
+def test_the_cap_does_not_apply_to_information_that_is_not_negative(category):
+    periods = publication_periods(
+        category=category, severity=None, decision_date=ON_36, published_on=date(2026, 5, 6), cap_years=5
+    )
+
+    assert periods == PublicationPeriods(rule_set=NDRC_ORDER_36, start=date(2026, 5, 6), min_end=None, max_end=None)
+
+
 # --- publication_periods: month ends (民法典 Art. 202) ---------------------------------------
 
 
