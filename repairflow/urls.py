@@ -8,9 +8,9 @@ from repairflow.calendar import api as calendar_api
 from repairflow.calendar import views as calendar_views
 from repairflow.core.api import AttachmentUploadView, ObtainTokenView
 from repairflow.core.case_api import CASE_NUMBER, NOTICE_KINDS
+from repairflow.core.public import PublicStatusView
 from repairflow.notifications import views as notification_views
 from repairflow.objections.api import ObjectionNoticeView, ObjectionViewSet
-from repairflow.objections.public import PublicStatusView
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
 from repairflow.repair.api import RepairNoticeView, RepairViewSet

@@ -1,12 +1,13 @@
 """What the tests of every kind of case share: a clock stopped on a real 2026 working day, the
-error bodies of design/api.md, a case's timeline and clocks as tuples, its record and history
-through the API, who was notified, and evidence to upload."""
+error bodies of design/api.md, the throttles' history emptied, a case's timeline and clocks as
+tuples, its record and history through the API, who was notified, and evidence to upload."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from repairflow.core.errors import INVALID_INPUT, TRANSITION_NOT_ALLOWED
@@ -58,6 +59,14 @@ def travel():
 
     yield to
     traveller.stop()
+
+
+@pytest.fixture
+def throttle_history_empty():
+    """The throttles' history (kept in the cache) empty before and after the test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def timeline(body: dict) -> list[tuple]:

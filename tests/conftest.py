@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from repairflow.calendar.selectors import work_calendar_forget
-from tests.cases import evidence, travel  # noqa: F401 (fixtures for every kind of case)
+from tests.cases import evidence, throttle_history_empty, travel  # noqa: F401 (fixtures for every kind of case)
 from tests.factories import CreditSubjectFactory, DepartmentFactory, UserFactory
 
 

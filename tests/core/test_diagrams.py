@@ -1,6 +1,6 @@
 """State diagrams generated from the flows (repairflow/core/diagrams.py, `manage.py flow_diagram`):
-the exact edges of the objection's and the record's flows, how sources, targets and permissions
-are drawn, and the diagram in docs/workflows/objection.md being the command's output."""
+the exact edges of the objection's, the repair application's and the record's flows, how sources,
+targets and permissions are drawn, and the diagrams in docs/workflows/ being the command's output."""
 
 import re
 from io import StringIO
@@ -14,9 +14,11 @@ from viewflow.fsm.base import State
 from repairflow.core.diagrams import flow_edges, flow_states, mermaid_state_diagram
 from repairflow.objections.flows import ObjectionFlow
 from repairflow.records.flows import RecordFlow
+from repairflow.repair.flows import RepairFlow
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "workflows"
 OBJECTION_FLOW = "repairflow.objections.flows.ObjectionFlow"
+REPAIR_FLOW = "repairflow.repair.flows.RepairFlow"
 
 
 def edges(flow_class: type) -> set[tuple[str, str, str]]:
@@ -75,6 +77,38 @@ def test_objection_diagram_starts_submitted_and_ends_in_the_final_states():
         "rejected",
         "lapsed",
         "withdrawn",
+    ]
+
+
+def test_repair_flow_edges():
+    withdrawable = ("submitted", "needs_supplement", "accepted", "reviewing")
+    assert edges(RepairFlow) == {
+        ("submitted", "accepted", "accept"),
+        ("submitted", "rejected", "reject"),
+        ("submitted", "needs_supplement", "request-supplement"),
+        ("needs_supplement", "submitted", "supplement"),
+        ("needs_supplement", "lapsed", "lapse (automatic)"),
+        ("accepted", "reviewing", "forward"),
+        ("reviewing", "approved", "approve"),
+        ("reviewing", "denied", "deny"),
+        ("approved", "repaired", "execute"),
+        ("repaired", "published", "publish (automatic)"),
+        ("published", "revoked", "revoke"),
+        *{(state, "withdrawn", "withdraw") for state in withdrawable},
+    }
+
+
+def test_repair_diagram_ends_in_the_final_states_but_published():
+    lines = diagram(REPAIR_FLOW).splitlines()
+
+    assert lines[:2] == ["stateDiagram-v2", "    [*] --> submitted"]
+    # published may still be revoked: it is not final
+    assert [line.split()[0] for line in lines if line.endswith("--> [*]")] == [
+        "rejected",
+        "denied",
+        "lapsed",
+        "withdrawn",
+        "revoked",
     ]
 
 
@@ -179,10 +213,11 @@ def test_the_command_refuses_what_is_not_a_flow():
         call_command("flow_diagram", "repairflow.objections.models.Verification", stdout=StringIO())
 
 
-def test_the_objection_diagram_in_the_docs_is_the_commands_output():
-    """docs/workflows/objection.md embeds `manage.py flow_diagram` output: regenerate it when the flow changes."""
-    text = (DOCS / "objection.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize(("page", "flow"), [("objection.md", OBJECTION_FLOW), ("repair.md", REPAIR_FLOW)])
+def test_the_diagram_in_the_docs_is_the_commands_output(page, flow):
+    """docs/workflows/<page> embeds `manage.py flow_diagram` output: regenerate it when the flow changes."""
+    text = (DOCS / page).read_text(encoding="utf-8")
     embedded = re.search(r"```mermaid\n(.*?)```", text, re.DOTALL)
 
-    assert embedded, "docs/workflows/objection.md has no mermaid block"
-    assert embedded.group(1) == diagram(OBJECTION_FLOW)
+    assert embedded, f"docs/workflows/{page} has no mermaid block"
+    assert embedded.group(1) == diagram(flow)

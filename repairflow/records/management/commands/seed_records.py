@@ -136,6 +136,13 @@ PLAN = [
     ("d", "SW", PENALTY, GENERAL, date(2026, 10, 20), RecordState.PUBLISHED, None),
     ("e", "SW", RED, None, date(2023, 1, 9), RecordState.PUBLISHED, None),
     ("f", "HB", PENALTY, SERIOUS, date(2026, 9, 25), RecordState.PUBLISHED, None),
+    # For the repair demo (seed_repairs): serious penalties whose minimum period has passed and
+    # whose maximum runs into 2028, so that an application on them stays eligible for long, and
+    # one decided lately, whose minimum period runs until November 2027.
+    ("a", "SCJ", PENALTY, SERIOUS, date(2025, 7, 21), RecordState.PUBLISHED, None),
+    ("b", "HB", PENALTY, SERIOUS, date(2025, 4, 15), RecordState.PUBLISHED, None),
+    ("c", "SCJ", PENALTY, SERIOUS, date(2025, 5, 19), RecordState.PUBLISHED, None),
+    ("a", "SW", PENALTY, SERIOUS, date(2026, 11, 20), RecordState.PUBLISHED, None),
 ]
 
 # The transitions that take a freshly published record to the planned state, with their reasons.

@@ -1,11 +1,12 @@
-"""The public progress query: no login, both the number and the subject's identifier must match."""
+"""The public progress query (repairflow/core/public.py) for an objection, and what every kind of
+case shares: no login, both the number and the subject's identifier must match, throttled. The
+repair application's answer: tests/repair/test_public.py."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from repairflow.objections import services
 from tests.factories import CreditRecordFactory
@@ -13,12 +14,7 @@ from tests.factories import CreditRecordFactory
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 URL = "/api/v1/public/status/"
 
-
-@pytest.fixture(autouse=True)
-def _empty_throttle_history():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("throttle_history_empty")
 
 
 @pytest.fixture
@@ -71,6 +67,12 @@ def test_a_mismatch_is_not_found_whichever_half_is_wrong(api, objection, query):
 
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_a_number_of_no_kind_of_case_is_not_found(api, objection, company):
+    response = api.get(URL, {"number": objection.number.replace("YY", "ZZ"), "subject_id": company.identifier})
+
+    assert response.status_code == 404
 
 
 def test_a_malformed_number_is_invalid(api):

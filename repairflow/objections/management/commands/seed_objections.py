@@ -1,9 +1,8 @@
-"""Demo data: the registry of `seed_records` (departments, subjects, the accounts of
-design/api.md, about 60 records), then a few objections in different states, each taken there
-through the same services the pages and the API use, so their timelines, clocks, notices and
-the records' history are real. Idempotent: objections are added only when there are none."""
+"""Demo objections (`seed_demo` runs this after `seed_records`): a few objections in different
+states, each taken there through the same services the pages and the API use, so their
+timelines, clocks, notices and the records' history are real. Idempotent: objections are added
+only when there are none."""
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -28,12 +27,11 @@ DEMO = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo registry, accounts and a few objections (idempotent)."
+    help = "Create a few demo objections on the records of seed_records (idempotent)."
 
     def handle(self, *args, **options):
-        call_command("seed_records", stdout=self.stdout)
         if Objection.objects.exists():
-            self.stdout.write("seed_demo: objections already present.")
+            self.stdout.write("seed_objections: objections already present.")
             return
         office = User.objects.get(username="office")
         used: set[int] = set()
@@ -59,7 +57,7 @@ class Command(BaseCommand):
                     actor=filer, record=record, grounds=grounds, statement=statement, contact_phone="13800000000"
                 )
                 self._advance(objection, steps, office)
-        self.stdout.write(f"seed_demo: {Objection.objects.count()} objections created.")
+        self.stdout.write(f"seed_objections: {Objection.objects.count()} objections created.")
 
     def _advance(self, objection: Objection, steps: list[str], office: User) -> None:
         number = objection.number
