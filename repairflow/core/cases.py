@@ -208,6 +208,11 @@ def case_act(flow_class: type[CaseFlow], case: Case, actor: Any, action: str, co
     return flow
 
 
+def may_file_case(user: Any, record: Any) -> bool:
+    """Whether `user` may file a case about `record`: its own subject, or the office for it."""
+    return user.role == Role.OFFICE or (user.role == Role.SUBJECT and user.credit_subject_id == record.subject_id)
+
+
 def case_filer_check(actor: Any, record: Any) -> None:
     """Only the record's subject, or the office on its behalf, files a case about a record."""
     require_role(actor, Role.SUBJECT, Role.OFFICE)

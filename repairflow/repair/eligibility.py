@@ -419,6 +419,18 @@ RULES: tuple[Rule, ...] = (
     repairs_within_limit,
     no_ban_in_force,
 )
+# What each rule checks, as the results are headed where they are shown.
+RULE_LABELS = {
+    category_repairable.__name__: _("Negative information"),
+    not_never_repairable.__name__: _("Not of a kind that is never repaired"),
+    minimum_period_passed.__name__: _("Minimum publication period"),
+    commitment_given.__name__: _("Credit commitment"),
+    materials_complete.__name__: _("Materials"),
+    credit_report_current.__name__: _("Credit report"),
+    not_recently_repaired.__name__: _("No recent repair"),
+    repairs_within_limit.__name__: _("Number of repairs"),
+    no_ban_in_force.__name__: _("No ban on applying"),
+}
 
 
 # --- Evaluation -------------------------------------------------------------------------------

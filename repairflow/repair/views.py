@@ -1,9 +1,57 @@
-# Placeholder while the pages are written (to be replaced).
-from django.http import Http404
+"""The repair application pages (design/api.md "Repair applications"): the caller's applications
+(a department's queue, by its decision clock), applying (the statement, the commitment, the
+materials the rules ask for), the application with its eligibility results, materials, clocks,
+timeline, notices, the department's decision and a revoked repair's ban, and one form per
+action the caller may take. Scoped as the API is (what a user may not see is 404), and acting
+through the API's own path (`api.repair_act`, `api.RepairCreateSerializer`) with what every kind
+of case shares (core/portal.py)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from repairflow.core.portal import CasePages
+from repairflow.repair import api, selectors
+from repairflow.repair.eligibility import REPAIR_RULE_SETS, RULE_LABELS, RuleResult
+from repairflow.repair.flows import RECEIVED
+from repairflow.repair.forms import ACTION_FORMS, RepairForm
+from repairflow.repair.models import OPEN_STATES, RepairApplication, RepairState
+
+FILED = _("Repair application %(number)s has been filed. The receipt is below.")
+ROLE_MAY_NOT_APPLY = _("Only the record's subject or the credit office may apply for the repair of a record.")
+
+RULE_SET_NAMES = {rule_set.code: rule_set.name for rule_set in REPAIR_RULE_SETS}
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+class RepairPages(CasePages):
+    kind = "repair"
+    viewset = api.RepairViewSet
+    states = RepairState
+    open_states = OPEN_STATES
+    received = RECEIVED
+    filing_form = RepairForm
+    action_forms = ACTION_FORMS
+    queue = staticmethod(selectors.repairs_queue)
+    filed = FILED
+    may_not_file = ROLE_MAY_NOT_APPLY
+
+    def act(self, user: Any, case: RepairApplication, action: str, data: dict) -> RepairApplication:
+        return api.repair_act(actor=user, number=case.number, repair_action=action, data=data)
+
+    def detail_context(self, request, application: RepairApplication) -> dict:
+        """The eligibility rules' results (each in the reader's language), the materials, the
+        rule set they were judged by, and a revoked repair's ban."""
+        results = map(RuleResult.from_json, application.eligibility)
+        return {
+            "eligibility": [
+                {"rule": RULE_LABELS.get(result.rule, result.rule), "passed": result.passed, "detail": result.detail}
+                for result in results
+            ],
+            "rule_set": RULE_SET_NAMES.get(application.eligibility_rule_set, application.eligibility_rule_set),
+            "materials": list(application.materials.select_related("attachment")),
+            "ban": application.bans.first() if application.state == RepairState.REVOKED else None,
+        }
 
 
-repair_list = repair_new = repair_detail = repair_notice_pdf = repair_action = _missing
+# The caller's applications (a department's queue), applying, the application, its notices, its actions.
+repair_list, repair_new, repair_detail, repair_notice_pdf, repair_action = RepairPages().views()

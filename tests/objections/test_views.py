@@ -1,13 +1,10 @@
 """The objection pages: filing, the queue, the case and its actions, scoped and refused as the API
 is, in the user's language, never with a 500."""
 
-import html
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from repairflow.calendar.selectors import work_calendar
@@ -23,12 +20,10 @@ from repairflow.objections import api, flows, services
 from repairflow.objections.models import Objection, ObjectionState
 from repairflow.objections.views import ROLE_MAY_NOT_FILE
 from repairflow.records.models import CreditRecord
+from tests.cases import SHANGHAI
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory
 from tests.i18n import in_chinese
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+from tests.pages import EXE_BYTES, page, pdf, text
 
 
 @pytest.fixture(autouse=True)
@@ -42,19 +37,6 @@ def frozen_clock(time_machine):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def page(response) -> str:
-    return response.content.decode()
-
-
-def text(response) -> str:
-    """The page as a person reads it: tags gone, entities as characters, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page(response))).split())
-
-
-def pdf(name="decision.pdf", content=PDF_BYTES):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 @pytest.fixture

@@ -1,0 +1,375 @@
+"""What the pages of every kind of case share (objections, repair applications): the caller's
+list (a department's queue), filing a case, the case with its clocks, timeline, notices and one
+form per action the caller may take, and taking an action. Pages act through the API's own
+path (the kind's create serializer and service, its `*_act`), so that a page is refused for the
+same reasons, in the user's language, with the API's status: 400, 403, 409, 413, 415; the form
+is shown again with everything typed and every file uploaded kept."""
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet, TextChoices
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from rest_framework import exceptions as drf
+
+from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.workdays import working_days_left
+from repairflow.core.case_api import CaseViewSet, DeadlineSerializer, case_notice_response
+from repairflow.core.cases import CaseFlow, case_notices, case_timeline, cases_overdue
+from repairflow.core.errors import DomainError, TooLarge, UnsupportedType
+from repairflow.core.flows import available_actions, transition_check
+from repairflow.core.forms import ActionForm, CaseForm
+from repairflow.core.models import Case, Role
+from repairflow.core.permissions import ROLE_NOT_ALLOWED
+from repairflow.core.services import attachment_upload
+from repairflow.deadlines.services import case_deadlines
+from repairflow.records.models import CreditRecord
+from repairflow.records.selectors import record_get, records_visible_to
+from repairflow.records.serializers import may_see_identifier
+
+PAGE_SIZE = 25
+
+DONE = _("Done: %(action)s.")
+CORRECT_THE_FORM = _("Correct what the form below says and send it again.")
+SYSTEM = _("the system")
+NO_STATE = "—"
+FILERS = (Role.SUBJECT, Role.OFFICE)
+
+REFUSALS = (DjangoValidationError, drf.ValidationError, PermissionDenied, drf.PermissionDenied, DomainError)
+Path = tuple[str, ...]
+
+
+# --- Refusals -----------------------------------------------------------------------------------
+
+
+def refusal_status(error: Exception) -> int:
+    if isinstance(error, DomainError):
+        return error.status
+    if isinstance(error, PermissionDenied | drf.PermissionDenied):
+        return 403
+    return 400
+
+
+def _flatten(errors: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every message of a refusal with the path of names it belongs to (() for the whole form)."""
+    if isinstance(errors, DjangoValidationError):
+        if hasattr(errors, "error_dict"):
+            yield from _flatten(errors.error_dict, path)
+        else:
+            for message in errors:
+                yield path, str(message)
+    elif isinstance(errors, dict):
+        for key, value in errors.items():
+            yield from _flatten(value, (*path, str(key)))
+    elif isinstance(errors, list | tuple):
+        for value in errors:
+            yield from _flatten(value, path)
+    else:
+        yield path, str(errors)
+
+
+def refusal_messages(error: Exception) -> list[tuple[Path, str]]:
+    if isinstance(error, DomainError | drf.PermissionDenied):
+        return [((), str(error.detail))]
+    if isinstance(error, PermissionDenied):
+        return [((), str(error.args[0] if error.args else ROLE_NOT_ALLOWED))]
+    if isinstance(error, drf.ValidationError):
+        return list(_flatten(error.detail))
+    return list(_flatten(error))
+
+
+def refuse(form: CaseForm, error: Exception) -> int:
+    """Show the refusal on the form, each message next to its field; the HTTP status it answers with."""
+    for path, message in refusal_messages(error):
+        form.add_error(form.error_field(path), message)
+    return refusal_status(error)
+
+
+# --- Uploads ------------------------------------------------------------------------------------
+
+
+def _upload(user: Any, uploads: list) -> tuple[list[int], list[tuple[str, DomainError]]]:
+    """Keep each file as an attachment; those refused (too large, not an allowed type) are named."""
+    ids, refused = [], []
+    for upload in uploads:
+        try:
+            ids.append(attachment_upload(actor=user, upload=upload).pk)
+        except (TooLarge, UnsupportedType) as error:
+            refused.append((upload.name, error))
+    return ids, refused
+
+
+def with_uploads(form: CaseForm, user: Any) -> tuple[CaseForm, dict[str, list[int]], int | None]:
+    """Upload the form's new files, group by group. The form to show (the uploaded files kept),
+    the ids each group now carries (by the name of its kept-files field), and the refusal's
+    status when a file was refused."""
+    attachments: dict[str, list[int]] = {}
+    refused: list[tuple[str, str, DomainError]] = []
+    uploaded = False
+    for files, kept in form.file_groups:
+        kept_ids = [attachment.pk for attachment in form.cleaned_data.get(kept) or []]
+        ids, refused_here = _upload(user, form.cleaned_data.get(files) or [])
+        attachments[kept] = list(dict.fromkeys([*kept_ids, *ids]))
+        uploaded = uploaded or bool(ids or refused_here)
+        refused += [(files, name, error) for name, error in refused_here]
+    if uploaded:
+        form = form.rebound(attachments)
+    for files, name, error in refused:
+        form.add_error(files, f"{name}: {error.detail}")
+    return form, attachments, refused[0][2].status if refused else None
+
+
+# --- What every case page shows -----------------------------------------------------------------
+
+
+def identifier_shown(user: Any, record: CreditRecord) -> str:
+    subject = record.subject
+    return subject.identifier if may_see_identifier(user, record) else subject.masked_identifier
+
+
+def _truthy(value: str) -> bool:
+    return value in ("1", "true", "on")
+
+
+def _state_label(states: type[TextChoices], value: str) -> Any:
+    return dict(states.choices).get(value, value or NO_STATE)
+
+
+class CasePages:
+    """The five pages of one kind of case: list, new, detail, notice PDF, action (`views()`).
+    A subclass names its kind (`<kind>-detail`, `portal/<kind>_detail.html`, ...), the API
+    viewset whose serializer, selectors and filing service the pages share, its states, its
+    action forms, its queue and its messages; `act` runs an action as the kind's API does, and
+    `detail_context` adds what only that kind shows."""
+
+    kind: str
+    viewset: type[CaseViewSet]
+    states: type[TextChoices]
+    open_states: tuple
+    received: Any  # the history's reason for a filed case: the timeline's name of its filing
+    filing_form: type[CaseForm]
+    action_forms: Mapping[str, type[ActionForm]]
+    queue: Callable[[Any], QuerySet]  # staticmethod(...): the user's cases, a department's queue first due first
+    filed: Any  # "... %(number)s has been filed ..."
+    may_not_file: Any
+
+    def act(self, user: Any, case: Case, action: str, data: dict) -> Case:
+        raise NotImplementedError
+
+    def detail_context(self, request: HttpRequest, case: Case) -> dict:
+        return {}
+
+    @property
+    def flow_class(self) -> type[CaseFlow]:
+        return self.viewset.serializer_class.flow_class
+
+    @property
+    def step_labels(self) -> Mapping[str, Any]:
+        """The timeline names each step as the case's history does."""
+        return {"submit": self.received, **self.flow_class.REASONS}
+
+    def get_case(self, user: Any, number: str) -> Case:
+        return self.viewset.get_case(user=user, number=number)
+
+    def open_case(self, user: Any, record: CreditRecord) -> Case | None:
+        return self.viewset.visible_to(user).filter(record=record, state__in=self.open_states).first()
+
+    def views(self) -> tuple[Callable, ...]:
+        """The list, new, detail, notice PDF and action views, for the kind's urls.py."""
+        return (
+            login_required(self.list),
+            login_required(self.new),
+            login_required(self.detail),
+            login_required(self.notice_pdf),
+            require_POST(login_required(self.action)),
+        )
+
+    # --- The list -------------------------------------------------------------------------------
+
+    def list(self, request: HttpRequest) -> HttpResponse:
+        """The caller's cases (a department's queue: its clock due first on top, so the overdue
+        come first; a subject's newest first), filtered by state and overdue, each with its
+        working days left."""
+        user, today = request.user, timezone.localdate()
+        cases = self.queue(user).select_related("record__subject", "record__department", "subject")
+        state = request.GET.get("state", "")
+        overdue = _truthy(request.GET.get("overdue", ""))
+        if state in self.states.values:
+            cases = cases.filter(state=state)
+        if overdue:
+            cases = cases_overdue(cases, today=today)
+        if user.role == Role.SUBJECT:
+            cases = cases.order_by("-created_at", "-id")
+        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        calendar = work_calendar()
+        rows = []
+        for case in page.object_list:
+            days_left = None if case.due_on is None else working_days_left(calendar, today, case.due_on)
+            rows.append(
+                {
+                    "case": case,
+                    "identifier": identifier_shown(user, case.record),
+                    "due_on": case.due_on,
+                    "days_left": days_left,
+                    "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
+                    "overdue": case.due_on is not None and case.due_on < today,
+                }
+            )
+        context = {
+            "page": page,
+            "rows": rows,
+            "states": self.states.choices,
+            "state": state,
+            "overdue": overdue,
+            "is_queue": user.role == Role.DEPARTMENT,
+        }
+        return render(request, f"portal/{self.kind}_list.html", context)
+
+    # --- Filing ---------------------------------------------------------------------------------
+
+    def file(self, user: Any, record: CreditRecord, data: dict) -> Case:
+        """File as `POST /api/v1/<kind>/` does (the office files for the record's subject)."""
+        body = {"record": record.pk, **data}
+        if user.role == Role.OFFICE:
+            body["subject_id"] = record.subject.identifier
+        serializer = self.viewset.create_serializer_class(data=body, context={"actor": user})
+        serializer.is_valid(raise_exception=True)
+        return self.viewset.submit(actor=user, **serializer.validated_data)
+
+    def new(self, request: HttpRequest) -> HttpResponse:
+        """`new/?record=<id>`: the form to file a case about one of the subject's records (the
+        office files for the subject), or the record's open case (`open_case`)."""
+        user = request.user
+        record = record_get(user=user, record_id=request.GET.get("record"))
+        context = {
+            "record": record,
+            "identifier": identifier_shown(user, record),
+            "open_case": self.open_case(user, record),
+        }
+        if user.role not in FILERS:
+            return render(request, "portal/refused.html", {**context, "message": self.may_not_file}, status=403)
+        status = 200
+        if request.method == "POST":
+            form = self.filing_form(request.POST, request.FILES, user=user)
+            status = 400
+            if form.is_valid():
+                form, attachments, refused = with_uploads(form, user)
+                if refused:
+                    status = refused
+                else:
+                    try:
+                        case = self.file(user, record, form.api_data(attachments))
+                    except REFUSALS as error:
+                        status = refuse(form, error)
+                    else:
+                        messages.success(request, self.filed % {"number": case.number})
+                        return redirect(case)
+        else:
+            form = self.filing_form(user=user)
+        return render(request, f"portal/{self.kind}_new.html", {**context, "form": form}, status=status)
+
+    # --- The case -------------------------------------------------------------------------------
+
+    def detail_page(
+        self, request: HttpRequest, case: Case, failed: dict | None = None, status: int = 200
+    ) -> HttpResponse:
+        """The case with its record, clocks (and how each due date was reached), timeline,
+        notices and one form per action the caller may take (the refused one as it was sent,
+        `failed`), and what only its kind shows."""
+        user = request.user
+        clock_context = {"calendar": work_calendar(), "today": timezone.localdate()}
+        deadlines = [
+            {"deadline": deadline, **DeadlineSerializer(deadline, context=clock_context).data}
+            for deadline in case_deadlines(case).select_related("department", "subject").order_by("id")
+        ]
+        timeline = [
+            {
+                "transition": transition,
+                "label": self.step_labels.get(transition.action, transition.action),
+                "source": _state_label(self.states, transition.source),
+                "target": _state_label(self.states, transition.target),
+            }
+            for transition in case_timeline(case)
+        ]
+        notices = [
+            {"notice": notice, "url": reverse(f"{self.kind}-notice-pdf", args=[case.number, notice.kind])}
+            for notice in case_notices(case).order_by("issued_at", "id")
+        ]
+        failed = failed or {}
+        forms = [
+            failed["form"] if failed.get("action") == action else self.action_forms[action](case=case, user=user)
+            for action in available_actions(self.flow_class(case, actor=user), user)
+            if action in self.action_forms
+        ]
+        context = {
+            "case": case,
+            "record": case.record,
+            "record_visible": records_visible_to(user).filter(pk=case.record_id).exists(),
+            "identifier": identifier_shown(user, case.record),
+            "attachments": list(case.attachments.all()),
+            "deadlines": deadlines,
+            "timeline": timeline,
+            "notices": notices,
+            "forms": forms,
+            "action_url": f"{self.kind}-action",
+            "failed": failed,
+            "today": clock_context["today"],
+            "system": SYSTEM,
+            **self.detail_context(request, case),
+        }
+        return render(request, f"portal/{self.kind}_detail.html", context, status=status)
+
+    def detail(self, request: HttpRequest, number: str) -> HttpResponse:
+        return self.detail_page(request, self.get_case(request.user, number))
+
+    def notice_pdf(self, request: HttpRequest, number: str, kind: str) -> HttpResponse:
+        return case_notice_response(self.get_case(request.user, number), kind)
+
+    # --- Acting ---------------------------------------------------------------------------------
+
+    def action(self, request: HttpRequest, number: str, action: str) -> HttpResponse:
+        """Take an action as `POST /api/v1/<kind>/{number}/{action}/` does: who and when first
+        (403, 409), then the body (400), the files (413, 415), the service. A refusal shows the
+        case again with the form as it was sent and the reason next to it."""
+        user = request.user
+        case = self.get_case(user, number)
+        form_class = self.action_forms.get(action)
+        if form_class is None:
+            raise Http404
+        form = form_class(request.POST, request.FILES, case=case, user=user)
+
+        def refused(form: ActionForm, status: int, error: Any) -> HttpResponse:
+            failed = {"action": action, "form": form, "label": form.label, "error": error}
+            return self.detail_page(request, case, failed, status)
+
+        try:
+            transition_check(self.flow_class(case, actor=user), action, user=user)
+        except REFUSALS as error:
+            return refused(form, refusal_status(error), " ".join(message for _path, message in refusal_messages(error)))
+        if not form.is_valid():
+            return refused(form, 400, CORRECT_THE_FORM)
+        attachments: dict[str, list[int]] = {}
+        if form.file_groups:
+            form, attachments, status = with_uploads(form, user)
+            if status:
+                return refused(form, status, CORRECT_THE_FORM)
+        data = form.api_data(attachments)
+        try:
+            form.check(data)
+            self.act(user, case, action, data)
+        except REFUSALS as error:
+            status = refuse(form, error)
+            whole = [message for path, message in refusal_messages(error) if form.error_field(path) is None]
+            return refused(form, status, " ".join(whole) if whole else CORRECT_THE_FORM)
+        messages.success(request, DONE % {"action": form.label})
+        return redirect(case)

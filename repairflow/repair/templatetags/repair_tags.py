@@ -1,0 +1,24 @@
+"""What a record's page shows about repairing it: the open application (when the user may see
+it), or whether the user may apply."""
+
+from django import template
+
+from repairflow.core.cases import may_file_case
+from repairflow.records.flows import LIVE
+from repairflow.repair.models import OPEN_STATES
+from repairflow.repair.selectors import repairs_visible_to
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def open_repair(context, record):
+    """The record's open repair application, when the user may see it (else None)."""
+    return repairs_visible_to(context["request"].user).filter(record=record, state__in=OPEN_STATES).first()
+
+
+@register.simple_tag(takes_context=True)
+def may_apply_for_repair(context, record) -> bool:
+    """The record's own subject and the office may apply for the repair of negative information
+    still published (once at a time); whether it is eligible the application's rules say."""
+    return may_file_case(context["request"].user, record) and record.is_negative and record.state in LIVE
