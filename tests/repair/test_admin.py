@@ -4,10 +4,12 @@ and eligibility results, never changed there."""
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from repairflow.calendar.workdays import ONE_DAY
-from repairflow.repair.eligibility import RuleResult
+from repairflow.repair.eligibility import COMMITMENT_MISSING, RuleResult
 from repairflow.repair.models import RepairApplication, RepairBan
+from tests.i18n import in_chinese
 
 
 @pytest.fixture
@@ -50,15 +52,13 @@ def test_an_application_shows_its_materials_and_each_rules_result(client, office
 def test_a_failed_rule_is_marked(client, office_admin, repair_in):
     application = repair_in("submitted")
     RepairApplication.objects.filter(pk=application.pk).update(
-        eligibility=[
-            {"rule": "commitment_given", "passed": False, "message": "A written credit commitment is required."}
-        ]
+        eligibility=[{"rule": "commitment_given", "passed": False, "message": COMMITMENT_MISSING}]
     )
     client.force_login(office_admin)
 
     response = client.get(reverse("admin:repair_repairapplication_change", args=[application.pk]))
 
-    assert "<li>✗ A written credit commitment is required.</li>" in response.content.decode()
+    assert f"<li>✗ {in_chinese(gettext_lazy(COMMITMENT_MISSING))}</li>" in response.content.decode()
 
 
 def test_an_applications_history_is_shown(client, office_admin, revoked):

@@ -275,6 +275,13 @@ def test_the_minimum_period_is_explained_with_the_day_repair_opens():
     assert in_english(on_time) == "Minimum publication period ended on 2026-03-15."
 
 
+def test_the_subject_reads_the_minimum_period_in_chinese():
+    early = run(minimum_period_passed, record_facts(Severity.GENERAL, date(2025, 12, 15), date(2026, 3, 15)))
+
+    with translation.override("zh-hans"):
+        assert early.detail == "最短公示期至 2026-03-15，2026-03-16 起可申请修复。"
+
+
 @pytest.mark.parametrize(
     "given",
     [

@@ -7,6 +7,7 @@ import hashlib
 from datetime import date
 
 import pytest
+from django.utils.translation import gettext_lazy
 
 from repairflow.deadlines.services import deadlines_sweep
 from repairflow.records.models import RecordState
@@ -167,7 +168,7 @@ def test_an_application_before_the_minimum_period_ends_is_filed_and_rejected_wit
     number = body["number"]
     assert (body["state"], body["eligible"], failed_rules(body)) == ("submitted", False, ["minimum_period_passed"])
     detail = next(result["detail"] for result in body["eligibility"] if not result["passed"])
-    assert detail == in_chinese(MINIMUM_PERIOD_NOT_PASSED) % {"end": "2026-11-03", "from": "2026-11-04"}
+    assert detail == in_chinese(gettext_lazy(MINIMUM_PERIOD_NOT_PASSED)) % {"end": "2026-11-03", "from": "2026-11-04"}
     # The office may not accept it: it rejects it (or asks for more).
     before = snapshot(number)
     refused = act(api, office, number, "accept")
@@ -279,7 +280,7 @@ def test_a_revoked_repair_publishes_the_record_again_and_bans_new_applications(
     travel(date(2027, 10, 12))
     during = apply(api, company_user, record, proof=proof)
     assert during.json() == invalid(
-        {"record": [in_chinese(BAN_IN_FORCE) % {"until": "2027-10-12", "from": "2027-10-13"}]}
+        {"record": [in_chinese(gettext_lazy(BAN_IN_FORCE)) % {"until": "2027-10-12", "from": "2027-10-13"}]}
     )
     assert RepairApplication.objects.count() == 1
     travel(date(2027, 10, 13))
