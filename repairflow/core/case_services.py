@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from repairflow.core.cases import (
     CaseFlow,
     case_act,
@@ -28,6 +30,9 @@ from repairflow.core.notices import notice_issue
 from repairflow.deadlines import services as deadlines
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step, SupplementRule, active_profile
+
+REASON_REQUIRED = _("Give a reason.")
+MISSING_REQUIRED = _("Say what is missing.")
 
 
 def _nothing_else(case: Case, actor: Any) -> None:

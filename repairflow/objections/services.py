@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from repairflow.core.case_services import CaseKind
+from repairflow.core.case_services import MISSING_REQUIRED, REASON_REQUIRED, CaseKind
 from repairflow.core.cases import (
     case_filer_check,
     case_number_next,
@@ -43,14 +43,12 @@ from repairflow.objections.models import (
 )
 from repairflow.objections.selectors import objections_visible_to
 from repairflow.records.models import CreditRecord, Department, RecordState
-from repairflow.records.publication import Category
+from repairflow.records.publication import LIST_CATEGORIES
 from repairflow.records.serializers import record_correction_validate
 from repairflow.records.services import record_transition
 
 ALREADY_OPEN = _("This subject already has an open objection to this record.")
 RECORD_REVOKED = _("This record has been revoked: it is no longer published and cannot be objected to.")
-REASON_REQUIRED = _("Give a reason.")
-MISSING_REQUIRED = _("Say what is missing.")
 EXPLANATION_REQUIRED = _("Explain the outcome.")
 UNKNOWN_OUTCOME = _('"%(value)s" is not a valid outcome.')
 CORRECTED_FIELDS_REQUIRED = _("Name the corrected fields for this outcome.")
@@ -77,7 +75,6 @@ OUTCOME_ACTIONS = {
     Outcome.STOP_PUBLICATION: "end-publication",
     Outcome.REMOVE_FROM_LIST: "end-publication",
 }
-LISTS = (Category.SERIOUS_LIST, Category.ABNORMAL_LIST)
 OFFICE_CLOCKS = (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE, Step.OBJECTION_ANSWER)
 
 
@@ -141,7 +138,7 @@ def _outcome_checked(record: CreditRecord, outcome: str, explanation: str, corre
                 errors["corrected_fields"] = _messages(error.detail)
     elif corrected_fields:
         errors["corrected_fields"] = [CORRECTED_FIELDS_NOT_EXPECTED]
-    if outcome == Outcome.REMOVE_FROM_LIST and record.category not in LISTS:
+    if outcome == Outcome.REMOVE_FROM_LIST and record.category not in LIST_CATEGORIES:
         errors["outcome"] = [NOT_A_LIST]
     if errors:
         raise ValidationError(errors)

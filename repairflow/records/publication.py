@@ -48,6 +48,10 @@ NEGATIVE_CATEGORIES = frozenset(
 )
 
 
+# The lists a record can be an entry of (移出名单 takes it off one).
+LIST_CATEGORIES = frozenset({Category.SERIOUS_LIST, Category.ABNORMAL_LIST})
+
+
 class Severity(models.TextChoices):
     MINOR = "minor", _("Minor")
     GENERAL = "general", _("General")

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.workdays import months_period_end
-from repairflow.core.case_services import CaseKind
+from repairflow.core.case_services import MISSING_REQUIRED, REASON_REQUIRED, CaseKind
 from repairflow.core.cases import (
     case_filer_check,
     case_number_next,
@@ -34,7 +34,7 @@ from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step, active_profile
 from repairflow.records.flows import LIVE
 from repairflow.records.models import CreditRecord, RecordState
-from repairflow.records.publication import Category
+from repairflow.records.publication import LIST_CATEGORIES
 from repairflow.records.services import record_transition
 from repairflow.repair import notices
 from repairflow.repair.eligibility import RuleResult, application_facts, eligibility_evaluate
@@ -47,13 +47,10 @@ NOT_NEGATIVE = _("Only negative information can be repaired; this record is not.
 NOT_LIVE = _("This record is no longer published (%(state)s): there is nothing to repair.")
 RECORD_NOT_LIVE = _("The record is no longer published (%(state)s): the repair cannot be executed.")
 COMMITMENT_REQUIRED = _("Give the credit commitment (信用承诺书) to apply for repair.")
-REASON_REQUIRED = _("Give a reason.")
-MISSING_REQUIRED = _("Say what is missing.")
 SUPPLEMENT_EMPTY = _("Add a statement, an attachment or a material.")
 RECORD_REPAIRED = _("Repair %(number)s: publication ended")
 RECORD_REMOVED = _("Repair %(number)s: removed from the list")
 RECORD_REPUBLISHED = _("Repair %(number)s revoked: published again")
-LISTS = (Category.SERIOUS_LIST, Category.ABNORMAL_LIST)
 OFFICE_CLOCKS = (Step.REPAIR_ACCEPTANCE, Step.REPAIR_ANSWER)
 
 
@@ -290,7 +287,7 @@ def repair_execute(*, actor: User, number: str, comment: str = "") -> RepairAppl
         raise Conflict(RECORD_NOT_LIVE % {"state": record.get_state_display()})
     day = today()
     REPAIRS.act(application, actor, "execute", comment, repaired_on=day)
-    message = RECORD_REMOVED if record.category in LISTS else RECORD_REPAIRED
+    message = RECORD_REMOVED if record.category in LIST_CATEGORIES else RECORD_REPAIRED
     reason = history_reason(message) % {"number": application.number}
     record_transition(record=record, actor=actor, action="end-publication", reason=reason)
     deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_ANSWER], on=day, actor=actor)

@@ -13,7 +13,7 @@ from repairflow.deadlines.services import deadlines_sweep
 from repairflow.records.models import RecordState
 from repairflow.records.publication import Category, Severity
 from repairflow.repair import services
-from repairflow.repair.eligibility import BAN_IN_FORCE, MINIMUM_PERIOD_NOT_PASSED
+from repairflow.repair.eligibility import BAN_IN_FORCE, MINIMUM_PERIOD_NOT_PASSED, RULES
 from repairflow.repair.models import RepairApplication, RepairBan
 from tests.cases import clocks, invalid, record_history, record_of, timeline, told
 from tests.factories import CreditRecordFactory
@@ -48,17 +48,7 @@ def test_an_approved_repair_ends_the_penalty_s_publication_and_is_published(
         True,
     )
     assert failed_rules(body) == []
-    assert [result["rule"] for result in body["eligibility"]] == [
-        "category_repairable",
-        "not_never_repairable",
-        "minimum_period_passed",
-        "commitment_given",
-        "materials_complete",
-        "credit_report_current",
-        "not_recently_repaired",
-        "repairs_within_limit",
-        "no_ban_in_force",
-    ]
+    assert [result["rule"] for result in body["eligibility"]] == [rule.__name__ for rule in RULES]
     assert body["eligibility_rule_set"] == "ndrc_order_36"
     assert [(m["kind"], m["attachment"]) for m in body["materials"]] == [("performance_proof", proof.pk)]
     assert told("repair.submitted") == ["office"]
