@@ -211,7 +211,9 @@ def test_an_application_lapses_when_the_supplement_period_runs_out(api, travel, 
         "repair_answer": "cancelled",
         "repair_supplement": "missed",
     }
-    assert record_of(api, office, record)["state"] == "published"
+    assert [notice["kind"] for notice in body["notices"]] == ["receipt", "supplement"]
+    shown = record_of(api, office, record)
+    assert (shown["state"], shown["version"], len(record_history(api, office, record))) == ("published", 1, 1)
 
 
 @pytest.mark.parametrize("state", ["submitted", "needs_supplement", "accepted", "reviewing"])
@@ -225,6 +227,14 @@ def test_the_subject_withdraws_until_the_department_decides(api, repair_in, stat
     assert all(clock[4] in ("met", "cancelled") for clock in clocks(body))
     assert not any(clock["ended_on"] is None for clock in body["deadlines"])
     assert told("repair.withdrawn") == (["dept-scj", "office"] if state == "reviewing" else ["office"])
+    issued = ["receipt", "supplement"] if state == "needs_supplement" else ["receipt"]
+    assert [notice["kind"] for notice in body["notices"]] == issued
+    shown = record_of(api, office, application.record)
+    assert (shown["state"], shown["version"], len(record_history(api, office, application.record))) == (
+        "published",
+        1,
+        1,
+    )
 
 
 @pytest.mark.parametrize("state", ["approved", "published", "denied", "rejected", "lapsed", "revoked"])
