@@ -27,20 +27,24 @@ dropped at the end. Figures and the query plan of the sweep's select are printed
 `bench/results/deadline_sweep.json`, one entry per database vendor.
 """
 
-import argparse
-import random
 import sys
-import time
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from _setup import (
     BASE_DIR,
-    database_description,
-    environment,
-    machine_line,
+    analyze,
+    bulk_load,
+    empty_tables,
+    measure_small_and_large,
+    parse_sweep_arguments,
+    query_plan,
+    report_sweep,
     run_benchmark,
+    sweep_figures,
+    timed,
 )
 
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "deadline_sweep.json"
@@ -49,27 +53,9 @@ SWEEP_DAY = date(2026, 10, 12)  # a Monday, a working day
 SWEEP_AT = datetime(2026, 10, 12, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FUTURE_START_DAYS = 183  # the clocks not due started on each day of the six months from SWEEP_DAY
 DUE_START_DAYS = 14  # the due ones on a day of the two weeks before it
-LOAD_CHUNK = 50_000  # model instances built at a time
-BATCH_SIZE = 5000
-WARM_UP_ROWS = 1000
 DEPARTMENT_CODE = "BENCH"
 INDEX_NAME = "deadline_next_action"  # the partial index the sweep's select is meant to use
 SEED = 20261012
-
-
-def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--small", type=int, default=10_000, help="open clocks in the small run (default 10000)")
-    parser.add_argument("--large", type=int, default=1_000_000, help="open clocks in the large run (default 1000000)")
-    parser.add_argument("--due", type=int, default=100, help="of them, due on the sweep day (default 100)")
-    arguments = parser.parse_args()
-    if arguments.due < 1:
-        parser.error("--due must be at least 1")
-    if arguments.small <= arguments.due:
-        parser.error("--small must be more than --due")
-    if arguments.large < arguments.small:
-        parser.error("--large must not be less than --small")
-    return arguments
 
 
 def make_case() -> tuple[Any, Any]:
@@ -134,32 +120,11 @@ def clock_variants(template: Any) -> tuple[list[dict[str, Any]], list[dict[str, 
 
 
 def clear_tables() -> None:
-    """Empty the tables a load and a sweep fill (TRUNCATE on PostgreSQL), so that every size
-    starts afresh."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
+    """Empty the tables a load and a sweep fill, so that every size starts afresh."""
     from repairflow.deadlines.models import Deadline
     from repairflow.notifications.models import Notification
 
-    tables = [Deadline._meta.db_table, Deadline.history.model._meta.db_table, Notification._meta.db_table]
-    statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
-    connection.ops.execute_sql_flush(statements)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM")
-
-
-def analyze() -> None:
-    from django.db import connection
-
-    from repairflow.deadlines.models import Deadline
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(Deadline._meta.db_table)}")
-        else:
-            cursor.execute("ANALYZE")
+    empty_tables([Deadline._meta.db_table, Deadline.history.model._meta.db_table, Notification._meta.db_table])
 
 
 def load(count: int, due: int, case: Any, department: Any) -> list[int]:
@@ -185,19 +150,16 @@ def load(count: int, due: int, case: Any, department: Any) -> list[int]:
         if not field.primary_key and field.attname not in ("created_at", "updated_at")
     }
     # The template is one of the open clocks; the copies are the others.
-    copies = count - 1
-    rng = random.Random(SEED)
-    due_places = set(rng.sample(range(copies), due))
-    for first in range(0, copies, LOAD_CHUNK):
-        chunk = []
-        for index in range(first, min(first + LOAD_CHUNK, copies)):
-            if index in due_places:
-                variant = due_variants[index % len(due_variants)]
-            else:
-                variant = future_variants[index % len(future_variants)]
-            chunk.append(Deadline(**{**copied, **variant}))
-        Deadline.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
-    analyze()
+    bulk_load(
+        Deadline,
+        count - 1,
+        due,
+        due_variants,
+        future_variants,
+        seed=SEED,
+        build=lambda _place, variant: Deadline(**{**copied, **variant}),
+    )
+    analyze(Deadline._meta.db_table)
     due_ids = list(Deadline.objects.filter(next_action_on__lte=SWEEP_DAY).values_list("pk", flat=True))
     open_rows = Deadline.objects.filter(ended_on__isnull=True).count()
     if len(due_ids) != due or open_rows != count:
@@ -205,27 +167,15 @@ def load(count: int, due: int, case: Any, department: Any) -> list[int]:
     return due_ids
 
 
-def sweep_plan() -> str:
-    """The database's plan for the sweep's select of the due clocks (`deadlines_due`)."""
-    from repairflow.deadlines.services import deadlines_due
-
-    return deadlines_due(SWEEP_DAY).explain()
-
-
 def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
     """One sweep on SWEEP_DAY, checked: every due clock fired once, and nothing else did."""
-    import time_machine
-
     from repairflow.deadlines.models import Deadline
     from repairflow.deadlines.services import deadlines_sweep
     from repairflow.notifications.models import Notification
 
     history = Deadline.history.model
     history_before = history.objects.count()
-    with time_machine.travel(SWEEP_AT):
-        started = time.perf_counter()
-        report = deadlines_sweep(today=SWEEP_DAY)
-        seconds = time.perf_counter() - started
+    report, seconds = timed(lambda: deadlines_sweep(today=SWEEP_DAY), at=SWEEP_AT)
     fired_ids = sorted(pk for pk, _stage, _action in report.fired)
     if report.failed or fired_ids != sorted(due_ids):
         raise SystemExit(
@@ -245,10 +195,7 @@ def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
         raise SystemExit("the sweep sent no notification")
     # The same sweep again, with nothing left to fire: what beat's every-minute run costs on a
     # quiet minute. Not part of the target; it shows the select's own cost.
-    with time_machine.travel(SWEEP_AT):
-        started = time.perf_counter()
-        idle = deadlines_sweep(today=SWEEP_DAY)
-        idle_seconds = time.perf_counter() - started
+    idle, idle_seconds = timed(lambda: deadlines_sweep(today=SWEEP_DAY), at=SWEEP_AT)
     if idle.fired or idle.failed:
         raise SystemExit(f"the second sweep fired {len(idle.fired)} clocks and failed {len(idle.failed)}")
     return {
@@ -261,79 +208,35 @@ def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
 
 
 def measure(count: int, due: int, case: Any, department: Any) -> dict[str, Any]:
-    started = time.perf_counter()
-    due_ids = load(count, due, case, department)
-    load_seconds = time.perf_counter() - started
-    plan = sweep_plan()
-    figures = timed_sweep(due_ids)
-    return {
-        "open": count,
-        "due": due,
-        "load_seconds": round(load_seconds, 1),
-        **figures,
-        "plan": plan,
-        "plan_uses_index": INDEX_NAME in plan,
-    }
+    from repairflow.deadlines.services import deadlines_due
+
+    due_ids, load_seconds = timed(lambda: load(count, due, case, department))
+    plan = query_plan(deadlines_due(SWEEP_DAY), INDEX_NAME)  # before the sweep fires the due clocks
+    return {"open": count, "due": due, "load_seconds": round(load_seconds, 1), **timed_sweep(due_ids), **plan}
 
 
 def run(small: int, large: int, due: int) -> dict[str, Any]:
-
-    vendor, version = database_description()
     case, department = make_case()
-    # Load lazy code paths (translations, the Celery app and its broker, SQL compilers) first.
-    measure(WARM_UP_ROWS, min(due, WARM_UP_ROWS // 2), case, department)
-    small_figures = measure(small, due, case, department)
-    print(f"  small: {small:>9,} open, {due} due: {small_figures['seconds']:.3f} s", flush=True)
-    large_figures = measure(large, due, case, department)
-    print(f"  large: {large:>9,} open, {due} due: {large_figures['seconds']:.3f} s", flush=True)
+    # The warm-up before the small and the large run loads the Celery app and its broker too.
+    small_figures, large_figures = measure_small_and_large(
+        partial(measure, case=case, department=department), small, large, due, "open"
+    )
     clear_tables()
-    ratio = large_figures["seconds"] / small_figures["seconds"]
-    idle_ratio = large_figures["idle_seconds"] / small_figures["idle_seconds"]
-    return {
-        "benchmark": "deadline_sweep",
-        "database": vendor,
-        "database_version": version,
-        "sweep_day": SWEEP_DAY.isoformat(),
-        "small": small_figures,
-        "large": large_figures,
-        "ratio": round(ratio, 3),
-        "target_ratio": TARGET_RATIO,
-        "target_met": ratio < TARGET_RATIO,
-        "idle_ratio": round(idle_ratio, 1),
-        **environment(),
-    }
+    return sweep_figures("deadline_sweep", SWEEP_DAY, small_figures, large_figures, TARGET_RATIO)
+
+
+def describe(run_figures: dict[str, Any]) -> tuple[str, str]:
+    """What a run's line of the report says of the table and of what the sweep did."""
+    table = f"{run_figures['open']:>9,} open clocks"
+    return table, f"{run_figures['fired']} fired, {run_figures['notifications']} notifications"
 
 
 def report(figures: dict[str, Any]) -> None:
-    print(f"deadline_sweep on {figures['sweep_day']}")
-    print(machine_line(figures))
-    print(f"database: {figures['database']} {figures['database_version']}")
-    for label in ("small", "large"):
-        run_figures = figures[label]
-        print(
-            f"  {label}: {run_figures['open']:>9,} open clocks, {run_figures['due']} due"
-            f" -> one sweep {run_figures['seconds']:.3f} s"
-            f"  ({run_figures['fired']} fired, {run_figures['notifications']} notifications;"
-            f" load {run_figures['load_seconds']:.0f} s)"
-        )
-    verdict = "PASS" if figures["target_met"] else "FAIL"
-    print(f"  ratio (large / small): {figures['ratio']:.2f}, target < {TARGET_RATIO:g}: {verdict}")
-    small_idle, large_idle = figures["small"]["idle_seconds"], figures["large"]["idle_seconds"]
-    print(
-        f"  sweep again with nothing due (no target): small {small_idle * 1000:.1f} ms,"
-        f" large {large_idle * 1000:.1f} ms, ratio {figures['idle_ratio']:.1f}"
-    )
-    print("  plan of the sweep's select (large):")
-    for line in figures["large"]["plan"].splitlines():
-        print(f"    {line}")
-    for label in ("small", "large"):
-        if not figures[label]["plan_uses_index"]:
-            print(f"  WARNING: the {label} run's plan does not use {INDEX_NAME}: the sweep reads rows that are not due")
-    print(f"results: {RESULTS_FILE.relative_to(BASE_DIR)}")
+    report_sweep(f"deadline_sweep on {figures['sweep_day']}", figures, describe, INDEX_NAME, RESULTS_FILE)
 
 
 def main() -> int:
-    arguments = parse_arguments()
+    arguments = parse_sweep_arguments(__doc__.split("\n\n")[0], "open clocks", "due on the sweep day")
     return run_benchmark(
         "deadline_sweep", RESULTS_FILE, lambda: run(arguments.small, arguments.large, arguments.due), report
     )

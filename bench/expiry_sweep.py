@@ -28,20 +28,24 @@ dropped at the end. Figures and the query plan of the sweep's select are printed
 `bench/results/expiry_sweep.json`, one entry per database vendor.
 """
 
-import argparse
-import random
 import sys
-import time
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from _setup import (
     BASE_DIR,
-    database_description,
-    environment,
-    machine_line,
+    analyze,
+    bulk_load,
+    empty_tables,
+    measure_small_and_large,
+    parse_sweep_arguments,
+    query_plan,
+    report_sweep,
     run_benchmark,
+    sweep_figures,
+    timed,
 )
 
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "expiry_sweep.json"
@@ -49,27 +53,9 @@ TARGET_RATIO = 2.0
 SWEEP_DAY = date(2027, 1, 6)  # the day after the last day of a general penalty decided 2026-01-05
 SWEEP_AT = datetime(2027, 1, 6, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DUE_DECIDED = date(2026, 1, 5)
-LOAD_CHUNK = 50_000  # model instances built at a time
-BATCH_SIZE = 5000
-WARM_UP_ROWS = 1000
 DEPARTMENT_CODE = "BENCH"
 INDEX_NAME = "record_expiry_idx"  # the index the sweep's select is meant to use
 SEED = 20270106
-
-
-def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--small", type=int, default=10_000, help="records in the small run (default 10000)")
-    parser.add_argument("--large", type=int, default=1_000_000, help="records in the large run (default 1000000)")
-    parser.add_argument("--due", type=int, default=100, help="of them, expiring on the sweep day (default 100)")
-    arguments = parser.parse_args()
-    if arguments.due < 1:
-        parser.error("--due must be at least 1")
-    if arguments.small <= arguments.due:
-        parser.error("--small must be more than --due")
-    if arguments.large < arguments.small:
-        parser.error("--large must not be less than --small")
-    return arguments
 
 
 def make_owners() -> tuple[Any, Any]:
@@ -144,29 +130,9 @@ def record_variants() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 def clear_tables() -> None:
     """Empty the record table and its history (TRUNCATE … CASCADE on PostgreSQL: the cases'
     tables that point at records are empty here), so that every size starts afresh."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
     from repairflow.records.models import CreditRecord
 
-    tables = [CreditRecord._meta.db_table, CreditRecord.history.model._meta.db_table]
-    statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
-    connection.ops.execute_sql_flush(statements)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM")
-
-
-def analyze() -> None:
-    from django.db import connection
-
-    from repairflow.records.models import CreditRecord
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(CreditRecord._meta.db_table)}")
-        else:
-            cursor.execute("ANALYZE")
+    empty_tables([CreditRecord._meta.db_table, CreditRecord.history.model._meta.db_table], cascade=True)
 
 
 def load(count: int, due: int, department: Any, subject: Any) -> list[int]:
@@ -177,22 +143,22 @@ def load(count: int, due: int, department: Any, subject: Any) -> list[int]:
 
     clear_tables()
     due_variants, other_variants = record_variants()
-    rng = random.Random(SEED)
-    due_places = set(rng.sample(range(count), due))
     common = {
         "subject_id": subject.pk,
         "department_id": department.pk,
         "title": "未按规定公示年度报告",
         "content": "责令改正，罚款一千元。",
     }
-    for first in range(0, count, LOAD_CHUNK):
-        chunk = []
-        for index in range(first, min(first + LOAD_CHUNK, count)):
-            variants = due_variants if index in due_places else other_variants
-            variant = variants[index % len(variants)]
-            chunk.append(CreditRecord(**common, **variant, decision_no=f"济市监罚〔{index}〕号"))
-        CreditRecord.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
-    analyze()
+    bulk_load(
+        CreditRecord,
+        count,
+        due,
+        due_variants,
+        other_variants,
+        seed=SEED,
+        build=lambda place, variant: CreditRecord(**common, **variant, decision_no=f"济市监罚〔{place}〕号"),
+    )
+    analyze(CreditRecord._meta.db_table)
     due_ids = sorted(records_due_to_expire(SWEEP_DAY))
     rows = CreditRecord.objects.count()
     if len(due_ids) != due or rows != count:
@@ -200,17 +166,9 @@ def load(count: int, due: int, department: Any, subject: Any) -> list[int]:
     return due_ids
 
 
-def sweep_plan() -> str:
-    """The database's plan for the sweep's select of the due records (`records_due_to_expire`)."""
-    from repairflow.records.services import records_due_to_expire
-
-    return records_due_to_expire(SWEEP_DAY).explain()
-
-
 def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
     """One sweep on SWEEP_DAY, checked: every due record expired once, with its history row and
     its version, and nothing else changed."""
-    import time_machine
     from django.db.models import Max
 
     from repairflow.records.flows import LIVE
@@ -221,10 +179,7 @@ def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
     history_before = history.objects.count()
     others_before = CreditRecord.objects.exclude(pk__in=due_ids).aggregate(Max("updated_at"))["updated_at__max"]
     suspended = CreditRecord.objects.filter(pk__in=due_ids, state=RecordState.SUSPENDED).count()
-    with time_machine.travel(SWEEP_AT):
-        started = time.perf_counter()
-        report = records_expire(today=SWEEP_DAY)
-        seconds = time.perf_counter() - started
+    report, seconds = timed(lambda: records_expire(today=SWEEP_DAY), at=SWEEP_AT)
     if report.failed or report.skipped or sorted(report.expired) != due_ids:
         raise SystemExit(
             f"expected the {len(due_ids)} due records to expire: {len(report.expired)} expired,"
@@ -243,10 +198,7 @@ def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
         raise SystemExit(f"live records whose maximum period ended before {SWEEP_DAY} are left after the sweep")
     # The same sweep again, with nothing left to expire: what beat's hourly run costs on a quiet
     # hour. Not part of the target; it shows the select's own cost.
-    with time_machine.travel(SWEEP_AT):
-        started = time.perf_counter()
-        idle = records_expire(today=SWEEP_DAY)
-        idle_seconds = time.perf_counter() - started
+    idle, idle_seconds = timed(lambda: records_expire(today=SWEEP_DAY), at=SWEEP_AT)
     if idle.expired or idle.skipped or idle.failed:
         raise SystemExit(f"the second sweep expired {len(idle.expired)} records and failed {len(idle.failed)}")
     return {
@@ -260,84 +212,48 @@ def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
 def measure(count: int, due: int, department: Any, subject: Any) -> dict[str, Any]:
     from repairflow.records.flows import LIVE
     from repairflow.records.models import CreditRecord
+    from repairflow.records.services import records_due_to_expire
 
-    started = time.perf_counter()
-    due_ids = load(count, due, department, subject)
-    load_seconds = time.perf_counter() - started
+    due_ids, load_seconds = timed(lambda: load(count, due, department, subject))
     live = CreditRecord.objects.filter(state__in=LIVE).count()
-    plan = sweep_plan()
-    figures = timed_sweep(due_ids)
+    plan = query_plan(records_due_to_expire(SWEEP_DAY), INDEX_NAME)  # before the sweep expires the due records
     return {
         "records": count,
         "live": live,
         "due": due,
         "load_seconds": round(load_seconds, 1),
-        **figures,
-        "plan": plan,
-        "plan_uses_index": INDEX_NAME in plan,
+        **timed_sweep(due_ids),
+        **plan,
     }
 
 
 def run(small: int, large: int, due: int) -> dict[str, Any]:
     from repairflow.deadlines.policy import active_profile
 
-    vendor, version = database_description()
     department, subject = make_owners()
-    # Load lazy code paths (translations, the flow, SQL compilers) first.
-    measure(WARM_UP_ROWS, min(due, WARM_UP_ROWS // 2), department, subject)
-    small_figures = measure(small, due, department, subject)
-    print(f"  small: {small:>9,} records, {due} due: {small_figures['seconds']:.3f} s", flush=True)
-    large_figures = measure(large, due, department, subject)
-    print(f"  large: {large:>9,} records, {due} due: {large_figures['seconds']:.3f} s", flush=True)
+    # The warm-up before the small and the large run loads the flow too.
+    small_figures, large_figures = measure_small_and_large(
+        partial(measure, department=department, subject=subject), small, large, due, "records"
+    )
     clear_tables()
-    ratio = large_figures["seconds"] / small_figures["seconds"]
-    idle_ratio = large_figures["idle_seconds"] / small_figures["idle_seconds"]
-    return {
-        "benchmark": "expiry_sweep",
-        "database": vendor,
-        "database_version": version,
-        "sweep_day": SWEEP_DAY.isoformat(),
-        "profile": active_profile().code,
-        "small": small_figures,
-        "large": large_figures,
-        "ratio": round(ratio, 3),
-        "target_ratio": TARGET_RATIO,
-        "target_met": ratio < TARGET_RATIO,
-        "idle_ratio": round(idle_ratio, 1),
-        **environment(),
-    }
+    return sweep_figures(
+        "expiry_sweep", SWEEP_DAY, small_figures, large_figures, TARGET_RATIO, profile=active_profile().code
+    )
+
+
+def describe(run_figures: dict[str, Any]) -> tuple[str, str]:
+    """What a run's line of the report says of the table and of what the sweep did."""
+    table = f"{run_figures['records']:>9,} records ({run_figures['live']:,} live)"
+    return table, f"{run_figures['expired']} expired, {run_figures['suspended_among_them']} of them suspended"
 
 
 def report(figures: dict[str, Any]) -> None:
-    print(f"expiry_sweep on {figures['sweep_day']} (profile {figures['profile']})")
-    print(machine_line(figures))
-    print(f"database: {figures['database']} {figures['database_version']}")
-    for label in ("small", "large"):
-        run_figures = figures[label]
-        print(
-            f"  {label}: {run_figures['records']:>9,} records ({run_figures['live']:,} live), {run_figures['due']} due"
-            f" -> one sweep {run_figures['seconds']:.3f} s"
-            f"  ({run_figures['expired']} expired, {run_figures['suspended_among_them']} of them suspended;"
-            f" load {run_figures['load_seconds']:.0f} s)"
-        )
-    verdict = "PASS" if figures["target_met"] else "FAIL"
-    print(f"  ratio (large / small): {figures['ratio']:.2f}, target < {TARGET_RATIO:g}: {verdict}")
-    small_idle, large_idle = figures["small"]["idle_seconds"], figures["large"]["idle_seconds"]
-    print(
-        f"  sweep again with nothing due (no target): small {small_idle * 1000:.1f} ms,"
-        f" large {large_idle * 1000:.1f} ms, ratio {figures['idle_ratio']:.1f}"
-    )
-    print("  plan of the sweep's select (large):")
-    for line in figures["large"]["plan"].splitlines():
-        print(f"    {line}")
-    for label in ("small", "large"):
-        if not figures[label]["plan_uses_index"]:
-            print(f"  WARNING: the {label} run's plan does not use {INDEX_NAME}: the sweep reads rows that are not due")
-    print(f"results: {RESULTS_FILE.relative_to(BASE_DIR)}")
+    title = f"expiry_sweep on {figures['sweep_day']} (profile {figures['profile']})"
+    report_sweep(title, figures, describe, INDEX_NAME, RESULTS_FILE)
 
 
 def main() -> int:
-    arguments = parse_arguments()
+    arguments = parse_sweep_arguments(__doc__.split("\n\n")[0], "records", "expiring on the sweep day")
     return run_benchmark(
         "expiry_sweep", RESULTS_FILE, lambda: run(arguments.small, arguments.large, arguments.due), report
     )
