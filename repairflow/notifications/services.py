@@ -15,17 +15,18 @@ from repairflow.notifications.sms import sms_backend
 
 def notify(*, recipients: Iterable[User], kind: str, params: Mapping[str, Any], link: str = "") -> list[Notification]:
     """Put a notification in each recipient's inbox (once per user) within the caller's
-    transaction; e-mail and SMS follow by Celery after commit."""
+    transaction; e-mail and SMS follow by Celery after commit, for those who have an e-mail
+    address or a mobile number (nothing is queued for the others: their inbox is all)."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
     unique = {user.pk: user for user in recipients if user.is_active}
     notifications = Notification.objects.bulk_create(
         Notification(recipient=user, kind=kind, params=dict(params), link=link) for user in unique.values()
     )
-    if notifications:
+    ids = [n.pk for n in notifications if n.recipient.email or n.recipient.mobile]
+    if ids:
         from repairflow.notifications.tasks import deliver_notifications
 
-        ids = [notification.pk for notification in notifications]
         transaction.on_commit(lambda: deliver_notifications.delay(ids), robust=True)
     return notifications
 

@@ -32,6 +32,8 @@ def deliveries(monkeypatch):
 
 
 def test_two_sweeps_at_once_fire_each_stage_exactly_once(scj, officer_scj, deliveries):
+    officer_scj.email = "scj@example.gov.cn"
+    officer_scj.save()
     # Given 20 department clocks from 2026-09-24, all to be reminded on 9/29
     with time_machine.travel(datetime(2026, 9, 24, 9, tzinfo=BEIJING), tick=False):
         deadlines = [

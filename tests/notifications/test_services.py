@@ -106,6 +106,7 @@ def test_an_unknown_kind_is_refused(office, django_capture_on_commit_callbacks):
 def test_delivery_is_queued_once_after_commit(monkeypatch, office, officer_scj, django_capture_on_commit_callbacks):
     queued = []
     monkeypatch.setattr(tasks.deliver_notifications, "delay", queued.append)
+    office.email, officer_scj.mobile = "office@example.gov.cn", "13800000000"
 
     # When two people are notified in a transaction
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -115,6 +116,23 @@ def test_delivery_is_queued_once_after_commit(monkeypatch, office, officer_scj, 
     assert (len(callbacks), queued) == (1, [])
     callbacks[0]()
     assert queued == [[notification.pk for notification in notifications]]
+
+
+def test_recipients_without_an_address_get_the_inbox_only(
+    monkeypatch, office, officer_scj, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(tasks.deliver_notifications, "delay", queued.append)
+    officer_scj.email = "scj@example.gov.cn"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications = notify(recipients=[office, officer_scj], kind="deadline.reminder", params=REMINDER)
+
+    assert len(notifications) == 2
+    assert queued == [[next(n.pk for n in notifications if n.recipient == officer_scj)]]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notify(recipients=[UserFactory(username="no-address", office=True)], kind="deadline.reminder", params=REMINDER)
+    assert (callbacks, len(queued)) == ([], 1)
 
 
 def test_nobody_to_tell_queues_nothing(db, django_capture_on_commit_callbacks):
