@@ -17,6 +17,7 @@ from repairflow.core.cases import (
     case_flow,
     case_locked,
     case_notify,
+    case_transition,
     case_transition_log,
     due_on_text,
     office_users,
@@ -48,6 +49,7 @@ class CaseKind:
     receipt_clocks: tuple[Step, Step]  # started on receipt: acceptance, then the answer
     office_clocks: tuple[Step, ...]  # the office's: paused for a supplement, answered by a rejection
     supplement_clock: Step  # the subject's period to supplement
+    publication_clock: Step  # the duty to publish the result, met on publication
     notices: ModuleType  # receipt(case), supplement(case), rejection(case) → NoticeText
     events: str  # the prefix of its notification kinds: "objection", "repair"
     ended: Callable[[Case, Any], None] = _nothing_else  # what else ends with the case
@@ -141,6 +143,18 @@ class CaseKind:
         case = type(case).objects.select_for_update().select_related("record", "subject").get(pk=case.pk)
         self.act(case, None, "lapse")
         self.end(case, None, "lapse")
+
+    def publish_if_ready(self, case: Case) -> bool:
+        """Published by itself once the flow is ready (the result notice exists, and every
+        registered condition holds: sync's acknowledgements); the caller holds the case's lock.
+        True when it was published."""
+        flow = self.flow(case, actor=None, reason=self.flow.REASONS["publish"])
+        if not flow.publish.can_proceed():
+            return False
+        case_transition(flow=flow, action="publish", system=True)
+        deadlines.case_deadlines_stop(case=case, steps=[self.publication_clock], on=today())
+        self.end(case, None, "publish")
+        return True
 
     def withdraw(self, case: Case, actor: Any, reason: str, recipients: Iterable[Any]) -> None:
         """The subject withdraws; the office and whoever else was working on it are told."""

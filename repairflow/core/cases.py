@@ -9,7 +9,7 @@ and stops the deadlines, changes the record and issues notices in that same tran
 notifications go out after commit.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -49,6 +49,15 @@ def case_number_next(*, prefix: str, year: int) -> str:
     return f"{prefix}{year}{sequence.last_number:0{NUMBER_DIGITS}d}"
 
 
+# What a case's automatic publication waits for besides its result notice, by name; the sync app
+# registers that every required platform has acknowledged the record's changes.
+PUBLICATION_CONDITIONS: dict[str, Callable[[Case], bool]] = {}
+
+
+def register_publication_condition(name: str, condition: Callable[[Case], bool]) -> None:
+    PUBLICATION_CONDITIONS[name] = condition
+
+
 class CaseFlow:
     """The base of a case's state machine: it wraps the case, knows who acts and why, and saves
     the case with its history when a transition succeeds. A subclass declares its states with
@@ -56,6 +65,7 @@ class CaseFlow:
     `REASONS` the history reason of each action."""
 
     REASONS: Mapping[str, Any] = {}
+    RESULT_NOTICE: Any  # the notice whose issue lets the case be published (a NoticeKind)
 
     def __init__(self, case: Case, *, actor: Any, reason: Any = "") -> None:
         self.case = case
@@ -68,6 +78,15 @@ class CaseFlow:
 
     def by_subject(self, user: Any) -> bool:
         return user.role == Role.SUBJECT and user.credit_subject_id == self.case.subject_id
+
+    def is_ready_to_publish(self) -> bool:
+        """The result notice exists and every registered publication condition holds; read once
+        per flow (viewflow asks again in `can_proceed` and when the transition begins)."""
+        if not hasattr(self, "_ready_to_publish"):
+            self._ready_to_publish = case_has_notice(self.case, self.RESULT_NOTICE) and all(
+                condition(self.case) for condition in PUBLICATION_CONDITIONS.values()
+            )
+        return self._ready_to_publish
 
 
 def case_state(states: type[models.TextChoices], default: models.TextChoices) -> State:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.fsm.base import State
 
-from repairflow.core.cases import CaseFlow, case_has_notice, case_intake, case_state
+from repairflow.core.cases import CaseFlow, case_intake, case_state
 from repairflow.core.models import NoticeKind, Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Step
@@ -61,6 +61,7 @@ class ObjectionFlow(CaseFlow):
     case: Objection
     state = case_state(ObjectionState, ObjectionState.SUBMITTED)
     REASONS = REASONS
+    RESULT_NOTICE = NoticeKind.RESULT
 
     def verifications(self) -> list[Verification]:
         """The case's verifications, read once per flow (a reply changes one of these very objects)."""
@@ -78,13 +79,6 @@ class ObjectionFlow(CaseFlow):
 
     def has_departments(self) -> bool:
         return bool(self.verifications())
-
-    def is_ready_to_publish(self) -> bool:
-        """The result notice exists (and, once sync lands, every required platform has acknowledged);
-        read once per flow: viewflow asks again in `can_proceed` and when the transition begins."""
-        if not hasattr(self, "_ready_to_publish"):
-            self._ready_to_publish = case_has_notice(self.case, NoticeKind.RESULT)
-        return self._ready_to_publish
 
     def verification_clocks(self) -> list[Deadline]:
         """The departments' open verification clocks, read once per flow."""

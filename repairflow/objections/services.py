@@ -102,6 +102,7 @@ OBJECTIONS = CaseKind(
     office_clocks=OFFICE_CLOCKS,
     supplement_clock=Step.OBJECTION_SUPPLEMENT,
     notices=notices,
+    publication_clock=Step.OBJECTION_PUBLICATION,
     events="objection",
     ended=_clear_mark,  # the record loses its objection mark whatever the outcome
 )
@@ -474,15 +475,8 @@ def objection_confirm(*, actor: User, number: str, comment: str = "") -> Objecti
 
 
 def objection_publish_if_ready(*, objection: Objection) -> bool:
-    """`corrected → published` by itself once the result notice exists and every required
-    platform has acknowledged (the caller holds the case's lock). True when it was published."""
-    flow = ObjectionFlow(objection, actor=None, reason=ObjectionFlow.REASONS["publish"])
-    if objection.state != ObjectionState.CORRECTED or not flow.is_ready_to_publish():
-        return False
-    case_transition(flow=flow, action="publish", system=True)
-    deadlines.case_deadlines_stop(case=objection, steps=[Step.OBJECTION_PUBLICATION], on=today())
-    OBJECTIONS.end(objection, None, "publish")
-    return True
+    """`corrected → published` by itself once ready (the caller holds the case's lock)."""
+    return OBJECTIONS.publish_if_ready(objection)
 
 
 @transaction.atomic

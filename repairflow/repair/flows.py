@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 
-from repairflow.core.cases import CaseFlow, case_has_notice, case_intake, case_state
+from repairflow.core.cases import CaseFlow, case_intake, case_state
 from repairflow.core.models import NoticeKind, Role
 from repairflow.repair.models import RepairApplication, RepairState
 
@@ -53,6 +53,7 @@ class RepairFlow(CaseFlow):
     case: RepairApplication
     state = case_state(RepairState, RepairState.SUBMITTED)
     REASONS = REASONS
+    RESULT_NOTICE = NoticeKind.DECISION
 
     def by_reviewing_department(self, user: Any) -> bool:
         return user.role == Role.DEPARTMENT and user.department_id == self.case.department_id
@@ -61,13 +62,6 @@ class RepairFlow(CaseFlow):
         """Every eligibility rule passed (at filing or at the last supplement): only then may the
         office accept; otherwise it asks for a supplement or rejects."""
         return self.case.eligible
-
-    def is_ready_to_publish(self) -> bool:
-        """The decision notice exists (and, once sync lands, every required platform has
-        acknowledged); read once per flow: viewflow asks again when the transition begins."""
-        if not hasattr(self, "_ready_to_publish"):
-            self._ready_to_publish = case_has_notice(self.case, NoticeKind.DECISION)
-        return self._ready_to_publish
 
     accept, reject, request_supplement, supplement, lapse = case_intake(
         state, RepairState, accept_conditions=[this.is_eligible]

@@ -17,7 +17,6 @@ from repairflow.core.cases import (
     case_filer_check,
     case_number_next,
     case_record_locked,
-    case_transition,
     department_users,
     due_on_text,
     office_users,
@@ -39,7 +38,7 @@ from repairflow.records.services import record_transition
 from repairflow.repair import notices
 from repairflow.repair.eligibility import RuleResult, application_facts, eligibility_evaluate
 from repairflow.repair.flows import RECEIVED, RepairFlow
-from repairflow.repair.models import OPEN_STATES, RepairApplication, RepairBan, RepairMaterial, RepairState
+from repairflow.repair.models import OPEN_STATES, RepairApplication, RepairBan, RepairMaterial
 from repairflow.repair.selectors import repairs_visible_to
 
 ALREADY_OPEN = _("This subject already has an open repair application for this record.")
@@ -70,6 +69,7 @@ REPAIRS = CaseKind(
     office_clocks=OFFICE_CLOCKS,
     supplement_clock=Step.REPAIR_SUPPLEMENT,
     notices=notices,
+    publication_clock=Step.REPAIR_SHARING,
     events="repair",
 )
 
@@ -305,15 +305,8 @@ def repair_execute(*, actor: User, number: str, comment: str = "") -> RepairAppl
 
 
 def repair_publish_if_ready(*, application: RepairApplication) -> bool:
-    """`repaired → published` by itself once the decision notice exists and every required
-    platform has acknowledged (the caller holds the case's lock). True when it was published."""
-    flow = RepairFlow(application, actor=None, reason=RepairFlow.REASONS["publish"])
-    if application.state != RepairState.REPAIRED or not flow.is_ready_to_publish():
-        return False
-    case_transition(flow=flow, action="publish", system=True)
-    deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_SHARING], on=today())
-    REPAIRS.end(application, None, "publish")
-    return True
+    """`repaired → published` by itself once ready (the caller holds the case's lock)."""
+    return REPAIRS.publish_if_ready(application)
 
 
 @transaction.atomic

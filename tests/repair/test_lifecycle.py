@@ -7,14 +7,17 @@ import hashlib
 from datetime import date
 
 import pytest
+from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from repairflow.deadlines.services import deadlines_sweep
+from repairflow.core.cases import PUBLICATION_CONDITIONS
+from repairflow.deadlines.policy import Step
+from repairflow.deadlines.services import case_open_deadlines, deadlines_sweep
 from repairflow.records.models import RecordState
 from repairflow.records.publication import Category, Severity
 from repairflow.repair import services
 from repairflow.repair.eligibility import BAN_IN_FORCE, MINIMUM_PERIOD_NOT_PASSED, RULES
-from repairflow.repair.models import RepairApplication, RepairBan
+from repairflow.repair.models import RepairApplication, RepairBan, RepairState
 from tests.cases import clocks, invalid, record_history, record_of, timeline, told
 from tests.factories import CreditRecordFactory
 from tests.i18n import in_chinese
@@ -298,3 +301,26 @@ def test_revoking_a_repair_whose_record_has_since_expired_still_bans(api, travel
     assert body["state"] == "revoked"
     assert record_of(api, office, record)["state"] == "expired"
     assert RepairBan.objects.filter(application=application).exists()
+
+
+def test_a_repair_waits_in_repaired_until_every_publication_condition_holds(monkeypatch, repair_in, office):
+    acknowledged = {"all": False}
+    monkeypatch.setitem(PUBLICATION_CONDITIONS, "platforms", lambda case: acknowledged["all"])
+
+    application = repair_in("approved")
+    services.repair_execute(actor=office, number=application.number)
+
+    application.refresh_from_db()
+    assert application.state == RepairState.REPAIRED
+    sharing = case_open_deadlines(application, Step.REPAIR_SHARING).get()
+    assert services.repair_publish_if_ready(application=application) is False
+
+    acknowledged["all"] = True
+    with transaction.atomic():
+        locked = RepairApplication.objects.select_for_update().get(pk=application.pk)
+        assert services.repair_publish_if_ready(application=locked) is True
+
+    application.refresh_from_db()
+    sharing.refresh_from_db()
+    assert (application.state, sharing.status) == (RepairState.PUBLISHED, "met")
+    assert services.repair_publish_if_ready(application=application) is False
