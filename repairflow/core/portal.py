@@ -24,7 +24,7 @@ from rest_framework import exceptions as drf
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import working_days_left
-from repairflow.core.case_api import CaseViewSet, DeadlineSerializer, case_notice_response
+from repairflow.core.case_api import CaseViewSet, DeadlineSerializer, case_action_run, case_notice_response
 from repairflow.core.cases import CaseFlow, case_notices, case_timeline, cases_overdue
 from repairflow.core.errors import DomainError, TooLarge, UnsupportedType
 from repairflow.core.flows import available_actions, transition_check
@@ -164,7 +164,15 @@ class CasePages:
     may_not_file: Any
 
     def act(self, user: Any, case: Case, action: str, data: dict) -> Case:
-        raise NotImplementedError
+        """Run the action as `POST /api/v1/<kind>/{number}/{action}/` does, with its checks."""
+        return case_action_run(
+            flow_class=self.flow_class,
+            case=case,
+            bodies=self.viewset.action_bodies,
+            actor=user,
+            action=action,
+            data=data,
+        )
 
     def detail_context(self, request: HttpRequest, case: Case) -> dict:
         return {}

@@ -11,7 +11,6 @@ from repairflow.core.case_api import (
     MissingSerializer,
     ReasonSerializer,
     SupplementSerializer,
-    case_action_run,
     case_endpoints,
 )
 from repairflow.core.models import NoticeKind
@@ -135,18 +134,6 @@ ACTION_BODIES = {
     "withdraw": (ReasonSerializer, services.objection_withdraw),
 }
 ACTIONS = tuple(ACTION_BODIES)
-
-
-def objection_act(*, actor, number: str, objection_action: str, data) -> Objection:
-    """Validate the body of an action and run its service (shared by the API and the pages)."""
-    return case_action_run(
-        flow_class=ObjectionFlow,
-        case=selectors.objection_get(user=actor, number=number),
-        bodies=ACTION_BODIES,
-        actor=actor,
-        action=objection_action,
-        data=data,
-    )
 
 
 ObjectionViewSet, ObjectionNoticeView = case_endpoints(

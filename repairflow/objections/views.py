@@ -1,7 +1,7 @@
 """The objection pages (design/api.md "Objections"): the caller's objections (a department's
 queue), filing one, the case with everything about it, its notices, and one form per action the
 caller may take. Scoped as the API is (what a user may not see is 404), and acting through the
-API's own path (`api.objection_act`, `api.ObjectionCreateSerializer`) with what every kind of
+API's own path (`core.case_api.case_action_run`, `api.ObjectionCreateSerializer`) with what every kind of
 case shares (core/portal.py), so that a page is refused for the same reasons, in the user's
 language, with the API's status: 400, 403, 409, 413, 415."""
 
@@ -54,9 +54,6 @@ class ObjectionPages(CasePages):
     queue = staticmethod(selectors.objections_queue)
     filed = FILED
     may_not_file = ROLE_MAY_NOT_FILE
-
-    def act(self, user: Any, case: Objection, action: str, data: dict) -> Objection:
-        return api.objection_act(actor=user, number=case.number, objection_action=action, data=data)
 
     def detail_context(self, request, objection: Objection) -> dict:
         """The outcome, its corrected fields and each routed department's verification."""

@@ -12,7 +12,6 @@ from repairflow.core.case_api import (
     ReasonSerializer,
     SupplementSerializer,
     attachments_uploaded_by,
-    case_action_run,
     case_endpoints,
 )
 from repairflow.core.models import NoticeKind
@@ -140,18 +139,6 @@ ACTION_BODIES = {
     "withdraw": (ReasonSerializer, services.repair_withdraw),
 }
 ACTIONS = tuple(ACTION_BODIES)
-
-
-def repair_act(*, actor, number: str, repair_action: str, data) -> RepairApplication:
-    """Validate the body of an action and run its service (shared by the API and the pages)."""
-    return case_action_run(
-        flow_class=RepairFlow,
-        case=selectors.repair_get(user=actor, number=number),
-        bodies=ACTION_BODIES,
-        actor=actor,
-        action=repair_action,
-        data=data,
-    )
 
 
 RepairViewSet, RepairNoticeView = case_endpoints(

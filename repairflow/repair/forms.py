@@ -1,6 +1,6 @@
 """The forms of the repair application pages. They only give the input its shape (the commitment
 checkbox, a file input per material, dates); the rules are the API's (api.RepairCreateSerializer,
-api.repair_act, the services and the eligibility rules), so that a page and an API client are
+case_action_run, the services and the eligibility rules), so that a page and an API client are
 refused for the same reasons in the same words."""
 
 from typing import Any

@@ -3,10 +3,8 @@
 materials the rules ask for), the application with its eligibility results, materials, clocks,
 timeline, notices, the department's decision and a revoked repair's ban, and one form per
 action the caller may take. Scoped as the API is (what a user may not see is 404), and acting
-through the API's own path (`api.repair_act`, `api.RepairCreateSerializer`) with what every kind
+through the API's own path (`core.case_api.case_action_run`, `api.RepairCreateSerializer`) with what every kind
 of case shares (core/portal.py)."""
-
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -34,9 +32,6 @@ class RepairPages(CasePages):
     queue = staticmethod(selectors.repairs_queue)
     filed = FILED
     may_not_file = ROLE_MAY_NOT_APPLY
-
-    def act(self, user: Any, case: RepairApplication, action: str, data: dict) -> RepairApplication:
-        return api.repair_act(actor=user, number=case.number, repair_action=action, data=data)
 
     def detail_context(self, request, application: RepairApplication) -> dict:
         """The eligibility rules' results (each in the reader's language), the materials, the
