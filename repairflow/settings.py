@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "repairflow.records",
     "repairflow.objections",
     "repairflow.repair",
+    "repairflow.sync",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,10 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # The largest attachment accepted (bytes); larger uploads are answered 413 and not stored.
 REPAIRFLOW_UPLOAD_MAX_BYTES = env.int("REPAIRFLOW_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# The largest CSV or XLSX file of records imported at once (bytes; larger: 413), and its most
+# rows (non-blank lines after the header; more: 413). Nothing of a refused file is imported.
+REPAIRFLOW_IMPORT_MAX_BYTES = env.int("REPAIRFLOW_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+REPAIRFLOW_IMPORT_MAX_ROWS = env.int("REPAIRFLOW_IMPORT_MAX_ROWS", default=50_000)
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -169,6 +174,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often beat runs the resend sweep of deliveries to platforms (repairflow/sync/README.md); it
+# re-sends whatever is still pending this long past its time.
+REPAIRFLOW_SYNC_SWEEP_SECONDS = env.float("REPAIRFLOW_SYNC_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
         "task": "repairflow.deadlines.tasks.sweep_deadlines",
@@ -178,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-records": {
         "task": "repairflow.records.tasks.expire_records",
         "schedule": env.float("REPAIRFLOW_EXPIRY_SWEEP_SECONDS", default=3600.0),
+    },
+    # Deliveries to platforms still pending a whole interval past their time (a lost task).
+    "resend-deliveries": {
+        "task": "repairflow.sync.tasks.resend_due_deliveries",
+        "schedule": REPAIRFLOW_SYNC_SWEEP_SECONDS,
     },
 }
 
@@ -195,6 +208,20 @@ REPAIRFLOW_SMS_BACKEND = env("REPAIRFLOW_SMS_BACKEND", default="repairflow.notif
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="repairflow@localhost")
+
+# --- Push-back to other platforms (repairflow/sync/README.md) --------------------------------
+# Seconds to connect to a platform (TLS handshake included), then to wait for each part of its
+# answer; a delivery that times out is tried again.
+REPAIRFLOW_SYNC_CONNECT_TIMEOUT_SECONDS = env.float("REPAIRFLOW_SYNC_CONNECT_TIMEOUT_SECONDS", default=5.0)
+REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS = env.float("REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS", default=15.0)
+# Tries of a delivery before it fails (connection errors, timeouts, 5xx and 429 are tried again;
+# any other answer but 2xx fails it at once) and the office is told.
+REPAIRFLOW_SYNC_MAX_ATTEMPTS = env.int("REPAIRFLOW_SYNC_MAX_ATTEMPTS", default=10)
+# The back-off after the n-th failed try: between half and all of BACKOFF·2^(n-1) seconds, at
+# most BACKOFF_MAX (with the defaults, the nine waits of ten tries add up to 1½–3 hours).
+REPAIRFLOW_SYNC_BACKOFF_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_SECONDS", default=30.0)
+REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS", default=3600.0)
+# (The resend sweep's interval, REPAIRFLOW_SYNC_SWEEP_SECONDS, is under "Background work".)
 
 LOGGING = {
     "version": 1,

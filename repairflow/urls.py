@@ -12,16 +12,21 @@ from repairflow.core.public import PublicStatusView
 from repairflow.notifications import views as notification_views
 from repairflow.objections.api import ObjectionNoticeView, ObjectionViewSet
 from repairflow.records import views as record_views
-from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordViewSet
+from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordImportViewSet, RecordViewSet
 from repairflow.repair.api import RepairNoticeView, RepairViewSet
+from repairflow.sync.api import DeliveryViewSet, SubscriptionViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+# before "records", whose detail route would otherwise take "imports" for a record's id
+router.register("records/imports", RecordImportViewSet, basename="record-import-report")
 router.register("records", RecordViewSet, basename="record")
 router.register("credit-checks", CreditCheckViewSet, basename="credit-check")
 router.register("query-log", QueryLogViewSet, basename="query-log")
 router.register("objections", ObjectionViewSet, basename="objection")
 router.register("repairs", RepairViewSet, basename="repair")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -85,14 +85,14 @@ def _mark(objection: Objection, actor: Any) -> None:
     record = case_record_locked(objection)
     if not record.under_objection:
         reason = history_reason(RECORD_MARKED) % {"number": objection.number}
-        record_transition(record=record, actor=actor, action="mark-objection", reason=reason)
+        record_transition(record=record, actor=actor, action="mark-objection", reason=reason, case=objection)
 
 
 def _clear_mark(objection: Objection, actor: Any) -> None:
     record = case_record_locked(objection)
     if record.under_objection:
         reason = history_reason(RECORD_CLEARED) % {"number": objection.number}
-        record_transition(record=record, actor=actor, action="clear-objection", reason=reason)
+        record_transition(record=record, actor=actor, action="clear-objection", reason=reason, case=objection)
 
 
 OBJECTIONS = CaseKind(
@@ -443,7 +443,7 @@ def _apply_outcome(objection: Objection, actor: User) -> None:
     kwargs = {}
     if action == "correct":
         kwargs["changes"] = record_correction_validate(record, objection.corrected_fields)
-    record_transition(record=record, actor=actor, action=action, reason=reason, **kwargs)
+    record_transition(record=record, actor=actor, action=action, reason=reason, case=objection, **kwargs)
 
 
 @transaction.atomic

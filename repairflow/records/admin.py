@@ -5,7 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from repairflow.core.admin import ReadOnlyAdmin
-from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, Department, QueryLog
+from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, Department, QueryLog, RecordImport
 
 
 @admin.register(Department)
@@ -42,3 +42,22 @@ class CreditCheckAdmin(ReadOnlyAdmin):
     list_display = ("checked_at", "subject_identifier", "matter", "department", "has_active_negative")
     list_filter = ("has_active_negative", "department")
     search_fields = ("subject_identifier", "matter")
+
+
+@admin.register(RecordImport)
+class RecordImportAdmin(ReadOnlyAdmin):
+    list_display = (
+        "imported_at",
+        "file_name",
+        "imported_by",
+        "department",
+        "file_format",
+        "created",
+        "updated",
+        "unchanged",
+        "invalid",
+    )
+    list_filter = ("file_format", "department")
+    search_fields = ("file_name", "sha256", "imported_by__username")
+    date_hierarchy = "imported_at"
+    list_select_related = ("imported_by", "department")

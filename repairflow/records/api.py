@@ -1,18 +1,29 @@
 """Records endpoints (design/api.md "Records"): list, create, detail, history, the office's
-publication actions, credit checks and the query log."""
+publication actions, imports of CSV and XLSX files and their kept reports, credit checks and the
+query log."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from repairflow.core.api import UploadSerializer
 from repairflow.core.history import history_entries
 from repairflow.core.idempotency import IdempotentPostMixin
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.models import Role
 from repairflow.core.permissions import require_role
 from repairflow.records import selectors, services
-from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, QueryKind, QueryLog, RecordState
+from repairflow.records.models import (
+    CreditCheck,
+    CreditRecord,
+    CreditSubject,
+    QueryKind,
+    QueryLog,
+    RecordImport,
+    RecordState,
+)
 from repairflow.records.publication import Category
 from repairflow.records.serializers import RecordInputSerializer, RecordSerializer
 
@@ -66,6 +77,43 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = HistoryChangeSerializer(many=True)
 
 
+class RecordImportSummarySerializer(serializers.ModelSerializer):
+    """A kept import report as listed: what the file was and what became of its rows."""
+
+    format = serializers.CharField(source="file_format")
+    imported_by = serializers.CharField(source="imported_by.username")
+    department = serializers.CharField(source="department.code", allow_null=True, default=None)
+
+    class Meta:
+        model = RecordImport
+        fields = [
+            "id",
+            "file_name",
+            "format",
+            "encoding",
+            "size",
+            "sha256",
+            "imported_by",
+            "department",
+            "imported_at",
+            "rows",
+            "created",
+            "updated",
+            "unchanged",
+            "invalid",
+            "unknown_columns",
+        ]
+        read_only_fields = fields
+
+
+class RecordImportSerializer(RecordImportSummarySerializer):
+    """The whole report: also `errors`, `[{"line", "fields": {field: [reasons]}}]` in line order."""
+
+    class Meta(RecordImportSummarySerializer.Meta):
+        fields = [*RecordImportSummarySerializer.Meta.fields, "errors"]
+        read_only_fields = fields
+
+
 class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixin, viewsets.GenericViewSet):
     serializer_class = RecordSerializer
 
@@ -113,6 +161,29 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
         entry.is_valid(raise_exception=True)
         record = services.record_create(actor=request.user, entry=entry.validated_data)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: RecordImportSerializer},
+        operation_id="v1_records_import",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_file(self, request):
+        """Import a CSV or XLSX file of records (multipart `file`): 201 with the kept report, also
+        when some rows are invalid; 400 and nothing imported when the file is not CSV or XLSX or
+        has no usable header; 413 over the size or row limit."""
+        require_role(request.user, Role.DEPARTMENT, Role.OFFICE)
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        kept = services.records_import_file(actor=request.user, file=file, name=file.name)
+        return Response(RecordImportSerializer(kept).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[PURPOSE_PARAMETER])
     def retrieve(self, request, pk=None):
@@ -223,3 +294,22 @@ class QueryLogViewSet(VisibleToCallerMixin, mixins.ListModelMixin, viewsets.Gene
                 ),
             }
         return super().get_serializer(*args, **kwargs)
+
+
+class RecordImportViewSet(
+    VisibleToCallerMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The kept reports of imported files, newest first: a department's own, every one for the
+    office and auditors. Subjects are refused (403)."""
+
+    serializer_class = RecordImportSerializer
+    lookup_value_regex = r"[0-9]+"
+
+    visible_to = staticmethod(selectors.record_imports_visible_to)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require_role(request.user, Role.DEPARTMENT, Role.OFFICE, Role.AUDITOR)
+
+    def get_serializer_class(self):
+        return RecordImportSummarySerializer if self.action == "list" else RecordImportSerializer

@@ -187,3 +187,43 @@ class CreditCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_identifier} · {self.matter}"
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class RecordImport(models.Model):
+    """The kept report of one file of records imported by a department or the office (issue 6
+    "Inbound"): what the file was, what became of its rows, and why each refused row was refused."""
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="record_imports"
+    )
+    # The importer's department (none for the office): who besides the office may read the report.
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size"))
+    file_format = models.CharField(_("format"), max_length=8, choices=ImportFormat.choices)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True, help_text=_("Of a CSV file."))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("records created"), default=0)
+    updated = models.PositiveIntegerField(_("records updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("records unchanged"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid rows"), default=0)
+    unknown_columns = models.JSONField(_("unknown columns"), default=list, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # [{"line": n, "fields": {name: [reasons]}}]
+
+    class Meta:
+        verbose_name = _("record import")
+        verbose_name_plural = _("record imports")
+        ordering = ["-imported_at", "-id"]
+        indexes = [models.Index(fields=["department", "imported_at"], name="record_import_department_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"

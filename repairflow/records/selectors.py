@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from repairflow.core.models import Role
-from repairflow.records.models import CreditCheck, CreditRecord, QueryLog
+from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport
 
 
 def records_visible_to(user: Any) -> QuerySet[CreditRecord]:
@@ -51,3 +51,14 @@ def credit_checks_visible_to(user: Any) -> QuerySet[CreditCheck]:
     if user.role == Role.DEPARTMENT:
         return checks.filter(department_id=user.department_id)
     return checks.none()
+
+
+def record_imports_visible_to(user: Any) -> QuerySet[RecordImport]:
+    """The reports of imports: a department sees those of its own officers, office and auditors
+    every one; subjects none (the API refuses them first)."""
+    imports = RecordImport.objects.select_related("imported_by", "department")
+    if user.sees_everything:
+        return imports
+    if user.role == Role.DEPARTMENT:
+        return imports.filter(department_id=user.department_id)
+    return imports.none()

@@ -2,25 +2,27 @@
 registering look-ups and credit checks. Each is atomic and checks the actor's role."""
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from repairflow.core.errors import Conflict, TransitionNotAllowed
-from repairflow.core.flows import available_actions, run_transition
+from repairflow.core.flows import action_name, available_actions, run_transition
 from repairflow.core.history import history_reason, save_with_history
 from repairflow.core.models import Role
 from repairflow.core.permissions import require_role
 from repairflow.deadlines.policy import active_profile
 from repairflow.records.flows import LIVE, RecordFlow
+from repairflow.records.importing import REQUIRED_COLUMNS, import_file_read
 from repairflow.records.models import (
     CreditCheck,
     CreditRecord,
@@ -28,6 +30,7 @@ from repairflow.records.models import (
     Department,
     QueryKind,
     QueryLog,
+    RecordImport,
     RecordState,
 )
 from repairflow.records.publication import NEGATIVE_CATEGORIES, may_be_published, publication_periods
@@ -40,6 +43,13 @@ RECORDS_IMPORTED = _("Records imported in a batch")
 SUBJECT_REGISTERED = _("Subject registered with its first record")
 DUPLICATE_DECISION_IN_BATCH = _("This decision number appears twice in the batch.")
 CONCURRENT_CHANGE = _("The records were changed at the same time by someone else; try again.")
+IMPORTED_FROM_LINE = _("Import #%(number)d: line %(line)d")
+UPDATED_BY_IMPORT = _("Updated by a batch import: line %(line)d")
+IMPORT_OTHER_SUBJECT = _(
+    "The record with this decision number is about another subject; an import cannot change a record's subject."
+)
+IMPORT_UNDER_OBJECTION = _("This record is under objection; it changes only through the objection's outcome.")
+IMPORT_REVOKED = _("This record is revoked; an import cannot change it.")
 PERIOD_EXPIRED = _("Maximum publication period ended on %(date)s")
 CAP_EXPIRED = _("Publication of negative information is capped at %(years)d years; the cap ended on %(date)s")
 
@@ -47,6 +57,30 @@ CAP_EXPIRED = _("Publication of negative information is capped at %(years)d year
 OFFICE_RECORD_ACTIONS = ("publish", "suspend", "resume")
 
 _CHUNK = 500
+
+# --- Who hears of a change to a record ----------------------------------------------------------
+
+RecordChangeListener = Callable[..., None]
+RECORD_CHANGE_LISTENERS: list[RecordChangeListener] = []
+
+
+def register_record_change_listener(listener: RecordChangeListener) -> None:
+    """Have `listener(records=[...], action=..., actor=..., case=...)` called after every change to
+    records: their creation as published (`action` "publish"; an import's records in one call),
+    and every transition of a record's state machine (one record; `action` as the API names it:
+    "correct", "mark-objection", "end-publication", ...; `case` the objection or repair
+    application behind it, or None). It runs inside the transaction of the change, so what it
+    writes commits or rolls back with it (sync writes its outbox there). Registered once, from an
+    app's `AppConfig.ready()`; no signals."""
+    if listener not in RECORD_CHANGE_LISTENERS:
+        RECORD_CHANGE_LISTENERS.append(listener)
+
+
+def _records_changed(*, records: Sequence[CreditRecord], action: str, actor: Any, case: Any = None) -> None:
+    action = action_name(action.replace("-", "_"))  # "end_publication" and "end-publication" alike
+    if records:
+        for listener in RECORD_CHANGE_LISTENERS:
+            listener(records=records, action=action, actor=actor, case=case)
 
 
 def _chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
@@ -112,6 +146,8 @@ def record_create(*, actor: Any, entry: Mapping[str, Any]) -> CreditRecord:
             subject = _subjects_for([entry], actor=actor)[entry["subject_id"]]
             record = _new_record(entry, subject)
             save_with_history(record, actor=actor, reason=RECORD_CREATED)
+            if record.state == RecordState.PUBLISHED:
+                _records_changed(records=[record], action="publish", actor=actor)
     except IntegrityError as error:  # the same decision or subject created concurrently
         raise Conflict(CONCURRENT_CHANGE) from error
     return record
@@ -120,17 +156,30 @@ def record_create(*, actor: Any, entry: Mapping[str, Any]) -> CreditRecord:
 @dataclass
 class ImportReport:
     created: list[CreditRecord] = field(default_factory=list)
+    updated: list[CreditRecord] = field(default_factory=list)
+    unchanged: list[CreditRecord] = field(default_factory=list)
     errors: list[tuple[int, dict]] = field(default_factory=list)  # (line, {field: [messages]})
 
 
-def records_import(*, actor: Any, rows: Iterable[Mapping[str, Any]], first_line: int = 1) -> ImportReport:
+def records_import(
+    *,
+    actor: Any,
+    rows: Iterable[Mapping[str, Any]],
+    first_line: int = 1,
+    lines: Iterable[int] | None = None,
+    import_id: int | None = None,
+) -> ImportReport:
     """Import a department's batch: every valid row becomes a record (with history, attributed
-    to `actor`), every invalid row is reported with its line number and reasons."""
+    to `actor`) or, when its department already has a record with its decision number, updates
+    that record (`_import_update`); every invalid row is reported with its line number and
+    reasons. `lines` gives each row's line (default: consecutive from `first_line`); `import_id`,
+    the kept report's (RecordImport), names the import and the line in each history row."""
     require_role(actor, Role.DEPARTMENT, Role.OFFICE)
     report = ImportReport()
     context = {"actor": actor, "departments": {d.code: d for d in Department.objects.all()}}
     valid: dict[tuple[int, str], tuple[int, dict]] = {}
-    for line, row in enumerate(rows, start=first_line):
+    numbered = zip(lines, rows, strict=True) if lines is not None else enumerate(rows, start=first_line)
+    for line, row in numbered:
         serializer = RecordInputSerializer(data=row, context=context)
         if not serializer.is_valid():
             report.errors.append((line, serializer.errors))
@@ -142,21 +191,17 @@ def records_import(*, actor: Any, rows: Iterable[Mapping[str, Any]], first_line:
             continue
         valid[key] = (line, entry)
 
-    for department_id in {department_id for department_id, _number in valid}:
-        numbers = [number for d, number in valid if d == department_id]
-        for chunk in _chunks(numbers):
-            for number in CreditRecord.objects.filter(department_id=department_id, decision_no__in=chunk).values_list(
-                "decision_no", flat=True
-            ):
-                line, _entry = valid.pop((department_id, number))
-                report.errors.append((line, {"decision_no": [str(DUPLICATE_DECISION)]}))
-    report.errors.sort(key=lambda error: error[0])
-
-    entries = [entry for _line, entry in sorted(valid.values(), key=lambda item: item[0])]
     try:
         with transaction.atomic():
-            subjects = _subjects_for(entries, actor=actor)
-            records = [_new_record(entry, subjects[entry["subject_id"]]) for entry in entries]
+            for record in _records_locked(valid):
+                line, entry = valid.pop((record.department_id, record.decision_no))
+                _import_update(record, entry, line=line, actor=actor, import_id=import_id, report=report)
+            new = sorted(valid.values(), key=lambda item: item[0])
+            subjects = _subjects_for([entry for _line, entry in new], actor=actor)
+            records = [_new_record(entry, subjects[entry["subject_id"]]) for _line, entry in new]
+            if import_id is not None:  # bulk_create_with_history takes a record's own reason
+                for (line, _entry), record in zip(new, records, strict=True):
+                    record._change_reason = history_reason(IMPORTED_FROM_LINE) % {"number": import_id, "line": line}
             report.created = bulk_create_with_history(
                 records,
                 CreditRecord,
@@ -164,15 +209,121 @@ def records_import(*, actor: Any, rows: Iterable[Mapping[str, Any]], first_line:
                 default_user=actor,
                 default_change_reason=history_reason(RECORDS_IMPORTED),
             )
+            for record in records:  # a later save() must not reuse it
+                record.__dict__.pop("_change_reason", None)
+            published = [record for record in report.created if record.state == RecordState.PUBLISHED]
+            _records_changed(records=published, action="publish", actor=actor)
     except IntegrityError as error:
         raise Conflict(CONCURRENT_CHANGE) from error
+    report.errors.sort(key=lambda error: error[0])
     return report
 
 
-def record_transition(*, record: CreditRecord, actor: Any, action: str, reason: Any, **kwargs: Any) -> CreditRecord:
+def _records_locked(keys: Iterable[tuple[int, str]]) -> list[CreditRecord]:
+    """The registry's records of these (department, decision number) keys, locked."""
+    numbers_by_department: dict[int, list[str]] = {}
+    for department_id, number in keys:
+        numbers_by_department.setdefault(department_id, []).append(number)
+    records: list[CreditRecord] = []
+    for department_id, numbers in sorted(numbers_by_department.items()):
+        for chunk in _chunks(numbers):
+            records += (
+                CreditRecord.objects.select_for_update(of=("self",))
+                .select_related("subject")
+                .filter(department_id=department_id, decision_no__in=chunk)
+                .order_by("pk")
+            )
+    return records
+
+
+# What a row imported again may change on its record: the fields a correction changes. The
+# subject is the record's for good; `publish` applies to a new record only (the state of an
+# existing one changes through its own actions).
+IMPORT_UPDATABLE_FIELDS = ("category", "severity", "decision_date", "title", "content")
+
+
+def _import_update(
+    record: CreditRecord,
+    entry: Mapping[str, Any],
+    *,
+    line: int,
+    actor: Any,
+    import_id: int | None,
+    report: ImportReport,
+) -> None:
+    """Bring a locked record in line with an imported row of its decision: nothing when no field
+    differs, else a correction through its state machine with the changed fields only (a history
+    row naming the import and the line, the version bumped). Refused for another subject, a
+    revoked record, and a record under objection (which the objection's outcome decides)."""
+    if record.subject.identifier != entry["subject_id"]:
+        report.errors.append((line, {"subject_id": [str(IMPORT_OTHER_SUBJECT)]}))
+        return
+    changes = {name: entry[name] for name in IMPORT_UPDATABLE_FIELDS if entry[name] != getattr(record, name)}
+    if not changes:
+        report.unchanged.append(record)
+        return
+    if record.state == RecordState.REVOKED:
+        report.errors.append((line, {"non_field_errors": [str(IMPORT_REVOKED)]}))
+        return
+    if record.under_objection:
+        report.errors.append((line, {"non_field_errors": [str(IMPORT_UNDER_OBJECTION)]}))
+        return
+    if import_id is None:
+        reason = history_reason(UPDATED_BY_IMPORT) % {"line": line}
+    else:
+        reason = history_reason(IMPORTED_FROM_LINE) % {"number": import_id, "line": line}
+    record_transition(record=record, actor=actor, action="correct", reason=reason, changes=changes)
+    report.updated.append(record)
+
+
+def records_import_file(*, actor: Any, file: IO[bytes], name: str) -> RecordImport:
+    """Import a CSV or XLSX file of records (importing.py) and keep its report. The file is
+    refused whole, nothing written, when it is not CSV or XLSX or its header lacks a required
+    column (ValidationError: 400; the office's files also need `department`), or when it is over
+    the size or row limit (TooLarge: 413). Otherwise every valid row is created or updated by
+    `records_import` and every invalid one is kept in the report with its line and reasons, in
+    the system's language as history is."""
+    require_role(actor, Role.DEPARTMENT, Role.OFFICE)
+    required = REQUIRED_COLUMNS if actor.role == Role.DEPARTMENT else (*REQUIRED_COLUMNS, "department")
+    upload = import_file_read(file, required=required)
+    readable = [row for row in upload.rows if not row.errors]
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        kept = RecordImport.objects.create(
+            imported_by=actor,
+            department=actor.department,
+            file_name=name[-255:],
+            sha256=upload.sha256,
+            size=upload.size,
+            file_format=upload.file_format,
+            encoding=upload.encoding,
+            rows=len(upload.rows),
+            unknown_columns=upload.unknown_columns,
+        )
+        report = records_import(
+            actor=actor,
+            rows=[row.values for row in readable],
+            lines=[row.line for row in readable],
+            import_id=kept.pk,
+        )
+        errors = [(row.line, row.errors) for row in upload.rows if row.errors] + report.errors
+        kept.errors = [
+            {"line": line, "fields": {key: [str(message) for message in messages] for key, messages in fields.items()}}
+            for line, fields in sorted(errors, key=lambda error: error[0])
+        ]
+        kept.created, kept.updated, kept.unchanged = len(report.created), len(report.updated), len(report.unchanged)
+        kept.invalid = len(errors)
+        kept.save()
+    return kept
+
+
+def record_transition(
+    *, record: CreditRecord, actor: Any, action: str, reason: Any, case: Any = None, **kwargs: Any
+) -> CreditRecord:
     """Move a locked record through its publication state machine (for use inside a case's
-    transaction); refused with 409 when its state does not allow the action."""
+    transaction, `case` naming the case behind the change); refused with 409 when its state does
+    not allow the action. The record's change listeners hear of it in the same transaction."""
     run_transition(RecordFlow(record, actor=actor, reason=reason), action, **kwargs)
+    _records_changed(records=[record], action=action, actor=actor, case=case)
     return record
 
 
@@ -186,6 +337,7 @@ def record_act(*, actor: Any, record_id: int, action: str, reason: str) -> Credi
         if action not in allowed:
             raise TransitionNotAllowed(state=record.state, allowed=allowed)
         run_transition(flow, action)
+        _records_changed(records=[record], action=action, actor=actor)
     return record
 
 

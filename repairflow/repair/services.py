@@ -289,7 +289,7 @@ def repair_execute(*, actor: User, number: str, comment: str = "") -> RepairAppl
     REPAIRS.act(application, actor, "execute", comment, repaired_on=day)
     message = RECORD_REMOVED if record.category in LIST_CATEGORIES else RECORD_REPAIRED
     reason = history_reason(message) % {"number": application.number}
-    record_transition(record=record, actor=actor, action="end-publication", reason=reason)
+    record_transition(record=record, actor=actor, action="end-publication", reason=reason, case=application)
     deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_ANSWER], on=day, actor=actor)
     deadlines.deadline_start(
         case=application,
@@ -321,7 +321,7 @@ def repair_revoke(*, actor: User, number: str, reason: str) -> RepairApplication
     record = case_record_locked(application)
     if record.state == RecordState.ENDED:
         republished = history_reason(RECORD_REPUBLISHED) % {"number": application.number}
-        record_transition(record=record, actor=actor, action="republish", reason=republished)
+        record_transition(record=record, actor=actor, action="republish", reason=republished, case=application)
     day = today()
     ban = RepairBan(
         subject=application.subject,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from repairflow.records.models import CreditRecord
+from repairflow.records.models import CreditRecord, ImportFormat, RecordImport
 from tests.factories import CreditRecordFactory
 
 ADMIN_PAGES = [
@@ -19,6 +19,7 @@ ADMIN_PAGES = [
     "admin:records_creditrecord_changelist",
     "admin:records_querylog_changelist",
     "admin:records_creditcheck_changelist",
+    "admin:records_recordimport_changelist",
     "admin:calendar_calendaryear_changelist",
     "admin:deadlines_deadline_changelist",
     "admin:notifications_notification_changelist",
@@ -66,3 +67,16 @@ def test_a_department_officer_is_kept_out_of_the_admin(client, officer_scj):
     response = client.get(reverse("admin:index"))
 
     assert response.status_code == 302
+
+
+def test_import_reports_are_read_only_in_the_admin(client, office_admin):
+    kept = RecordImport.objects.create(
+        imported_by=office_admin, file_name="处罚信息.csv", sha256="0" * 64, size=10, file_format=ImportFormat.CSV
+    )
+    client.force_login(office_admin)
+
+    assert "处罚信息.csv" in client.get(reverse("admin:records_recordimport_changelist")).content.decode()
+    assert client.get(reverse("admin:records_recordimport_change", args=[kept.pk])).status_code == 200
+    assert client.get(reverse("admin:records_recordimport_add")).status_code == 403
+    assert client.post(reverse("admin:records_recordimport_delete", args=[kept.pk]), {"post": "yes"}).status_code == 403
+    assert RecordImport.objects.filter(pk=kept.pk).exists()

@@ -30,6 +30,7 @@ from repairflow.records.serializers import (
 from repairflow.records.services import (
     DUPLICATE_DECISION,
     DUPLICATE_DECISION_IN_BATCH,
+    IMPORT_OTHER_SUBJECT,
     RECORD_CREATED,
     RECORDS_IMPORTED,
     SUBJECT_REGISTERED,
@@ -374,14 +375,15 @@ def test_a_decision_number_twice_in_a_batch_is_created_once_and_the_repeat_repor
     assert not CreditSubject.objects.filter(identifier=OTHER_COMPANY_ID).exists()
 
 
-def test_a_decision_already_in_the_registry_is_reported_and_not_created_again(office, scj):
+def test_a_decision_already_in_the_registry_for_another_subject_is_reported_and_not_changed(office, scj):
     existing = CreditRecordFactory(department=scj, decision_no="罚2号")
     existing_history = existing.history.count()
     rows = [row(decision_no="罚1号"), row(decision_no="罚2号", subject_id=OTHER_COMPANY_ID), row(decision_no="罚3号")]
 
     report = records_import(actor=office, rows=rows, first_line=10)
 
-    assert report.errors == [(11, {"decision_no": [str(DUPLICATE_DECISION)]})]
+    assert report.errors == [(11, {"subject_id": [str(IMPORT_OTHER_SUBJECT)]})]
+    assert (report.updated, report.unchanged) == ([], [])
     assert [r.decision_no for r in report.created] == ["罚1号", "罚3号"]
     assert CreditRecord.objects.filter(decision_no="罚2号").get() == existing
     assert existing.history.count() == existing_history
@@ -400,7 +402,7 @@ def test_errors_are_reported_in_line_order_whatever_their_kind(office, scj):
     report = records_import(actor=office, rows=rows)
 
     assert report.errors == [
-        (1, {"decision_no": [str(DUPLICATE_DECISION)]}),
+        (1, {"subject_id": [str(IMPORT_OTHER_SUBJECT)]}),
         (3, {"decision_no": [str(DUPLICATE_DECISION_IN_BATCH)]}),
         (4, {"severity": [str(SEVERITY_ON_NON_NEGATIVE)]}),
     ]

@@ -1,0 +1,86 @@
+"""Push-back in the admin: subscriptions are edited here (the secret is written, never shown),
+saved through `subscription_save` so that retiring a platform or no longer requiring it releases
+the cases that waited for it; events and deliveries are read-only, each delivery with its tries."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from repairflow.core.admin import ReadOnlyAdmin
+from repairflow.sync.models import Delivery, DeliveryAttempt, OutboxEvent, Subscription, validate_secret
+from repairflow.sync.services import subscription_save
+
+SECRET_KEPT = _("Leave empty to keep the current secret; it is never shown.")
+
+
+class SubscriptionForm(forms.ModelForm):
+    secret = forms.CharField(
+        label=_("secret"), widget=forms.PasswordInput(render_value=False), required=False, strip=False
+    )
+
+    class Meta:
+        model = Subscription
+        fields = ["name", "url", "secret", "events", "required", "active", "paused"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["secret"].help_text = SECRET_KEPT
+        else:
+            self.fields["secret"].required = True
+
+    def clean_secret(self) -> str:
+        secret = self.cleaned_data["secret"]
+        if not secret and self.instance.pk:
+            return self.instance.secret
+        validate_secret(secret)
+        return secret
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(SimpleHistoryAdmin):
+    form = SubscriptionForm
+    list_display = ("name", "url", "active", "paused", "required", "created_at")
+    list_filter = ("active", "paused", "required")
+    search_fields = ("name", "url")
+
+    def has_delete_permission(self, request, obj=None):
+        """A platform with deliveries is retired (`active` off), not deleted: its ledger stays."""
+        return False
+
+    def save_model(self, request, obj, form, change):
+        subscription_save(actor=request.user, subscription=obj)
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    fields = ("number", "at", "status_code", "error", "response_excerpt", "duration_ms", "outcome")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("id", "event", "subscription", "status", "attempts", "next_try_at", "acknowledged_at")
+    list_filter = ("status", "subscription")
+    search_fields = ("event__uuid", "event__case_number", "record__decision_no")
+    list_select_related = ("event", "subscription")
+    raw_id_fields = ("event", "record")
+    inlines = [DeliveryAttemptInline]
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "type", "record", "case_kind", "case_number", "uuid")
+    list_filter = ("type", "case_kind")
+    search_fields = ("uuid", "case_number", "record__decision_no")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("record",)

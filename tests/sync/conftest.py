@@ -1,0 +1,184 @@
+"""What the push-back tests share: a real HTTP receiver on 127.0.0.1 that records every request
+and answers as the test scripts it, a port nothing listens on, subscriptions, the delivery
+settings made small, the tasks queued after commit, and cases driven to the step that changes
+their record."""
+
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from repairflow.objections import services as objections
+from repairflow.objections.models import Objection
+from repairflow.repair import services as repairs
+from repairflow.repair.models import MaterialKind, RepairApplication
+from repairflow.repair.services import Material
+from repairflow.sync import tasks
+from repairflow.sync.models import Subscription
+from tests.factories import CreditRecordFactory
+
+SECRET = "s3cret-for-the-provincial-platform"
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int = 200
+    body: bytes = b'{"ok":true}'
+    delay: float = 0.0  # seconds before answering (longer than the read timeout: a timeout)
+
+
+class Receiver:
+    """A platform: every request it gets is in `requests`; it answers with the scripted answers in
+    turn (`script(...)`), then with `default`."""
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self.answers: deque[Answer] = deque()
+        self.default = Answer()
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.requests.append(
+                        Request(self.path, {name.lower(): value for name, value in self.headers.items()}, body)
+                    )
+                    answer = receiver.answers.popleft() if receiver.answers else receiver.default
+                time.sleep(answer.delay)
+                try:
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer.body)))
+                    self.end_headers()
+                    self.wfile.write(answer.body)
+                except OSError:  # the client gave up waiting
+                    pass
+
+            def log_message(self, format, *args) -> None:  # noqa: A002 - http.server's name
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.block_on_close = False
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/credit?source=repairflow"
+
+    def script(self, *answers: Answer) -> None:
+        with self.lock:
+            self.answers.extend(answers)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    platform = Receiver()
+    yield platform
+    platform.close()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: connecting is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _clock_stopped(travel):
+    """No test reads the real clock: it stands at 10:00 Beijing time on FILED_ON until moved."""
+
+
+@pytest.fixture(autouse=True)
+def _small_delivery_settings(settings):
+    settings.REPAIRFLOW_SYNC_CONNECT_TIMEOUT_SECONDS = 2.0
+    settings.REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS = 0.3
+    settings.REPAIRFLOW_SYNC_MAX_ATTEMPTS = 3
+    settings.REPAIRFLOW_SYNC_BACKOFF_SECONDS = 10.0
+    settings.REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS = 60.0
+    settings.REPAIRFLOW_SYNC_SWEEP_SECONDS = 60.0
+
+
+@pytest.fixture(autouse=True)
+def queued(monkeypatch):
+    """The deliveries handed to the workers, as (delivery id, countdown), in order; none reaches a
+    real broker (a transactional test runs its on-commit callbacks)."""
+    calls: list[tuple[int, float | None]] = []
+
+    def apply_async(args, countdown=None, **options):
+        calls.append((args[0], countdown))
+
+    monkeypatch.setattr(tasks.deliver, "apply_async", apply_async)
+    return calls
+
+
+def subscribe(url: str, *, name: str = "省信用平台", events: list[str] | None = None, **fields) -> Subscription:
+    return Subscription.objects.create(name=name, url=url, secret=SECRET, events=events or [], **fields)
+
+
+@pytest.fixture
+def platform(db, receiver):
+    """The provincial platform, subscribed to every event and required."""
+    return subscribe(receiver.url)
+
+
+@pytest.fixture
+def record(company, scj):
+    """The company's general administrative penalty from market regulation, decided 2026-01-05."""
+    return CreditRecordFactory(subject=company, department=scj, decision_no="济市监罚〔2026〕1号")
+
+
+@pytest.fixture
+def replied_objection(travel, record, company_user, office, officer_scj):
+    """The company's objection to `record`, replied by market regulation with a correction of the
+    title, awaiting the office's confirmation."""
+    objection = objections.objection_submit(
+        actor=company_user, record=record, grounds=["content_error"], statement="标题有误。"
+    )
+    objections.objection_accept(actor=office, number=objection.number)
+    objections.objection_forward(actor=office, number=objection.number)
+    objections.objection_reply(
+        actor=officer_scj,
+        number=objection.number,
+        outcome="correct",
+        explanation="经核实，标题有误，予以更正。",
+        corrected_fields={"title": "未按规定报送年度报告"},
+    )
+    return Objection.objects.get(number=objection.number)
+
+
+@pytest.fixture
+def approved_repair(travel, record, evidence, company_user, office, officer_scj):
+    """The company's repair application for `record`, approved by market regulation, awaiting execution."""
+    proof = evidence(company_user, "罚款缴纳凭证.pdf")
+    application = repairs.repair_submit(
+        actor=company_user,
+        record=record,
+        statement="罚款已缴清。",
+        commitment=True,
+        materials=[Material(MaterialKind.PERFORMANCE_PROOF, proof)],
+    )
+    repairs.repair_accept(actor=office, number=application.number)
+    repairs.repair_forward(actor=office, number=application.number)
+    repairs.repair_approve(actor=officer_scj, number=application.number, reason="已履行处罚决定")
+    return RepairApplication.objects.get(number=application.number)
