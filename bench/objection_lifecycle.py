@@ -9,8 +9,9 @@ department) → `objection_reply` (by the department: outcome `correct`, the tit
 case by itself. Then the baseline: the same rows written as bare ORM saves and creates in the
 same five transactions (the objection and its history rows, the `Transition` rows, the clocks
 with their history as they start and stop, the verification, the record's three changes with
-their history rows, the two notices, the notification rows), without the services' reads,
-locks, permission and state checks, validation, calendar arithmetic and delivery tasks. A
+their history rows and outbox events, the two notices, the notification rows), without the
+services' reads, locks, permission and state checks, validation, calendar arithmetic, the
+record's API snapshot and delivery tasks. A
 notice's row holds its PDF, so the baseline renders each notice as the services do
 (`repairflow.core.notices.notice_pdf`, about 7 ms each): the same bytes are written on both
 sides. The target: the services take at most twice the
@@ -226,6 +227,7 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
+    from django.forms.models import model_to_dict
     from django.utils import timezone, translation
 
     from repairflow.core.history import save_with_history
@@ -235,6 +237,7 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
     from repairflow.notifications.models import Notification
     from repairflow.objections import notices as objection_notices
     from repairflow.objections.models import Objection, Verification
+    from repairflow.sync.models import OutboxEvent
 
     subject_user, office, officer = people.subject_user(record), people.office[0], people.officers[0]
     case_type = ContentType.objects.get_for_model(Objection)
@@ -262,11 +265,15 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
         deadline.next_stage, deadline.next_action_on = "", None
         save_with_history(deadline, actor=actor, reason="Deadline met.")
 
-    def change_record(actor: Any, reason: str, **changes: Any) -> None:
+    def change_record(actor: Any, reason: str, event: str, **changes: Any) -> None:
         for name, value in changes.items():
             setattr(record, name, value)
         record.version += 1
         save_with_history(record, actor=actor, reason=reason)
+        snapshot = {name: str(value) for name, value in model_to_dict(record).items()}
+        OutboxEvent.objects.create(
+            type=event, record=record, snapshot=snapshot, case_kind="objection", case_number=objection.number
+        )
 
     def issue(kind: str, actor: Any) -> None:
         text = {"receipt": objection_notices.receipt, "result": objection_notices.result}[kind](objection)
@@ -312,7 +319,7 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
     with step("accept"), transaction.atomic():
         move(office, "accept", "accepted", "Objection accepted")
         stop(acceptance, office)
-        change_record(office, "marked as under objection", under_objection=True)
+        change_record(office, "marked as under objection", "record.objection_marked", under_objection=True)
         notify([subject_user], "objection.accepted")
     with step("forward"), transaction.atomic():
         move(office, "forward", "verifying", "Forwarded for verification")
@@ -336,14 +343,14 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
         notify(people.office, "objection.replied", outcome="correct")
     with step("confirm"), transaction.atomic():
         move(office, "confirm", "corrected", "Reply confirmed")
-        change_record(office, "corrected", **corrected)
+        change_record(office, "corrected", "record.corrected", **corrected)
         stop(answer, office)
         publication = start("objection_publication", office)
         issue("result", office)
         notify([subject_user], "objection.result", outcome="correct")
         move(None, "publish", "published", "Result published")
         stop(publication, None)
-        change_record(None, "objection mark cleared", under_objection=False)
+        change_record(None, "objection mark cleared", "record.objection_cleared", under_objection=False)
 
 
 # --- Running and measuring ----------------------------------------------------------------------
@@ -396,8 +403,9 @@ def table_counts() -> dict[str, int]:
     from repairflow.notifications.models import Notification
     from repairflow.objections.models import Objection, Verification
     from repairflow.records.models import CreditRecord
+    from repairflow.sync.models import OutboxEvent
 
-    models = (Objection, Verification, Deadline, Transition, Notice, Notification)
+    models = (Objection, Verification, Deadline, Transition, Notice, Notification, OutboxEvent)
     counts = {model._meta.db_table: model.objects.count() for model in models}
     for model in (Objection, Verification, Deadline, CreditRecord):
         counts[model.history.model._meta.db_table] = model.history.count()
