@@ -492,44 +492,40 @@ def _with_reason(plain: Any, because: Any, reason: str) -> str:
     return _history_text(history_reason(because) % {"reason": reason}) if reason else history_reason(plain)
 
 
+# paused → (the state it must be in, the action that undoes it, the refusal when it is not,
+# the history reason without and with the office's reason)
+PAUSING = {
+    True: ("running", "resume", ALREADY_PAUSED, SUBSCRIPTION_PAUSED, SUBSCRIPTION_PAUSED_BECAUSE),
+    False: ("paused", "pause", NOT_PAUSED, SUBSCRIPTION_RESUMED, SUBSCRIPTION_RESUMED_BECAUSE),
+}
+
+
+def _subscription_pause_set(*, actor: Any, subscription_id: int, paused: bool, reason: str) -> Subscription:
+    require_role(actor, Role.OFFICE)
+    subscription = get_object_or_404(Subscription.objects.select_for_update(no_key=True), pk=subscription_id)
+    from_state, undo, refusal, plain, because = PAUSING[paused]
+    if subscription_state(subscription) != from_state:
+        raise TransitionNotAllowed(
+            state=subscription_state(subscription),
+            allowed=[undo] if subscription.active else [],
+            detail=refusal if subscription.active else SUBSCRIPTION_RETIRED,
+        )
+    subscription.paused = paused
+    save_with_history(subscription, actor=actor, reason=_with_reason(plain, because, (reason or "").strip()))
+    return subscription
+
+
 @transaction.atomic
 def subscription_pause(*, actor: Any, subscription_id: int, reason: str = "") -> Subscription:
     """Stop sending to the platform: its deliveries wait (new ones too), none fails meanwhile; a
     try already on the wire finishes. The cases that await it keep waiting."""
-    require_role(actor, Role.OFFICE)
-    subscription = get_object_or_404(Subscription.objects.select_for_update(no_key=True), pk=subscription_id)
-    if subscription_state(subscription) != "running":
-        allowed = ["resume"] if subscription.active else []
-        raise TransitionNotAllowed(
-            state=subscription_state(subscription),
-            allowed=allowed,
-            detail=ALREADY_PAUSED if subscription.active else SUBSCRIPTION_RETIRED,
-        )
-    subscription.paused = True
-    reason = (reason or "").strip()
-    save_with_history(
-        subscription, actor=actor, reason=_with_reason(SUBSCRIPTION_PAUSED, SUBSCRIPTION_PAUSED_BECAUSE, reason)
-    )
-    return subscription
+    return _subscription_pause_set(actor=actor, subscription_id=subscription_id, paused=True, reason=reason)
 
 
 @transaction.atomic
 def subscription_resume(*, actor: Any, subscription_id: int, reason: str = "") -> Subscription:
     """Send to the platform again: what waited is queued (in order per record) after commit."""
-    require_role(actor, Role.OFFICE)
-    subscription = get_object_or_404(Subscription.objects.select_for_update(no_key=True), pk=subscription_id)
-    if subscription_state(subscription) != "paused":
-        allowed = ["pause"] if subscription.active else []
-        raise TransitionNotAllowed(
-            state=subscription_state(subscription),
-            allowed=allowed,
-            detail=NOT_PAUSED if subscription.active else SUBSCRIPTION_RETIRED,
-        )
-    subscription.paused = False
-    reason = (reason or "").strip()
-    save_with_history(
-        subscription, actor=actor, reason=_with_reason(SUBSCRIPTION_RESUMED, SUBSCRIPTION_RESUMED_BECAUSE, reason)
-    )
+    subscription = _subscription_pause_set(actor=actor, subscription_id=subscription_id, paused=False, reason=reason)
     _queue_after_commit(_due_of(subscription))
     return subscription
 
