@@ -65,7 +65,6 @@ ALREADY_PAUSED = _("This subscription is already paused.")
 NOT_PAUSED = _("This subscription is not paused.")
 
 # The longest reason simple-history keeps.
-HISTORY_REASON_LENGTH = 100
 # How many due deliveries one run of the sweep (or a resumed subscription) queues at most.
 SWEEP_BATCH = 1000
 # The jitter of the back-off; tests seed it or put another in its place.
@@ -288,11 +287,6 @@ def _claim(delivery_id: int) -> _Claim | None:
     )
 
 
-def _history_text(text: str) -> str:
-    """A reason as history keeps it (simple-history keeps 100 characters)."""
-    return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
-
-
 def _error_label(answer: client.Answer) -> str:
     """What went wrong, in a word: `HTTP 503`, `TimeoutError` (the whole of it is in the try)."""
     if answer.status_code is None:
@@ -371,7 +365,7 @@ def _record_answer(claim: _Claim, answer: client.Answer) -> AttemptOutcome:
             finally:
                 del delivery.skip_history_when_saving
         else:
-            save_with_history(delivery, actor=None, reason=_history_text(reason))
+            save_with_history(delivery, actor=None, reason=reason)
         if outcome == AttemptOutcome.ACKNOWLEDGED:
             _after_acknowledgement(delivery)
         elif outcome == AttemptOutcome.FAILED and delivery.status == DeliveryStatus.FAILED and owned:
@@ -489,7 +483,7 @@ def subscription_create(
 
 
 def _with_reason(plain: Any, because: Any, reason: str) -> str:
-    return _history_text(history_reason(because) % {"reason": reason}) if reason else history_reason(plain)
+    return history_reason(because) % {"reason": reason} if reason else history_reason(plain)
 
 
 # paused → (the state it must be in, the action that undoes it, the refusal when it is not,
@@ -559,7 +553,7 @@ def delivery_requeue(*, actor: Any, delivery_id: int, reason: str) -> Delivery:
         save_with_history(
             _requeued(delivery, timezone.now()),
             actor=actor,
-            reason=_history_text(history_reason(DELIVERY_REQUEUED) % {"reason": reason}),
+            reason=history_reason(DELIVERY_REQUEUED) % {"reason": reason},
         )
         if not delivery.subscription.paused:
             _queue_after_commit([delivery.pk])
@@ -587,7 +581,7 @@ def subscription_requeue_failed(*, actor: Any, subscription_id: int, reason: str
                 Delivery,
                 fields=["status", "attempts", "next_try_at", "last_error"],
                 default_user=actor,
-                default_change_reason=_history_text(history_reason(DELIVERY_REQUEUED) % {"reason": reason}),
+                default_change_reason=history_reason(DELIVERY_REQUEUED) % {"reason": reason},
             )
             if not subscription.paused:
                 _queue_after_commit(_due_of(subscription))

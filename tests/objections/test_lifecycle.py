@@ -23,6 +23,7 @@ from repairflow.objections.services import (
     RECORD_CLEARED,
     RECORD_MARKED,
     RECORD_OUTCOME,
+    VERIFICATION_RETURNED,
 )
 from tests.cases import clocks, invalid, record_history, record_of, timeline, told
 from tests.factories import UserFactory
@@ -608,3 +609,18 @@ def test_filing_on_a_holiday_is_received_on_the_next_working_day(api, travel, re
         ("objection_acceptance", None, "2026-10-08", "2026-10-10", "running", None),
         ("objection_answer_in_office", None, "2026-10-08", "2026-10-12", "running", None),
     ]
+
+
+def test_a_long_reason_is_kept_whole_in_the_history(api, objection_in, office):
+    # given a replied objection, and a reason for returning it of 1,100 characters
+    number = objection_in("replied").number
+    reason = "请逐项核实处罚决定书所载罚款金额及其计算依据。" * 50
+
+    # when the office returns the reply with it
+    response = act(api, office, number, "return", reason=reason)
+
+    # then it is kept whole in the verification's history (simple-history's default kept 100)
+    assert response.status_code == 200
+    verification = Objection.objects.get(number=number).verifications.get()
+    returned = in_chinese(VERIFICATION_RETURNED) % {"reason": reason}
+    assert verification.history.latest().history_change_reason == returned
