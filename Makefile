@@ -64,6 +64,7 @@ bench: $(VENV)/.installed-test ## Run the benchmarks (results in bench/results/,
 	$(BIN)/python bench/deadline_sweep.py
 	$(BIN)/python bench/expiry_sweep.py
 	$(BIN)/python bench/objection_lifecycle.py
+	$(BIN)/python bench/sync_throughput.py
 
 clean: ## Remove the virtualenv and everything under var/ (database, broker, media)
 	rm -rf $(VENV) var
