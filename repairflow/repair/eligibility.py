@@ -48,6 +48,8 @@ from repairflow.repair.models import EFFECTIVE_STATES, MaterialKind, RepairAppli
 # Negative information is what can be repaired: administrative penalties (终止公示), serious-list
 # entries (移出名单), abnormal-list entries and other negative information. Licences and the red
 # list are not negative and have nothing to repair.
+# The materials whose day of issue the rules read (a credit report is valid for a while).
+DATED_MATERIALS = (MaterialKind.CREDIT_REPORT,)
 REPAIRABLE_CATEGORIES = NEGATIVE_CATEGORIES
 
 # How several values (material kinds) are kept in one parameter.

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core import forms as case_forms
-from repairflow.repair.eligibility import RuleResult
+from repairflow.repair.eligibility import DATED_MATERIALS, RuleResult
 from repairflow.repair.models import MaterialKind
 
 # 信用承诺书: what the subject commits to by ticking the box (国家发展改革委令第58号 and 第36号 ask
@@ -25,7 +25,6 @@ MATERIALS = _("Materials")
 MATERIAL = "material_"  # the prefix of a material's fields
 KEPT = "_kept"
 ISSUED_ON = "_issued_on"
-DATED_MATERIALS = (MaterialKind.CREDIT_REPORT,)  # whose date of issue the rules read
 
 
 def _material_fields() -> dict[str, forms.Field]:

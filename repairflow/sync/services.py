@@ -64,7 +64,6 @@ SUBSCRIPTION_RETIRED = _("This subscription is retired: nothing is sent to it.")
 ALREADY_PAUSED = _("This subscription is already paused.")
 NOT_PAUSED = _("This subscription is not paused.")
 
-# The longest reason simple-history keeps.
 # How many due deliveries one run of the sweep (or a resumed subscription) queues at most.
 SWEEP_BATCH = 1000
 # The jitter of the back-off; tests seed it or put another in its place.
