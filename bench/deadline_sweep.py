@@ -61,8 +61,8 @@ SEED = 20261012
 def make_case() -> tuple[Any, Any]:
     """The department, its officer, an office user (the sweep notifies both), and one record,
     created by `records_import`, to be the case of every clock."""
-    from repairflow.core.models import Role, User
-    from repairflow.records.models import Department
+    from repairflow.core.permissions import Role
+    from repairflow.records.models import Department, User
     from repairflow.records.services import records_import
 
     department = Department.objects.create(code=DEPARTMENT_CODE, name="市场监督管理局")

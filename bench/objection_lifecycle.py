@@ -96,8 +96,8 @@ def make_uscc(serial: int) -> str:
 def make_people(count: int) -> People:
     """The department and its officers, the office's users, and `count` published records, each
     of a subject of its own with one account (users without a usable password: no hashing)."""
-    from repairflow.core.models import Role, User
-    from repairflow.records.models import Department, RecordState
+    from repairflow.core.permissions import Role
+    from repairflow.records.models import Department, RecordState, User
     from repairflow.records.services import records_import
 
     def users(**fields: Any) -> User:
@@ -201,7 +201,7 @@ class Template:
 def make_template(objection: Any) -> Template:
     from django.contrib.contenttypes.models import ContentType
 
-    from repairflow.core.models import CaseSequence, Notice
+    from repairflow.cases.models import CaseSequence, Notice
     from repairflow.deadlines.models import Deadline
 
     case_type = ContentType.objects.get_for_model(objection)
@@ -230,9 +230,9 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
     from django.forms.models import model_to_dict
     from django.utils import timezone, translation
 
+    from repairflow.cases.models import Notice, Transition
     from repairflow.core.history import save_with_history
-    from repairflow.core.models import Notice, Transition
-    from repairflow.core.notices import notice_pdf
+    from repairflow.core.pdf import notice_pdf
     from repairflow.deadlines.models import Deadline
     from repairflow.notifications.models import Notification
     from repairflow.objections import notices as objection_notices
@@ -398,7 +398,7 @@ def run_lifecycles(
 
 def table_counts() -> dict[str, int]:
     """Rows in every table a lifecycle writes to."""
-    from repairflow.core.models import Notice, Transition
+    from repairflow.cases.models import Notice, Transition
     from repairflow.deadlines.models import Deadline
     from repairflow.notifications.models import Notification
     from repairflow.objections.models import Objection, Verification

@@ -58,8 +58,8 @@ def empty_database() -> None:
 
 
 def department_user() -> Any:
-    from repairflow.core.models import Role, User
-    from repairflow.records.models import Department
+    from repairflow.core.permissions import Role
+    from repairflow.records.models import Department, User
 
     department = Department.objects.create(code=DEPARTMENT_CODE, name="市场监督管理局")
     return User.objects.create_user(username="bench-officer", role=Role.DEPARTMENT, department=department)

@@ -42,9 +42,11 @@ INSTALLED_APPS = [
     "repairflow.notifications",
     "repairflow.deadlines",
     "repairflow.records",
+    "repairflow.cases",
     "repairflow.objections",
     "repairflow.repair",
     "repairflow.sync",
+    "repairflow.portal",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "repairflow.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "repairflow.urls"
@@ -96,7 +99,7 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "core.User"
+AUTH_USER_MODEL = "records.User"
 # History keeps a change's whole reason (a user's reason for a return or a pause can be long);
 # simple-history's default column keeps 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -141,7 +144,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "repairflow.core.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "repairflow.core.api.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("AUTH_THROTTLE_RATE", default="20/minute"),

@@ -6,11 +6,12 @@ from rest_framework.routers import DefaultRouter
 
 from repairflow.calendar import api as calendar_api
 from repairflow.calendar import views as calendar_views
+from repairflow.cases.api import CASE_NUMBER, NOTICE_KINDS
 from repairflow.core.api import AttachmentUploadView, ObtainTokenView
-from repairflow.core.case_api import CASE_NUMBER, NOTICE_KINDS
-from repairflow.core.public import PublicStatusView
+from repairflow.deadlines import api as deadlines_api
 from repairflow.notifications import views as notification_views
 from repairflow.objections.api import ObjectionNoticeView, ObjectionViewSet
+from repairflow.portal.api import PublicStatusView
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordImportViewSet, RecordViewSet
 from repairflow.repair.api import RepairNoticeView, RepairViewSet
@@ -33,7 +34,7 @@ api_v1 = [
     path("attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
     path("public/status/", PublicStatusView.as_view(), name="public-status"),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
-    path("calendar/<int:year>/", calendar_api.CalendarYearView.as_view(), name="calendar-year"),
+    path("calendar/<int:year>/", deadlines_api.CalendarYearLoadView.as_view(), name="calendar-year"),
     re_path(
         rf"^objections/(?P<number>{CASE_NUMBER})/notices/(?P<kind>{NOTICE_KINDS})\.pdf$",
         ObjectionNoticeView.as_view(),

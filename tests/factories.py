@@ -6,8 +6,8 @@ import factory
 from stdnum.cn import ric, uscc
 
 from repairflow.core.identifiers import SubjectType
-from repairflow.core.models import Role, User
-from repairflow.records.models import CreditRecord, CreditSubject, Department, RecordState
+from repairflow.core.permissions import Role
+from repairflow.records.models import CreditRecord, CreditSubject, Department, RecordState, User
 from repairflow.records.publication import Category, Severity
 from repairflow.repair.models import RepairApplication
 

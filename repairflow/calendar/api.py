@@ -1,19 +1,17 @@
 """Calendar endpoints (design/api.md "Calendar"): a deadline computed on the working-day calendar,
-and a year's official schedule, which the office loads with PUT."""
+and a year's official schedule (loading one, which moves open deadlines, is the legal clock's:
+`repairflow.deadlines.api.CalendarYearLoadView`)."""
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from repairflow.calendar import selectors, services
+from repairflow.calendar import selectors
 from repairflow.calendar.models import CalendarYear
 from repairflow.calendar.schedule import FIRST_YEAR, LAST_YEAR
-from repairflow.calendar.workdays import SpecialDay, add_working_days, explain
-from repairflow.core.models import Role
-from repairflow.core.permissions import require_role
+from repairflow.calendar.workdays import add_working_days, explain
 
 MAX_DAYS = 366
 
@@ -73,27 +71,6 @@ class CalendarYearSerializer(serializers.Serializer):
     days = SpecialDaySerializer(many=True, help_text="The days the schedule names: holidays and make-up working days.")
 
 
-class CalendarYearInputSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, help_text="When given, must be the year of the URL.")
-    confirmed = serializers.BooleanField(default=True)
-    source = serializers.CharField(max_length=255)
-    days = SpecialDaySerializer(many=True, allow_empty=True)
-
-
-class MovedDeadlineSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    step = serializers.CharField()
-    old_due_on = serializers.DateField()
-    new_due_on = serializers.DateField()
-
-
-class CalendarYearLoadSerializer(CalendarYearSerializer):
-    deadlines_moved = MovedDeadlineSerializer(many=True)
-
-
-YEAR_MISMATCH = _("The year in the body must be the year of the URL.")
-
-
 def year_document(year: int, calendar_year: CalendarYear | None) -> dict:
     if calendar_year is None:
         return {"year": year, "confirmed": False, "source": "", "version": 0, "days": []}
@@ -108,8 +85,7 @@ def year_document(year: int, calendar_year: CalendarYear | None) -> dict:
 
 class CalendarYearView(APIView):
     """`GET /api/v1/calendar/{year}/`: the year's schedule (named days only; an unloaded year
-    has none and is not confirmed). `PUT` (office): load an official schedule, which recomputes
-    every open deadline it touches."""
+    has none and is not confirmed)."""
 
     def _year(self, year: int) -> int:
         if not FIRST_YEAR <= year <= LAST_YEAR:
@@ -120,31 +96,3 @@ class CalendarYearView(APIView):
     def get(self, request, year: int):
         year = self._year(year)
         return Response(CalendarYearSerializer(year_document(year, selectors.calendar_year_get(year))).data)
-
-    @extend_schema(request=CalendarYearInputSerializer, responses=CalendarYearLoadSerializer)
-    def put(self, request, year: int):
-        require_role(request.user, Role.OFFICE)
-        year = self._year(year)
-        body = CalendarYearInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        if data.get("year", year) != year:
-            raise serializers.ValidationError({"year": [YEAR_MISMATCH]})
-        load = services.calendar_year_load(
-            year=year,
-            days=[SpecialDay(day["date"], day["is_workday"], day["name"]) for day in data["days"]],
-            source=data["source"],
-            confirmed=data["confirmed"],
-            actor=request.user,
-        )
-        document = year_document(year, load.calendar_year)
-        document["deadlines_moved"] = [
-            {
-                "id": move.deadline.pk,
-                "step": move.deadline.step,
-                "old_due_on": move.old_due_on,
-                "new_due_on": move.new_due_on,
-            }
-            for move in load.moved
-        ]
-        return Response(CalendarYearLoadSerializer(document).data)

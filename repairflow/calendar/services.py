@@ -1,47 +1,41 @@
+"""Changing the calendar: a year's official schedule replaced, under a new calendar version.
+What that does to the clocks already running is the legal clock's business
+(`repairflow.deadlines.services.calendar_year_load`)."""
+
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.models import CalendarDay, CalendarYear
 from repairflow.calendar.schedule import schedule_errors
 from repairflow.calendar.selectors import calendar_version
 from repairflow.calendar.workdays import SpecialDay
+from repairflow.core.errors import Invalid
 from repairflow.core.history import history_reason, save_with_history
-from repairflow.deadlines.services import DeadlineMove, deadlines_recompute
 
 YEAR_LOADED = _("Holiday schedule for %(year)d loaded (calendar version %(version)d): %(source)s")
 
 
-@dataclass(frozen=True)
-class CalendarLoad:
-    calendar_year: CalendarYear
-    moved: list[DeadlineMove]
-
-
-def calendar_year_load(
+def calendar_year_replace(
     *, year: int, days: Sequence[SpecialDay], source: str, confirmed: bool = True, actor: Any = None
-) -> CalendarLoad:
-    """Load (or replace) `year`'s schedule, bump the calendar version and recompute every open
-    deadline it touches; refused with the reasons (400) when the schedule is not valid."""
+) -> tuple[CalendarYear, str]:
+    """Load (or replace) `year`'s schedule under the next calendar version, in the caller's
+    transaction; refused with the reasons (400) when the schedule is not valid. The year and the
+    reason kept in its history, which names the version and the source."""
     errors = schedule_errors(year, days)
     if errors:
-        raise ValidationError({"days": errors})
-    with transaction.atomic():
-        calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first() or CalendarYear(year=year)
-        calendar_year.confirmed = confirmed
-        calendar_year.source = source
-        reason = calendar_year_save(calendar_year=calendar_year, actor=actor)
-        calendar_year.days.all().delete()
-        CalendarDay.objects.bulk_create(
-            CalendarDay(calendar_year=calendar_year, date=day.date, is_workday=day.is_workday, name=day.name.strip())
-            for day in days
-        )
-        moved = deadlines_recompute(years=[year], actor=actor, reason=reason)
-    return CalendarLoad(calendar_year, moved)
+        raise Invalid({"days": errors})
+    calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first() or CalendarYear(year=year)
+    calendar_year.confirmed = confirmed
+    calendar_year.source = source
+    reason = calendar_year_save(calendar_year=calendar_year, actor=actor)
+    calendar_year.days.all().delete()
+    CalendarDay.objects.bulk_create(
+        CalendarDay(calendar_year=calendar_year, date=day.date, is_workday=day.is_workday, name=day.name.strip())
+        for day in days
+    )
+    return calendar_year, reason
 
 
 def calendar_year_save(*, calendar_year: CalendarYear, actor: Any) -> str:

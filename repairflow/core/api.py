@@ -1,19 +1,46 @@
+"""What every app's API shares (design/api.md "Errors", "Authentication", "Attachments"): the
+error format every refusal is answered in, with its HTTP status; idempotent POSTs; the token
+and attachment endpoints. The only module of core that knows HTTP and DRF."""
+
+import hashlib
+
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import APIView, exception_handler
 
-from repairflow.core.idempotency import IdempotentPostMixin
-from repairflow.core.models import Attachment
+from repairflow.core.errors import INVALID_INPUT, Conflict, DomainError
+from repairflow.core.models import Attachment, IdempotencyKey
 from repairflow.core.services import attachment_upload
 
 API_PREFIX = "/api/"
+MALFORMED_BODY = _("The request body could not be read; send valid JSON or form data.")
+BAD_CREDENTIALS = _("The user name or password is wrong, or the account is disabled.")
+KEY_REUSED = _("This Idempotency-Key was already used for a different request.")
+KEY_IN_PROGRESS = _("A request with this Idempotency-Key is still being processed.")
+
+# The HTTP status of each domain error's code.
+STATUS = {
+    "invalid": status.HTTP_400_BAD_REQUEST,
+    "forbidden": status.HTTP_403_FORBIDDEN,
+    "not_found": status.HTTP_404_NOT_FOUND,
+    "conflict": status.HTTP_409_CONFLICT,
+    "transition_not_allowed": status.HTTP_409_CONFLICT,
+    "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "unsupported_type": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+}
 
 
 def is_api_path(path: str) -> bool:
@@ -21,7 +48,129 @@ def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIX)
 
 
-BAD_CREDENTIALS = _("The user name or password is wrong, or the account is disabled.")
+def status_of(error: DomainError) -> int:
+    return STATUS[error.code]
+
+
+# --- Errors -------------------------------------------------------------------------------------
+
+_CODES: list[tuple[type[exceptions.APIException], str]] = [
+    (exceptions.ValidationError, "invalid"),
+    (exceptions.ParseError, "invalid"),
+    (exceptions.NotAuthenticated, "unauthenticated"),
+    (exceptions.AuthenticationFailed, "unauthenticated"),
+    (exceptions.PermissionDenied, "forbidden"),
+    (exceptions.NotFound, "not_found"),
+    (exceptions.MethodNotAllowed, "method_not_allowed"),
+    (exceptions.NotAcceptable, "not_acceptable"),
+    (exceptions.UnsupportedMediaType, "unsupported_type"),
+    (exceptions.Throttled, "throttled"),
+]
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(exc.args[0] if exc.args else None)
+    return exc
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every refusal as `{"error": code, "detail": text, ...}` (design/api.md "Errors")."""
+    if isinstance(exc, DomainError):
+        return Response(exc.body(), status=status_of(exc))
+    exc = _as_api_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = next((code for kind, code in _CODES if isinstance(exc, kind)), exc.default_code)
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = {"error": code, "detail": str(INVALID_INPUT), "fields": fields}
+    elif isinstance(exc, exceptions.ParseError):
+        response.data = {"error": code, "detail": str(MALFORMED_BODY), "fields": {}}
+    else:
+        response.data = {"error": code, "detail": str(exc.detail)}
+    return response
+
+
+# --- Idempotent POSTs ---------------------------------------------------------------------------
+
+
+class _Replay(Exception):
+    def __init__(self, claim: IdempotencyKey) -> None:
+        self.claim = claim
+
+
+def _fingerprint(request) -> str:
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    try:
+        digest.update(request.body)
+    except RequestDataTooBig:  # large uploads: their length stands for their content
+        digest.update(request.META.get("CONTENT_LENGTH", "").encode())
+    return digest.hexdigest()
+
+
+def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
+    try:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(user=user, key=key, request_fingerprint=fingerprint), True
+    except IntegrityError:
+        return IdempotencyKey.objects.get(user=user, key=key), False
+
+
+class IdempotentPostMixin:
+    """`Idempotency-Key` on POST (design/api.md "Errors"): a repeat of a successful POST with the
+    same key returns the first response and changes nothing. The key is claimed in its own row
+    before the action runs, so two concurrent requests with one key cannot both act: the second
+    is answered 409 while the first is under way."""
+
+    _idempotency_claim: IdempotencyKey | None = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._idempotency_claim = None
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or not key:
+            return
+        claim, claimed_now = _claim(request.user, key[:255], _fingerprint(request))
+        if claimed_now:
+            self._idempotency_claim = claim
+        elif claim.request_fingerprint != _fingerprint(request):
+            raise Conflict(KEY_REUSED)
+        elif claim.response_status is None:
+            raise Conflict(KEY_IN_PROGRESS)
+        else:
+            raise _Replay(claim)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return Response(exc.claim.response_body, status=exc.claim.response_status)
+        try:
+            return super().handle_exception(exc)
+        except Exception:  # a crash (500): the action's transaction was rolled back, so free the key
+            claim, self._idempotency_claim = self._idempotency_claim, None
+            if claim is not None:
+                claim.delete()
+            raise
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        claim, self._idempotency_claim = self._idempotency_claim, None
+        if claim is not None:
+            if 200 <= response.status_code < 300:
+                claim.response_status = response.status_code
+                claim.response_body = response.data
+                claim.save(update_fields=["response_status", "response_body"])
+            else:  # a refused request may be corrected and sent again with the same key
+                claim.delete()
+        return response
+
+
+# --- Tokens and attachments ---------------------------------------------------------------------
 
 
 class CredentialsSerializer(serializers.Serializer):

@@ -4,9 +4,7 @@ never take it, 409 `transition_not_allowed` naming the allowed actions when the 
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
-from repairflow.core.errors import TransitionNotAllowed
+from repairflow.core.errors import Forbidden, TransitionNotAllowed
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
 
 
@@ -42,7 +40,7 @@ def transition_check(flow: Any, action: str, *, user: Any = None) -> Any:
     if method is None or not hasattr(method, "can_proceed"):
         raise TransitionNotAllowed(state=str(flow.state.value), allowed=available_actions(flow, user))
     if user is not None and not any(transition.has_perm(flow, user) for transition in method.get_transitions()):
-        raise PermissionDenied(ROLE_NOT_ALLOWED)
+        raise Forbidden(ROLE_NOT_ALLOWED)
     if not method.can_proceed():
         raise TransitionNotAllowed(state=str(flow.state.value), allowed=available_actions(flow, user))
     return method

@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 from repairflow.core.api import is_api_path
+from repairflow.core.errors import Forbidden, NotFound
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -20,3 +23,21 @@ class LanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DomainErrorMiddleware:
+    """A page refused by a service answers as Django answers its own refusals: NotFound as its 404
+    page, Forbidden as its 403. (The API answers every domain error itself, in its JSON format.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            raise Http404 from exception
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied(exception.detail) from exception
+        return None

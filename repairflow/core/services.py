@@ -1,4 +1,5 @@
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -7,15 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.attachments import content_type_of
 from repairflow.core.errors import TooLarge, UnsupportedType
-from repairflow.core.models import Attachment, Role, User
-from repairflow.core.permissions import require_role
+from repairflow.core.models import Attachment
+from repairflow.core.permissions import Role, require_role
 
 FILE_TOO_LARGE = _("The file is larger than %(limit)s.")
 FILE_NOT_ALLOWED = _("Only PDF, JPEG, PNG and OFD files are accepted; this file is none of them.")
 UPLOADERS = (Role.SUBJECT, Role.DEPARTMENT, Role.OFFICE)
 
 
-def attachment_upload(*, actor: User, upload: UploadedFile) -> Attachment:
+def attachment_upload(*, actor: Any, upload: UploadedFile) -> Attachment:
     """Keep an uploaded file as evidence: refused (and nothing stored) when it is over the size
     limit or its content is not PDF, JPEG, PNG or OFD, whatever its name says."""
     require_role(actor, *UPLOADERS)

@@ -2,27 +2,30 @@
 and never compute a date themselves; see README.md beside this file."""
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from repairflow.calendar.models import CalendarYear
 from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import WorkCalendar, working_days_between
-from repairflow.core.errors import Conflict
+from repairflow.calendar.services import calendar_year_replace
+from repairflow.calendar.workdays import SpecialDay, WorkCalendar, working_days_between
+from repairflow.core.errors import Conflict, Invalid
 from repairflow.core.history import history_reason, save_with_history
-from repairflow.core.models import Role, User
+from repairflow.core.permissions import Role
 from repairflow.deadlines.clock import Extension, Pause, Restart, Stage, action_at, next_stage, schedule
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import PROFILES, Action, Party, Step, active_profile
 from repairflow.notifications.services import notify
+from repairflow.records.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,12 @@ class DeadlineMove:
     deadline: Deadline
     old_due_on: date
     new_due_on: date
+
+
+@dataclass(frozen=True)
+class CalendarLoad:
+    calendar_year: CalendarYear
+    moved: list[DeadlineMove]
 
 
 @dataclass
@@ -111,7 +120,7 @@ def _require_open(deadline: Deadline) -> None:
 
 def _require_reason(reason: str) -> str:
     if not reason or not reason.strip():
-        raise ValidationError({"reason": [REASON_REQUIRED]})
+        raise Invalid({"reason": [REASON_REQUIRED]})
     return reason.strip()
 
 
@@ -245,12 +254,12 @@ def deadline_extend(*, deadline: Deadline, days: int, reason: str, on: date, act
     reason = _require_reason(reason)
     _require_open(deadline)
     if days < 1:
-        raise ValidationError({"days": [EXTENSION_TOO_SHORT]})
+        raise Invalid({"days": [EXTENSION_TOO_SHORT]})
     profile = PROFILES[deadline.profile]  # the rules the clock started under, as `Deadline.rule`
     used = sum(extension.days for extension in deadline.extension_list())
     if profile.max_extension is not None and used + days > profile.max_extension:
         message = EXTENSION_OVER_LIMIT % {"profile": profile.name, "limit": profile.max_extension, "used": used}
-        raise ValidationError({"days": [message]})
+        raise Invalid({"days": [message]})
     deadline.extensions = [*deadline.extensions, Extension(on, days, reason).as_json()]
     _reschedule(deadline, work_calendar(), timezone.localdate())
     values = {"days": days, "reason": reason}
@@ -299,6 +308,19 @@ def deadlines_recompute(*, years: Iterable[int], actor: Any, reason: str) -> lis
             )
         save_with_history(deadline, actor=actor, reason=change)
     return moves
+
+
+def calendar_year_load(
+    *, year: int, days: Sequence[SpecialDay], source: str, confirmed: bool = True, actor: Any = None
+) -> CalendarLoad:
+    """Load (or replace) `year`'s official schedule and recompute every open deadline it touches,
+    in one transaction; refused with the reasons (400) when the schedule is not valid."""
+    with transaction.atomic():
+        calendar_year, reason = calendar_year_replace(
+            year=year, days=days, source=source, confirmed=confirmed, actor=actor
+        )
+        moved = deadlines_recompute(years=[year], actor=actor, reason=reason)
+    return CalendarLoad(calendar_year, moved)
 
 
 # --- The sweep ---------------------------------------------------------------------------------

@@ -7,13 +7,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 
-from repairflow.core.models import User
 from repairflow.notifications.messages import MESSAGES
 from repairflow.notifications.models import Notification
 from repairflow.notifications.sms import sms_backend
 
 
-def notify(*, recipients: Iterable[User], kind: str, params: Mapping[str, Any], link: str = "") -> list[Notification]:
+def notify(*, recipients: Iterable[Any], kind: str, params: Mapping[str, Any], link: str = "") -> list[Notification]:
     """Put a notification in each recipient's inbox (once per user) within the caller's
     transaction; e-mail and SMS follow by Celery after commit, for those who have an e-mail
     address or a mobile number (nothing is queued for the others: their inbox is all)."""
@@ -49,6 +48,6 @@ def notifications_deliver(*, ids: Iterable[int]) -> None:
             notification.save(update_fields=["texted_at"])
 
 
-def notifications_mark_read(*, user: User) -> int:
+def notifications_mark_read(*, user: Any) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     return unread.update(read_at=timezone.now())

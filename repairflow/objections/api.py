@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from repairflow.core.case_api import (
+from repairflow.cases.api import (
     AttachmentsField,
     CaseCreateSerializer,
     CaseSerializer,
@@ -13,7 +13,7 @@ from repairflow.core.case_api import (
     SupplementSerializer,
     case_endpoints,
 )
-from repairflow.core.models import NoticeKind
+from repairflow.cases.models import NoticeKind
 from repairflow.objections import selectors, services
 from repairflow.objections.flows import ObjectionFlow
 from repairflow.objections.models import Ground, Objection, ObjectionState

@@ -27,8 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.fsm.base import State
 
-from repairflow.core.cases import CaseFlow, case_intake, case_state
-from repairflow.core.models import NoticeKind, Role
+from repairflow.cases.models import NoticeKind
+from repairflow.cases.services import CaseFlow, case_intake, case_state
+from repairflow.core.permissions import Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Step
 from repairflow.deadlines.services import case_open_deadlines

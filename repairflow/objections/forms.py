@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from repairflow.core import forms as case_forms
-from repairflow.core.forms import (
+from repairflow.cases import forms as case_forms
+from repairflow.cases.forms import (
     EVIDENCE,
     ActionForm,
     CommentForm,

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from repairflow.core.models import Attachment, Case
+from repairflow.cases.models import Case
+from repairflow.core.models import Attachment
 
 
 class ObjectionState(models.TextChoices):

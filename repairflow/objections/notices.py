@@ -6,7 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.notices import NoticeText, case_facts
+from repairflow.cases.notices import case_facts
+from repairflow.core.pdf import NoticeText
 from repairflow.notifications.messages import Message, register
 from repairflow.objections.models import Objection, Outcome
 

@@ -5,10 +5,10 @@ not exist for them (404)."""
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.shortcuts import get_object_or_404
 
-from repairflow.core.cases import cases_queue
-from repairflow.core.models import Role
+from repairflow.cases.services import cases_queue
+from repairflow.core.errors import get_or_not_found
+from repairflow.core.permissions import Role
 from repairflow.deadlines.policy import Step
 from repairflow.objections.models import Objection, Verification
 
@@ -26,7 +26,7 @@ def objections_visible_to(user: Any) -> QuerySet[Objection]:
 
 
 def objection_get(*, user: Any, number: str) -> Objection:
-    return get_object_or_404(
+    return get_or_not_found(
         objections_visible_to(user).select_related("record__subject", "record__department", "subject"), number=number
     )
 

@@ -5,14 +5,14 @@ the record through its own state machine, issue the notice, notify whoever acts 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from repairflow.core.case_services import MISSING_REQUIRED, REASON_REQUIRED, CaseKind
-from repairflow.core.cases import (
+from repairflow.cases.kinds import MISSING_REQUIRED, REASON_REQUIRED, CaseKind
+from repairflow.cases.models import NoticeKind
+from repairflow.cases.services import (
     case_filer_check,
     case_number_next,
     case_record_locked,
@@ -25,9 +25,9 @@ from repairflow.core.cases import (
     subject_users,
     today,
 )
-from repairflow.core.errors import Conflict
+from repairflow.core.errors import Conflict, Invalid
 from repairflow.core.history import history_reason, save_with_history
-from repairflow.core.models import Attachment, NoticeKind, User
+from repairflow.core.models import Attachment
 from repairflow.deadlines import services as deadlines
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import MarkOn, Step, active_profile
@@ -42,7 +42,7 @@ from repairflow.objections.models import (
     Verification,
 )
 from repairflow.objections.selectors import objections_visible_to
-from repairflow.records.models import CreditRecord, Department, RecordState
+from repairflow.records.models import CreditRecord, Department, RecordState, User
 from repairflow.records.publication import LIST_CATEGORIES
 from repairflow.records.serializers import record_correction_validate
 from repairflow.records.services import record_transition
@@ -142,7 +142,7 @@ def _outcome_checked(record: CreditRecord, outcome: str, explanation: str, corre
     if outcome == Outcome.REMOVE_FROM_LIST and record.category not in LIST_CATEGORIES:
         errors["outcome"] = [NOT_A_LIST]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return dict(corrected_fields or {})
 
 
@@ -167,7 +167,7 @@ def objection_submit(
         with transaction.atomic():
             record = CreditRecord.objects.select_for_update().select_related("subject").get(pk=record.pk)
             if record.state == RecordState.REVOKED:
-                raise ValidationError({"record": [RECORD_REVOKED]})
+                raise Invalid({"record": [RECORD_REVOKED]})
             if Objection.objects.filter(record=record, subject=record.subject, state__in=OPEN_STATES).exists():
                 raise Conflict(ALREADY_OPEN)
             received_on = received_today()
@@ -229,7 +229,7 @@ def objection_supplement(
     OBJECTIONS.check(objection, actor, "supplement")
     statement = (statement or "").strip()
     if not statement and not attachments:
-        raise ValidationError({"statement": [SUPPLEMENT_EMPTY]})
+        raise Invalid({"statement": [SUPPLEMENT_EMPTY]})
     objection.attachments.add(*attachments)
     OBJECTIONS.supplemented(objection, actor, statement)
     return objection
@@ -350,7 +350,7 @@ def _verification_clocks(objection: Objection, department_code: str | None) -> Q
     clocks = deadlines.case_open_deadlines(objection, Step.OBJECTION_VERIFICATION).order_by("id")
     if department_code:
         if not objection.verifications.filter(department__code=department_code).exists():
-            raise ValidationError({"department": [NOT_ROUTED]})
+            raise Invalid({"department": [NOT_ROUTED]})
         clocks = clocks.filter(department__code=department_code)
     return clocks
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.portal import CasePages
+from repairflow.cases.views import CasePages
 from repairflow.objections import api, selectors
 from repairflow.objections.flows import RECEIVED
 from repairflow.objections.forms import ACTION_FORMS, ObjectionForm

@@ -2,10 +2,12 @@
 history), so the admin shows them read-only with their full history."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from repairflow.core.admin import ReadOnlyAdmin
-from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, Department, QueryLog, RecordImport
+from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, Department, QueryLog, RecordImport, User
 
 
 @admin.register(Department)
@@ -61,3 +63,16 @@ class RecordImportAdmin(ReadOnlyAdmin):
     search_fields = ("file_name", "sha256", "imported_by__username")
     date_hierarchy = "imported_at"
     list_select_related = ("imported_by", "department")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "role", "department", "credit_subject", "is_active", "is_staff")
+    list_filter = ("role", "is_active", "is_staff")
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Role"), {"fields": ("role", "department", "credit_subject", "is_unit_head", "mobile")}),
+    )
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (
+        (_("Role"), {"fields": ("role", "department", "credit_subject", "is_unit_head", "mobile")}),
+    )
+    autocomplete_fields = ("department", "credit_subject")

@@ -8,12 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from repairflow.core.api import UploadSerializer
+from repairflow.core.api import IdempotentPostMixin, UploadSerializer
 from repairflow.core.history import history_entries
-from repairflow.core.idempotency import IdempotentPostMixin
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
-from repairflow.core.models import Role
-from repairflow.core.permissions import require_role
+from repairflow.core.permissions import Role, require_role
 from repairflow.records import selectors, services
 from repairflow.records.models import (
     CreditCheck,

@@ -27,14 +27,13 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from repairflow.core.attachments import SIGNATURES, ZIP_SIGNATURE
-from repairflow.core.errors import TooLarge
+from repairflow.core.errors import Invalid, TooLarge
 from repairflow.core.services import FILE_TOO_LARGE
 from repairflow.records.models import ImportFormat
 from repairflow.records.serializers import RecordInputSerializer
@@ -153,8 +152,8 @@ class ImportFile:
     rows: list[ImportRow]
 
 
-def _refused(message: Any) -> ValidationError:
-    return ValidationError({"file": [message]})
+def _refused(message: Any) -> Invalid:
+    return Invalid({"file": [message]})
 
 
 def _title_key(title: str) -> str:
@@ -317,7 +316,7 @@ def _xlsx_lines(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
 
 
 def import_file_read(file: IO[bytes], *, required: Iterable[str] = REQUIRED_COLUMNS) -> ImportFile:
-    """Read a file of records from its start. Refused whole with ValidationError (`file`) when it is
+    """Read a file of records from its start. Refused whole with Invalid (`file`) when it is
     not CSV or XLSX, cannot be decoded or read, or its first line does not name the `required`
     columns; with TooLarge when it is over the size or the row limit."""
     limit = settings.REPAIRFLOW_IMPORT_MAX_BYTES

@@ -1,12 +1,15 @@
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from repairflow.core.identifiers import SubjectType, mask_identifier
+from repairflow.core.permissions import STAFF_ROLES, Role
 from repairflow.deadlines.policy import active_profile
 from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity, publication_periods
 
@@ -55,6 +58,72 @@ class CreditSubject(models.Model):
     @property
     def masked_identifier(self) -> str:
         return mask_identifier(self.identifier)
+
+
+class User(AbstractUser):
+    """A person who signs in. A subject account is bound to one credit subject, a department
+    account to one department; office and auditor accounts to neither."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.SUBJECT)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
+    credit_subject = models.ForeignKey(
+        CreditSubject,
+        verbose_name=_("credit subject"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
+    is_unit_head = models.BooleanField(
+        _("head of unit"),
+        default=False,
+        help_text=_("Receives the 督办 notices for the department or the office when a deadline is reached."),
+    )
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=11,
+        blank=True,
+        validators=[RegexValidator(r"^1\d{10}$", _("Enter an 11-digit mainland mobile number."))],
+        help_text=_("Notices are also sent by SMS when this is set."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_binding",
+                condition=(
+                    Q(role=Role.SUBJECT, credit_subject__isnull=False, department__isnull=True)
+                    | Q(role=Role.DEPARTMENT, department__isnull=False, credit_subject__isnull=True)
+                    | Q(
+                        role__in=[Role.OFFICE, Role.AUDITOR],
+                        department__isnull=True,
+                        credit_subject__isnull=True,
+                    )
+                ),
+                violation_error_message=_(
+                    "A subject account needs a credit subject, a department account a "
+                    "department, and office and auditor accounts neither."
+                ),
+            ),
+        ]
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Department, office and auditor users: their look-ups of records are logged."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (Role.OFFICE, Role.AUDITOR)
 
 
 class RecordState(models.TextChoices):

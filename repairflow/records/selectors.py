@@ -5,10 +5,9 @@ see does not exist for them (404)."""
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from repairflow.core.models import Role
+from repairflow.core.errors import NotFound, get_or_not_found
+from repairflow.core.permissions import Role
 from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport
 
 
@@ -27,8 +26,8 @@ def record_get(*, user: Any, record_id: int | str) -> CreditRecord:
     try:
         record_id = int(record_id)
     except (TypeError, ValueError):  # the API's path gives a string: /records/abc/ is absent
-        raise Http404 from None
-    return get_object_or_404(records_visible_to(user), pk=record_id)
+        raise NotFound from None
+    return get_or_not_found(records_visible_to(user), pk=record_id)
 
 
 def query_logs_visible_to(user: Any) -> QuerySet[QueryLog]:

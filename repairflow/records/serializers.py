@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from repairflow.core.identifiers import InvalidIdentifier, SubjectType, validate_identifier
-from repairflow.core.models import Role
+from repairflow.core.permissions import Role
 from repairflow.records.models import CreditRecord, Department
 from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity, may_be_published
 

@@ -10,16 +10,14 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from repairflow.core.errors import Conflict, TransitionNotAllowed
+from repairflow.core.errors import Conflict, TransitionNotAllowed, get_or_not_found
 from repairflow.core.flows import action_name, available_actions, run_transition
 from repairflow.core.history import history_reason, save_with_history
-from repairflow.core.models import Role
-from repairflow.core.permissions import require_role
+from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.policy import active_profile
 from repairflow.records.flows import LIVE, RecordFlow
 from repairflow.records.importing import REQUIRED_COLUMNS, import_file_read
@@ -331,7 +329,7 @@ def record_act(*, actor: Any, record_id: int, action: str, reason: str) -> Credi
     """The office publishes, suspends or resumes a record directly."""
     require_role(actor, Role.OFFICE)
     with transaction.atomic():
-        record = get_object_or_404(CreditRecord.objects.select_for_update(), pk=record_id)
+        record = get_or_not_found(CreditRecord.objects.select_for_update(), pk=record_id)
         flow = RecordFlow(record, actor=actor, reason=reason)
         allowed = [name for name in available_actions(flow) if name in OFFICE_RECORD_ACTIONS]
         if action not in allowed:

@@ -4,7 +4,7 @@ and the notices."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from repairflow.core.case_api import (
+from repairflow.cases.api import (
     CaseCreateSerializer,
     CaseSerializer,
     CommentSerializer,
@@ -14,7 +14,7 @@ from repairflow.core.case_api import (
     attachments_uploaded_by,
     case_endpoints,
 )
-from repairflow.core.models import NoticeKind
+from repairflow.cases.models import NoticeKind
 from repairflow.repair import selectors, services
 from repairflow.repair.eligibility import RuleResult
 from repairflow.repair.flows import RepairFlow

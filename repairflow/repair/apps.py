@@ -8,9 +8,9 @@ class RepairConfig(AppConfig):
     verbose_name = _("Credit repair")
 
     def ready(self) -> None:
-        from repairflow.core.public import register_public_case
         from repairflow.deadlines.policy import Step
         from repairflow.deadlines.services import register_lapse
+        from repairflow.portal.api import register_public_case
         from repairflow.repair.models import RepairApplication
         from repairflow.repair.notices import register_messages
         from repairflow.repair.services import repair_lapse

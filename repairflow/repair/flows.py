@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 
-from repairflow.core.cases import CaseFlow, case_intake, case_state
-from repairflow.core.models import NoticeKind, Role
+from repairflow.cases.models import NoticeKind
+from repairflow.cases.services import CaseFlow, case_intake, case_state
+from repairflow.core.permissions import Role
 from repairflow.repair.models import RepairApplication, RepairState
 
 S = RepairState

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core import forms as case_forms
+from repairflow.cases import forms as case_forms
 from repairflow.repair.eligibility import DATED_MATERIALS, RuleResult
 from repairflow.repair.models import MaterialKind
 

@@ -5,7 +5,8 @@ step to whoever acts next."""
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.notices import NoticeText, case_facts
+from repairflow.cases.notices import case_facts
+from repairflow.core.pdf import NoticeText
 from repairflow.notifications.messages import Message, register
 from repairflow.repair.eligibility import RuleResult
 from repairflow.repair.models import RepairApplication, RepairState

@@ -5,10 +5,10 @@ for them (404)."""
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
-from repairflow.core.cases import cases_queue
-from repairflow.core.models import Role
+from repairflow.cases.services import cases_queue
+from repairflow.core.errors import get_or_not_found
+from repairflow.core.permissions import Role
 from repairflow.deadlines.policy import Step
 from repairflow.repair.models import RepairApplication
 
@@ -25,7 +25,7 @@ def repairs_visible_to(user: Any) -> QuerySet[RepairApplication]:
 
 
 def repair_get(*, user: Any, number: str) -> RepairApplication:
-    return get_object_or_404(
+    return get_or_not_found(
         repairs_visible_to(user).select_related("record__subject", "record__department", "subject", "department"),
         number=number,
     )

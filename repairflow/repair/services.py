@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.workdays import months_period_end
-from repairflow.core.case_services import MISSING_REQUIRED, REASON_REQUIRED, CaseKind
-from repairflow.core.cases import (
+from repairflow.cases.kinds import MISSING_REQUIRED, REASON_REQUIRED, CaseKind
+from repairflow.cases.models import NoticeKind
+from repairflow.cases.services import (
     case_filer_check,
     case_number_next,
     case_record_locked,
@@ -25,14 +25,14 @@ from repairflow.core.cases import (
     subject_users,
     today,
 )
-from repairflow.core.errors import Conflict
+from repairflow.core.errors import Conflict, Invalid
 from repairflow.core.history import history_reason, save_with_history
-from repairflow.core.models import Attachment, NoticeKind, User
+from repairflow.core.models import Attachment
 from repairflow.deadlines import services as deadlines
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step, active_profile
 from repairflow.records.flows import LIVE
-from repairflow.records.models import CreditRecord, RecordState
+from repairflow.records.models import CreditRecord, RecordState, User
 from repairflow.records.publication import LIST_CATEGORIES
 from repairflow.records.services import record_transition
 from repairflow.repair import notices
@@ -126,14 +126,14 @@ def repair_submit(
     refuse at the door (a ban in force, by default) is not filed (400, saying until when)."""
     case_filer_check(actor, record)
     if commitment is not True:
-        raise ValidationError({"commitment": [COMMITMENT_REQUIRED]})
+        raise Invalid({"commitment": [COMMITMENT_REQUIRED]})
     try:
         with transaction.atomic():
             record = CreditRecord.objects.select_for_update().select_related("subject", "department").get(pk=record.pk)
             if not record.is_negative:
-                raise ValidationError({"record": [NOT_NEGATIVE]})
+                raise Invalid({"record": [NOT_NEGATIVE]})
             if record.state not in LIVE:
-                raise ValidationError({"record": [NOT_LIVE % {"state": record.get_state_display()}]})
+                raise Invalid({"record": [NOT_LIVE % {"state": record.get_state_display()}]})
             if RepairApplication.objects.filter(record=record, subject=record.subject, state__in=OPEN_STATES).exists():
                 raise Conflict(ALREADY_OPEN)
             received_on = received_today()
@@ -154,7 +154,7 @@ def repair_submit(
             _add_materials(application, materials)
             evaluation = _evaluate(application)
             if refused := evaluation.refused_at_door(active_profile().repair):
-                raise ValidationError({"record": [result.detail for result in refused]})
+                raise Invalid({"record": [result.detail for result in refused]})
             save_with_history(application, actor=actor, reason=RECEIVED)
             REPAIRS.received(application, actor)
     except IntegrityError as error:  # the same application filed twice at the same moment
@@ -204,7 +204,7 @@ def repair_supplement(
     REPAIRS.check(application, actor, "supplement")
     statement = (statement or "").strip()
     if not statement and not attachments and not materials:
-        raise ValidationError({"statement": [SUPPLEMENT_EMPTY]})
+        raise Invalid({"statement": [SUPPLEMENT_EMPTY]})
     application.attachments.add(*attachments)
     _add_materials(application, materials)
     _evaluate(application, applied_on=received_today())

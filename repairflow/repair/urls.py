@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from repairflow.core.case_api import CASE_NUMBER, NOTICE_KINDS
+from repairflow.cases.api import CASE_NUMBER, NOTICE_KINDS
 from repairflow.repair import views
 
 NUMBER = rf"(?P<number>{CASE_NUMBER})"

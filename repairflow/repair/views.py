@@ -8,7 +8,7 @@ of case shares (core/portal.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.portal import CasePages
+from repairflow.cases.views import CasePages
 from repairflow.repair import api, selectors
 from repairflow.repair.eligibility import REPAIR_RULE_SETS, RULE_LABELS, RuleResult
 from repairflow.repair.flows import RECEIVED

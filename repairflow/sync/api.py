@@ -10,9 +10,8 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from repairflow.core.idempotency import IdempotentPostMixin
-from repairflow.core.models import Role
-from repairflow.core.permissions import require_role
+from repairflow.core.api import IdempotentPostMixin
+from repairflow.core.permissions import Role, require_role
 from repairflow.sync import selectors, services
 from repairflow.sync.models import (
     NAME_TAKEN,

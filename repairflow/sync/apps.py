@@ -8,7 +8,7 @@ class SyncConfig(AppConfig):
     verbose_name = _("Push-back to platforms")
 
     def ready(self) -> None:
-        from repairflow.core.cases import register_publication_condition
+        from repairflow.cases.services import register_publication_condition
         from repairflow.records.services import register_record_change_listener
         from repairflow.sync.notices import register_messages
         from repairflow.sync.selectors import case_propagated

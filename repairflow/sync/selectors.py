@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from repairflow.core.models import Case, Role
+from repairflow.cases.models import Case
+from repairflow.core.permissions import Role
 from repairflow.objections.models import Objection
 from repairflow.repair.models import RepairApplication
 from repairflow.sync.models import CaseKind, Delivery, DeliveryStatus, OutboxEvent, Subscription

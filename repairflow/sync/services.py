@@ -14,20 +14,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from repairflow.core.case_services import REASON_REQUIRED
-from repairflow.core.cases import office_users, required
-from repairflow.core.errors import TransitionNotAllowed
+from repairflow.cases.kinds import REASON_REQUIRED
+from repairflow.cases.models import Case
+from repairflow.cases.services import office_users, required
+from repairflow.core.errors import Invalid, TransitionNotAllowed, get_or_not_found
 from repairflow.core.history import history_reason, save_with_history
-from repairflow.core.models import Case, Role
-from repairflow.core.permissions import require_role
+from repairflow.core.permissions import Role, require_role
 from repairflow.notifications.services import notify
 from repairflow.objections.services import objection_publish_if_ready
 from repairflow.records.models import CreditRecord
@@ -477,7 +475,7 @@ def subscription_create(
         with transaction.atomic():
             save_with_history(subscription, actor=actor, reason=SUBSCRIPTION_CREATED)
     except IntegrityError as error:  # the same name given twice at the same moment
-        raise ValidationError({"name": [NAME_TAKEN]}) from error
+        raise Invalid({"name": [NAME_TAKEN]}) from error
     return subscription
 
 
@@ -495,7 +493,7 @@ PAUSING = {
 
 def _subscription_pause_set(*, actor: Any, subscription_id: int, paused: bool, reason: str) -> Subscription:
     require_role(actor, Role.OFFICE)
-    subscription = get_object_or_404(Subscription.objects.select_for_update(no_key=True), pk=subscription_id)
+    subscription = get_or_not_found(Subscription.objects.select_for_update(no_key=True), pk=subscription_id)
     from_state, undo, refusal, plain, because = PAUSING[paused]
     if subscription_state(subscription) != from_state:
         raise TransitionNotAllowed(
@@ -541,7 +539,7 @@ def delivery_requeue(*, actor: Any, delivery_id: int, reason: str) -> Delivery:
     deliveries of its record to that platform, which waited for it, follow once it is acknowledged."""
     require_role(actor, Role.OFFICE)
     with transaction.atomic():
-        delivery = get_object_or_404(
+        delivery = get_or_not_found(
             Delivery.objects.select_for_update(of=("self",)).select_related("subscription"), pk=delivery_id
         )
         if delivery.status != DeliveryStatus.FAILED:
@@ -563,7 +561,7 @@ def subscription_requeue_failed(*, actor: Any, subscription_id: int, reason: str
     """Requeue every failed delivery of a subscription at once, each with the reason in its history."""
     require_role(actor, Role.OFFICE)
     with transaction.atomic():
-        subscription = get_object_or_404(Subscription.objects.select_for_update(no_key=True), pk=subscription_id)
+        subscription = get_or_not_found(Subscription.objects.select_for_update(no_key=True), pk=subscription_id)
         if not subscription.active:
             raise TransitionNotAllowed(state="retired", allowed=[], detail=SUBSCRIPTION_RETIRED)
         reason = required(reason, "reason", REASON_REQUIRED)

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from repairflow.calendar.api import YEAR_MISMATCH
 from repairflow.calendar.models import CalendarDay, CalendarYear
 from repairflow.calendar.schedule import DAY_OUTSIDE_YEAR, DAY_TWICE, NAME_MISSING
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
+from repairflow.deadlines.api import YEAR_MISMATCH
 from repairflow.deadlines.policy import Step
 from repairflow.deadlines.services import deadline_start
 from tests.factories import CreditRecordFactory

@@ -10,9 +10,8 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from repairflow.core.api import BAD_CREDENTIALS
+from repairflow.core.api import BAD_CREDENTIALS, KEY_REUSED
 from repairflow.core.errors import INVALID_INPUT
-from repairflow.core.idempotency import KEY_REUSED
 from repairflow.core.identifiers import INVALID_USCC
 from repairflow.core.models import IdempotencyKey
 from repairflow.core.permissions import ROLE_NOT_ALLOWED

@@ -5,15 +5,14 @@ named from transitions, the actions open in a state and to a user, and the order
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from viewflow import this
 
-from repairflow.core.cases import CaseFlow, case_state
-from repairflow.core.errors import TRANSITION_NOT_ALLOWED, TransitionNotAllowed
+from repairflow.cases.services import CaseFlow, case_state
+from repairflow.core.errors import TRANSITION_NOT_ALLOWED, Forbidden, TransitionNotAllowed
 from repairflow.core.flows import action_name, available_actions, run_transition, transition_check
-from repairflow.core.models import Role, User
-from repairflow.core.permissions import ROLE_NOT_ALLOWED
+from repairflow.core.permissions import ROLE_NOT_ALLOWED, Role
+from repairflow.records.models import User
 
 
 class Door(models.TextChoices):
@@ -104,7 +103,7 @@ def test_a_role_that_may_never_take_the_action_is_refused_403_before_the_state_i
     flow = door("locked", actor=OFFICE)
 
     # when the office (which may never shut it) tries: 403, not 409
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(Forbidden) as refused:
         transition_check(flow, "shut", user=OFFICE)
     assert refused.value.args == (ROLE_NOT_ALLOWED,)
 
@@ -131,7 +130,7 @@ def test_an_unknown_action_is_409_naming_the_actions_open():
 
 
 def test_a_transition_without_a_permission_is_the_systems_alone():
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         transition_check(door("locked"), "end-lock", user=OFFICE)
 
     flow = door("locked")

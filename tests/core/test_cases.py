@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
-from repairflow.core.cases import case_number_next
-from repairflow.core.models import CaseSequence
+from repairflow.cases.models import CaseSequence
+from repairflow.cases.services import case_number_next
 
 pytestmark = pytest.mark.django_db
 

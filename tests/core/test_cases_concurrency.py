@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from repairflow.core.cases import case_number_next
+from repairflow.cases.services import case_number_next
 from tests.concurrency import needs_postgresql, run_at_once  # noqa: F401 - an autouse fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,9 +12,10 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from repairflow.cases.models import Notice, NoticeKind
+from repairflow.cases.notices import notice_issue
 from repairflow.core.errors import INVALID_INPUT
-from repairflow.core.models import Notice, NoticeKind
-from repairflow.core.notices import FONT, NoticeText, notice_issue, notice_pdf
+from repairflow.core.pdf import FONT, NoticeText, notice_pdf
 from tests.factories import CreditRecordFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from repairflow.cases.models import Notice, Transition
+from repairflow.cases.services import case_timeline
 from repairflow.core.attachments import PDF
-from repairflow.core.cases import case_timeline
-from repairflow.core.models import Attachment, Notice, Transition, User
+from repairflow.core.models import Attachment
 from repairflow.objections.models import Objection, ObjectionState
-from repairflow.records.models import CreditRecord, RecordState
+from repairflow.records.models import CreditRecord, RecordState, User
 from repairflow.repair.eligibility import RuleResult
 from repairflow.repair.models import MaterialKind, RepairApplication, RepairState
 

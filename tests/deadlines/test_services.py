@@ -7,15 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from repairflow.calendar.models import CalendarDay, CalendarYear
 from repairflow.calendar.schedule import DAY_OUTSIDE_YEAR, NAME_MISSING, package_schedule, package_source
 from repairflow.calendar.selectors import calendar_version
-from repairflow.calendar.services import YEAR_LOADED, calendar_year_load
+from repairflow.calendar.services import YEAR_LOADED
 from repairflow.calendar.workdays import SpecialDay, explain
-from repairflow.core.errors import Conflict
+from repairflow.core.errors import Conflict, Invalid
 from repairflow.deadlines import policy
 from repairflow.deadlines.clock import Stage
 from repairflow.deadlines.models import Deadline, DeadlineStatus
@@ -36,6 +35,7 @@ from repairflow.deadlines.services import (
     EXTENSION_OVER_LIMIT,
     EXTENSION_TOO_SHORT,
     REASON_REQUIRED,
+    calendar_year_load,
     deadline_cancel,
     deadline_extend,
     deadline_pause,
@@ -366,10 +366,10 @@ def test_pausing_without_a_reason_is_refused(travel, record, scj):
     deadline = verification(record, scj, date(2026, 9, 30))
     before = snapshot(deadline)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         deadline_pause(deadline=deadline, on=date(2026, 10, 8), reason=" ")
 
-    assert refused.value.message_dict == {"reason": [str(REASON_REQUIRED)]}
+    assert refused.value.fields == {"reason": [str(REASON_REQUIRED)]}
     assert snapshot(deadline) == before
 
 
@@ -447,10 +447,10 @@ def test_an_extension_needs_a_day_and_a_reason(travel, record, scj, office, days
     deadline = verification(record, scj, date(2026, 9, 30))
     before = snapshot(deadline)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         deadline_extend(deadline=deadline, days=days, reason=reason, on=date(2026, 10, 9), actor=office)
 
-    assert refused.value.message_dict == errors
+    assert refused.value.fields == errors
     assert snapshot(deadline) == before
 
 
@@ -477,12 +477,12 @@ def test_zhejiang_caps_extensions_at_15_working_days_in_total(settings, travel, 
 
     # When 6 more are asked for
     deadline = Deadline.objects.get(pk=deadline.pk)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         deadline_extend(deadline=deadline, days=6, reason="再次延长", on=date(2026, 10, 20), actor=office)
 
     # Then it is refused with the cap and what is used, and nothing changed
     message = str(EXTENSION_OVER_LIMIT) % {"profile": "浙江省（参考）", "limit": 15, "used": 10}
-    assert refused.value.message_dict == {"days": [message]}
+    assert refused.value.fields == {"days": [message]}
     assert snapshot(deadline) == before
 
     # And the 5 that are left can still be given
@@ -500,12 +500,12 @@ def test_the_cap_is_the_one_of_the_profile_the_clock_started_under(settings, tra
     before = snapshot(deadline)
 
     # When 16 days are asked for
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         deadline_extend(deadline=deadline, days=16, reason="需要现场核查", on=date(2026, 10, 9), actor=office)
 
     # Then Zhejiang's cap still applies
     message = str(EXTENSION_OVER_LIMIT) % {"profile": "浙江省（参考）", "limit": 15, "used": 0}
-    assert refused.value.message_dict == {"days": [message]}
+    assert refused.value.fields == {"days": [message]}
     assert snapshot(deadline) == before
 
 
@@ -556,9 +556,9 @@ def test_restarting_needs_a_reason_and_an_open_clock(travel, record, office):
     deadline = deadline_start(case=record, step=Step.OBJECTION_ANSWER, started_on=date(2026, 9, 30))
     before = snapshot(deadline)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         deadline_restart(deadline=deadline, on=date(2026, 10, 20), reason="", actor=office)
-    assert refused.value.message_dict == {"reason": [str(REASON_REQUIRED)]}
+    assert refused.value.fields == {"reason": [str(REASON_REQUIRED)]}
     assert snapshot(deadline) == before
 
     deadline_stop(deadline=deadline, on=date(2026, 10, 9))
@@ -645,11 +645,11 @@ def test_an_invalid_schedule_is_refused_and_changes_nothing(travel, company, off
 
     # When a 2027 schedule with a 2026 day and a nameless day is loaded
     days = [SpecialDay(date(2026, 12, 31), False, "元旦"), SpecialDay(date(2027, 1, 1), False, " ")]
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         calendar_year_load(year=2027, days=days, source="test", actor=office)
 
     # Then it is refused with every reason, and the calendar and the clock are as they were
-    assert refused.value.message_dict == {
+    assert refused.value.fields == {
         "days": [
             str(DAY_OUTSIDE_YEAR % {"date": "2026-12-31", "year": 2027}),
             str(NAME_MISSING % {"date": "2027-01-01", "year": 2027}),

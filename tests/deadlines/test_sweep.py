@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from repairflow.core.models import User
 from repairflow.deadlines.clock import Stage
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Action, Step
@@ -25,7 +24,7 @@ from repairflow.deadlines.services import (
 )
 from repairflow.deadlines.tasks import sweep_deadlines
 from repairflow.notifications.models import Notification
-from repairflow.records.models import CreditRecord
+from repairflow.records.models import CreditRecord, User
 from tests.factories import CreditRecordFactory, UserFactory
 
 BEIJING = ZoneInfo("Asia/Shanghai")

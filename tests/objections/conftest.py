@@ -4,8 +4,8 @@ each state by the services."""
 
 import pytest
 
-from repairflow.core.cases import case_timeline
-from repairflow.core.models import Notice
+from repairflow.cases.models import Notice
+from repairflow.cases.services import case_timeline
 from repairflow.deadlines.services import case_deadlines
 from repairflow.notifications.models import Notification
 from repairflow.objections import services

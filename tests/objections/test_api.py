@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 
-from repairflow.core import case_api
-from repairflow.core.case_api import PHONE
-from repairflow.core.cases import NOT_YOUR_RECORD
-from repairflow.core.idempotency import KEY_REUSED
+from repairflow.cases import api as case_api
+from repairflow.cases.api import PHONE
+from repairflow.cases.models import Notice
+from repairflow.cases.services import NOT_YOUR_RECORD
+from repairflow.core.api import KEY_REUSED
 from repairflow.core.identifiers import NOT_AN_IDENTIFIER
-from repairflow.core.models import IdempotencyKey, Notice
+from repairflow.core.models import IdempotencyKey
 from repairflow.objections import api as objections_api
 from repairflow.objections import services
 from repairflow.objections.models import Objection

@@ -4,8 +4,8 @@ these tests are skipped."""
 
 import pytest
 
+from repairflow.cases.models import Transition
 from repairflow.core.errors import Conflict, TransitionNotAllowed
-from repairflow.core.models import Transition
 from repairflow.objections import services
 from repairflow.objections.models import Objection, ObjectionState
 from tests.concurrency import needs_postgresql, run_at_once  # noqa: F401 - an autouse fixture

@@ -3,13 +3,16 @@ whose they are, what a reply and a return set on the case, and when a result may
 
 import pytest
 
+from repairflow.cases.models import NoticeKind
+from repairflow.cases.notices import notice_issue
 from repairflow.core.flows import action_name, available_actions
-from repairflow.core.models import NoticeKind, Role, User
-from repairflow.core.notices import NoticeText, notice_issue
+from repairflow.core.pdf import NoticeText
+from repairflow.core.permissions import Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.objections import api, services
 from repairflow.objections.flows import ObjectionFlow
 from repairflow.objections.models import Objection, ObjectionState, Verification
+from repairflow.records.models import User
 from tests.cases import FILED_ON
 
 SUBJECT_ID, SCJ_ID, HB_ID = 1, 7, 8

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import explain
-from repairflow.core.case_api import DeadlineSerializer
+from repairflow.cases.api import DeadlineSerializer
 from repairflow.core.errors import TRANSITION_NOT_ALLOWED
 from repairflow.core.models import Attachment
 from repairflow.core.permissions import ROLE_NOT_ALLOWED

@@ -7,12 +7,12 @@ from repairflow.records.models import CreditRecord, ImportFormat, RecordImport
 from tests.factories import CreditRecordFactory
 
 ADMIN_PAGES = [
-    "admin:core_user_changelist",
+    "admin:records_user_changelist",
     "admin:core_idempotencykey_changelist",
     "admin:core_attachment_changelist",
-    "admin:core_casesequence_changelist",
-    "admin:core_transition_changelist",
-    "admin:core_notice_changelist",
+    "admin:cases_casesequence_changelist",
+    "admin:cases_transition_changelist",
+    "admin:cases_notice_changelist",
     "admin:objections_objection_changelist",
     "admin:records_department_changelist",
     "admin:records_creditsubject_changelist",

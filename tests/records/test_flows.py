@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
+from repairflow.core.api import status_of
 from repairflow.core.errors import TRANSITION_NOT_ALLOWED, TransitionNotAllowed
 from repairflow.core.flows import available_actions, run_transition
 from repairflow.records.flows import RecordFlow
@@ -461,7 +462,7 @@ def test_a_refusal_body_is_the_api_error_format(office):
     with pytest.raises(TransitionNotAllowed) as refused:
         run(record, "republish", actor=office)
 
-    assert refused.value.status == 409
+    assert status_of(refused.value) == 409
     assert refused.value.body() == {
         "error": "transition_not_allowed",
         "detail": str(TRANSITION_NOT_ALLOWED),

@@ -12,13 +12,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from openpyxl import Workbook
 
-from repairflow.core.errors import INVALID_INPUT, TooLarge
+from repairflow.core.errors import INVALID_INPUT, Invalid, TooLarge
 from repairflow.core.history import history_entries
 from repairflow.core.identifiers import INVALID_USCC
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
@@ -150,9 +149,9 @@ def read(content: bytes, **kwargs):
 
 
 def refusal(content: bytes, **kwargs) -> list[str]:
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         read(content, **kwargs)
-    return [str(message) for message in refused.value.message_dict["file"]]
+    return [str(message) for message in refused.value.fields["file"]]
 
 
 def post(api, user, content: bytes, name: str = "行政处罚.csv", **extra):

@@ -5,11 +5,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils import translation
 
-from repairflow.core.errors import TRANSITION_NOT_ALLOWED, Conflict, TransitionNotAllowed
+from repairflow.core.errors import TRANSITION_NOT_ALLOWED, Conflict, Forbidden, NotFound, TransitionNotAllowed
 from repairflow.core.history import history_entries
 from repairflow.core.identifiers import INVALID_RESIDENT_ID, INVALID_USCC, SubjectType
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
@@ -223,7 +221,7 @@ def test_subjects_and_auditors_may_not_create_records_and_nothing_is_written(req
     entry = entry_for(office)
     before = counts()
 
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(Forbidden) as refused:
         record_create(actor=actor, entry=entry)
 
     assert str(refused.value) == str(ROLE_NOT_ALLOWED)
@@ -452,7 +450,7 @@ def test_subjects_and_auditors_may_not_import_and_nothing_is_written(request, sc
     actor = request.getfixturevalue(refused_actor)
     before = counts()
 
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(Forbidden) as refused:
         records_import(actor=actor, rows=[row()])
 
     assert str(refused.value) == str(ROLE_NOT_ALLOWED)
@@ -542,7 +540,7 @@ def test_only_the_office_acts_on_a_record_directly(request, refused_actor):
     record = CreditRecordFactory(state=RecordState.PUBLISHED)
     before = snapshot(record)
 
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(Forbidden) as refused:
         record_act(actor=actor, record_id=record.pk, action="suspend", reason="不应执行")
 
     assert str(refused.value) == str(ROLE_NOT_ALLOWED)
@@ -550,7 +548,7 @@ def test_only_the_office_acts_on_a_record_directly(request, refused_actor):
 
 
 def test_acting_on_an_unknown_record_is_not_found(office):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         record_act(actor=office, record_id=987654, action="suspend", reason="不存在")
 
 
@@ -763,7 +761,7 @@ def test_subjects_and_auditors_may_not_run_credit_checks(request, company, refus
     actor = request.getfixturevalue(refused_actor)
     CreditRecordFactory(subject=company)
 
-    with pytest.raises(PermissionDenied) as refused:
+    with pytest.raises(Forbidden) as refused:
         credit_check_run(actor=actor, subject_id=company.identifier, matter=MATTER)
 
     assert str(refused.value) == str(ROLE_NOT_ALLOWED)

@@ -5,8 +5,8 @@ period ended 2026-04-05, so an application on FILED_ON (2026-09-28) is eligible.
 
 import pytest
 
-from repairflow.core.cases import case_timeline
-from repairflow.core.models import Notice
+from repairflow.cases.models import Notice
+from repairflow.cases.services import case_timeline
 from repairflow.deadlines.services import case_deadlines
 from repairflow.notifications.models import Notification
 from repairflow.repair import services

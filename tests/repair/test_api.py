@@ -4,8 +4,8 @@ filters and the OpenAPI description."""
 
 import pytest
 
-from repairflow.core import case_api
-from repairflow.core.cases import NOT_YOUR_RECORD
+from repairflow.cases import api as case_api
+from repairflow.cases.services import NOT_YOUR_RECORD
 from repairflow.records.models import RecordState
 from repairflow.records.publication import Category
 from repairflow.repair import api as repair_api

@@ -4,8 +4,8 @@ on SQLite these tests are skipped."""
 
 import pytest
 
+from repairflow.cases.models import Transition
 from repairflow.core.errors import Conflict
-from repairflow.core.models import Transition
 from repairflow.records.models import CreditRecord, RecordState
 from repairflow.repair import services
 from repairflow.repair.models import MaterialKind, RepairApplication, RepairBan, RepairState

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from repairflow.core.cases import PUBLICATION_CONDITIONS
+from repairflow.cases.services import PUBLICATION_CONDITIONS
 from repairflow.deadlines.policy import Step
 from repairflow.deadlines.services import case_open_deadlines, deadlines_sweep
 from repairflow.records.models import RecordState

@@ -10,9 +10,10 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.cases import case_timeline
+from repairflow.cases.models import Notice
+from repairflow.cases.services import case_timeline
 from repairflow.core.errors import TRANSITION_NOT_ALLOWED
-from repairflow.core.models import Attachment, Notice
+from repairflow.core.models import Attachment
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.core.services import FILE_NOT_ALLOWED, attachment_upload
 from repairflow.deadlines.services import case_deadlines

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from repairflow.core.case_services import REASON_REQUIRED
+from repairflow.cases.kinds import REASON_REQUIRED
 from repairflow.core.history import history_reason
 from repairflow.records.services import record_act
 from repairflow.sync import tasks

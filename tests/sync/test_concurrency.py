@@ -3,9 +3,9 @@ others skip it; a record's later delivery is not sent beside its earlier one; an
 acknowledgements a case waits for, arriving together, publish it once."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from repairflow.core.cases import case_timeline
+from repairflow.cases.services import case_timeline
+from repairflow.core.errors import Invalid
 from repairflow.objections import services as objections
 from repairflow.objections.models import Objection, ObjectionState
 from repairflow.records.services import record_act
@@ -70,7 +70,7 @@ def test_the_same_name_subscribed_twice_at_once_makes_one_subscription(office):
 
     outcomes = run_at_once(create, create)
 
-    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Subscription", "ValidationError"]
-    refused = next(outcome for outcome in outcomes if isinstance(outcome, ValidationError))
-    assert refused.message_dict == {"name": [str(NAME_TAKEN)]}
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Invalid", "Subscription"]
+    refused = next(outcome for outcome in outcomes if isinstance(outcome, Invalid))
+    assert refused.fields == {"name": [str(NAME_TAKEN)]}
     assert Subscription.objects.count() == 1

@@ -309,7 +309,7 @@ def make_events(url: str, records: int, changes: int, paused: bool) -> None:
 
 def resume_paused() -> None:
     """The office resumes every paused subscription (Django set up)."""
-    from repairflow.core.models import User
+    from repairflow.records.models import User
     from repairflow.sync.models import Subscription
     from repairflow.sync.services import subscription_resume
 

@@ -13,7 +13,9 @@ def load(apps, schema_editor):
     for version, year in enumerate(range(FIRST_PACKAGED_YEAR, LAST_PACKAGED_YEAR + 1), start=1):
         if CalendarYear.objects.filter(year=year).exists():
             continue
-        calendar_year = CalendarYear.objects.create(year=year, confirmed=True, source=package_source(year), version=version)
+        calendar_year = CalendarYear.objects.create(
+            year=year, confirmed=True, source=package_source(year), version=version
+        )
         CalendarDay.objects.bulk_create(
             CalendarDay(calendar_year=calendar_year, date=day.date, is_workday=day.is_workday, name=day.name)
             for day in package_schedule(year)

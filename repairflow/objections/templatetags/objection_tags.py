@@ -3,7 +3,7 @@ or whether the user may object."""
 
 from django import template
 
-from repairflow.core.cases import may_file_case
+from repairflow.cases.services import may_file_case
 from repairflow.objections.models import OPEN_STATES
 from repairflow.objections.selectors import objections_visible_to
 

@@ -3,7 +3,7 @@ it), or whether the user may apply."""
 
 from django import template
 
-from repairflow.core.cases import may_file_case
+from repairflow.cases.services import may_file_case
 from repairflow.records.flows import LIVE
 from repairflow.repair.models import OPEN_STATES
 from repairflow.repair.selectors import repairs_visible_to

@@ -6,11 +6,11 @@ only when there are none."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from repairflow.core.models import Role, User
+from repairflow.core.permissions import Role
 from repairflow.objections import services
 from repairflow.objections.models import Ground, Objection
 from repairflow.records.flows import LIVE
-from repairflow.records.models import CreditRecord
+from repairflow.records.models import CreditRecord, User
 from repairflow.records.publication import NEGATIVE_CATEGORIES
 
 # (account, grounds, statement, what the office and the department then do)

@@ -3,13 +3,11 @@
 
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.errors import DomainError
-from repairflow.core.models import User
-from repairflow.records.models import RecordImport
+from repairflow.core.errors import DomainError, Invalid
+from repairflow.records.models import RecordImport, User
 from repairflow.records.services import records_import_file
 
 NO_SUCH_USER = _("No user is named %(username)s.")
@@ -41,9 +39,10 @@ class Command(BaseCommand):
                 kept = records_import_file(actor=actor, file=content, name=file.name)
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror or error}") from error
-        except ValidationError as error:
-            raise CommandError(f"{file}: {' '.join(error.message_dict.get('file', error.messages))}") from error
-        except (DomainError, PermissionDenied) as error:
+        except Invalid as error:
+            messages = error.fields.get("file") or [message for field in error.fields.values() for message in field]
+            raise CommandError(f"{file}: {' '.join(messages)}") from error
+        except DomainError as error:
             raise CommandError(f"{file}: {error}") from error
         self.report(kept)
 

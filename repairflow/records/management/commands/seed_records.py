@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from repairflow.core.identifiers import SubjectType
-from repairflow.core.models import Role, User
+from repairflow.core.permissions import Role
 from repairflow.records.flows import LIVE
-from repairflow.records.models import CreditRecord, CreditSubject, Department, RecordState
+from repairflow.records.models import CreditRecord, CreditSubject, Department, RecordState, User
 from repairflow.records.publication import Category, Severity
 from repairflow.records.serializers import RecordInputSerializer
 from repairflow.records.services import record_create, record_transition

@@ -20,12 +20,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
-from repairflow.core.cases import received_today
-from repairflow.core.models import Attachment, Role, User
-from repairflow.core.notices import NoticeText, notice_pdf
+from repairflow.cases.services import received_today
+from repairflow.core.models import Attachment
+from repairflow.core.pdf import NoticeText, notice_pdf
+from repairflow.core.permissions import Role
 from repairflow.core.services import attachment_upload
 from repairflow.records.flows import LIVE
-from repairflow.records.models import CreditRecord
+from repairflow.records.models import CreditRecord, User
 from repairflow.records.publication import NEGATIVE_CATEGORIES
 from repairflow.repair import services
 from repairflow.repair.models import MaterialKind, RepairApplication

@@ -20,9 +20,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from repairflow.core.case_api import CASE_NUMBER
+from repairflow.cases.api import CASE_NUMBER
+from repairflow.cases.models import Case
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
-from repairflow.core.models import Case
 from repairflow.deadlines.services import case_open_deadlines
 
 

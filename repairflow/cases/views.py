@@ -10,8 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,13 +22,14 @@ from rest_framework import exceptions as drf
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import working_days_left
-from repairflow.core.case_api import CaseViewSet, DeadlineSerializer, case_action_run, case_notice_response
-from repairflow.core.cases import CaseFlow, case_notices, case_timeline, cases_overdue
-from repairflow.core.errors import DomainError, TooLarge, UnsupportedType
+from repairflow.cases.api import CaseViewSet, DeadlineSerializer, case_action_run, case_notice_response
+from repairflow.cases.forms import ActionForm, CaseForm
+from repairflow.cases.models import Case
+from repairflow.cases.services import CaseFlow, case_notices, case_timeline, cases_overdue
+from repairflow.core.api import status_of
+from repairflow.core.errors import DomainError, Invalid, TooLarge, UnsupportedType
 from repairflow.core.flows import available_actions, transition_check
-from repairflow.core.forms import ActionForm, CaseForm
-from repairflow.core.models import Case, Role
-from repairflow.core.permissions import ROLE_NOT_ALLOWED
+from repairflow.core.permissions import Role
 from repairflow.core.services import attachment_upload
 from repairflow.deadlines.services import case_deadlines
 from repairflow.records.models import CreditRecord
@@ -45,7 +44,7 @@ SYSTEM = _("the system")
 NO_STATE = "—"
 FILERS = (Role.SUBJECT, Role.OFFICE)
 
-REFUSALS = (DjangoValidationError, drf.ValidationError, PermissionDenied, drf.PermissionDenied, DomainError)
+REFUSALS = (DomainError, drf.ValidationError)
 Path = tuple[str, ...]
 
 
@@ -53,22 +52,12 @@ Path = tuple[str, ...]
 
 
 def refusal_status(error: Exception) -> int:
-    if isinstance(error, DomainError):
-        return error.status
-    if isinstance(error, PermissionDenied | drf.PermissionDenied):
-        return 403
-    return 400
+    return status_of(error) if isinstance(error, DomainError) else 400
 
 
 def _flatten(errors: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
     """Every message of a refusal with the path of names it belongs to (() for the whole form)."""
-    if isinstance(errors, DjangoValidationError):
-        if hasattr(errors, "error_dict"):
-            yield from _flatten(errors.error_dict, path)
-        else:
-            for message in errors:
-                yield path, str(message)
-    elif isinstance(errors, dict):
+    if isinstance(errors, dict):
         for key, value in errors.items():
             yield from _flatten(value, (*path, str(key)))
     elif isinstance(errors, list | tuple):
@@ -79,13 +68,11 @@ def _flatten(errors: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
 
 
 def refusal_messages(error: Exception) -> list[tuple[Path, str]]:
-    if isinstance(error, DomainError | drf.PermissionDenied):
+    if isinstance(error, Invalid):
+        return list(_flatten(error.fields))
+    if isinstance(error, DomainError):
         return [((), str(error.detail))]
-    if isinstance(error, PermissionDenied):
-        return [((), str(error.args[0] if error.args else ROLE_NOT_ALLOWED))]
-    if isinstance(error, drf.ValidationError):
-        return list(_flatten(error.detail))
-    return list(_flatten(error))
+    return list(_flatten(error.detail))
 
 
 def refuse(form: CaseForm, error: Exception) -> int:
@@ -126,7 +113,7 @@ def with_uploads(form: CaseForm, user: Any) -> tuple[CaseForm, dict[str, list[in
         form = form.rebound(attachments)
     for files, name, error in refused:
         form.add_error(files, f"{name}: {error.detail}")
-    return form, attachments, refused[0][2].status if refused else None
+    return form, attachments, status_of(refused[0][2]) if refused else None
 
 
 # --- What every case page shows -----------------------------------------------------------------

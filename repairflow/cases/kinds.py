@@ -11,7 +11,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.cases import (
+from repairflow.cases.models import Case, NoticeKind
+from repairflow.cases.notices import notice_issue
+from repairflow.cases.services import (
     CaseFlow,
     case_act,
     case_flow,
@@ -26,8 +28,6 @@ from repairflow.core.cases import (
     today,
 )
 from repairflow.core.history import history_reason
-from repairflow.core.models import Case, NoticeKind
-from repairflow.core.notices import notice_issue
 from repairflow.deadlines import services as deadlines
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step, SupplementRule, active_profile

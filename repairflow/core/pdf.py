@@ -1,12 +1,11 @@
-"""Written notices to the subject (受理回执, 补正通知, 不予受理通知, 处理结果告知) as PDF.
+"""Written notices as PDF: what a notice says (`NoticeText`) set on an A4 page.
 
 The text is Chinese (the site's language) set in ReportLab's built-in CID font STSong-Light, so
 no font file ships with repairflow and every PDF reader can show it. The PDF is invariant (no
-creation time or random id inside): the same notice always has the same bytes, and its SHA-256,
-kept with the case, verifies the copy the subject holds.
+creation time or random id inside): the same notice always has the same bytes, so its SHA-256
+verifies the copy its reader holds.
 """
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,19 +13,13 @@ from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.utils import formats, translation
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-from repairflow.core.models import Notice, NoticeKind
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -84,34 +77,3 @@ def notice_pdf(text: NoticeText, *, issuer: str, issued_on: date) -> bytes:
     ]
     document.build(story)
     return buffer.getvalue()
-
-
-def notice_issue(
-    *, case: models.Model, kind: NoticeKind, text: NoticeText, issued_on: date, actor: Any = None
-) -> Notice:
-    """Render the notice in the site's language and keep it with the case, in the caller's
-    transaction."""
-    with translation.override(settings.LANGUAGE_CODE):
-        content = notice_pdf(text, issuer=settings.REPAIRFLOW_OFFICE_NAME, issued_on=issued_on)
-    return Notice.objects.create(
-        case_type=ContentType.objects.get_for_model(case),
-        case_id=case.pk,
-        kind=kind,
-        content=content,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        issued_by=actor,
-    )
-
-
-def case_facts(case: Any) -> list[tuple[Any, Any]]:
-    """What every notice about a case states first: the case, the subject, the record, who produced
-    it and when the case was received."""
-    record = case.record
-    return [
-        (_("Case number"), case.number),
-        (_("Credit subject"), case.subject.name),
-        (_("Credit record"), f"{record.title}（{record.decision_no}）"),
-        (_("Source department"), record.department.name),
-        (_("Received on"), formats.date_format(case.received_on, "DATE_FORMAT")),
-    ]

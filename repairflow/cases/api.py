@@ -18,13 +18,13 @@ from rest_framework.views import APIView
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import explain, working_days_left
-from repairflow.core.api import AttachmentSerializer
-from repairflow.core.cases import NOT_YOUR_RECORD, CaseFlow, case_notice, case_notices, case_timeline, cases_overdue
+from repairflow.cases.models import Case, NoticeKind
+from repairflow.cases.services import NOT_YOUR_RECORD, CaseFlow, case_notice, case_notices, case_timeline, cases_overdue
+from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin
 from repairflow.core.flows import available_actions, transition_check
-from repairflow.core.idempotency import IdempotentPostMixin
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
-from repairflow.core.models import Attachment, Case, NoticeKind, Role
-from repairflow.core.permissions import require_role
+from repairflow.core.models import Attachment
+from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.services import case_deadlines
 from repairflow.records.selectors import records_visible_to
 from repairflow.records.serializers import may_see_identifier

@@ -3,14 +3,14 @@
 import json
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rest_framework import serializers
 
-from repairflow.calendar.api import CalendarYearInputSerializer
 from repairflow.calendar.schedule import package_schedule, package_source, packaged_years
-from repairflow.calendar.services import calendar_year_load
 from repairflow.calendar.workdays import SpecialDay
+from repairflow.core.errors import Invalid
+from repairflow.deadlines.api import CalendarYearInputSerializer
+from repairflow.deadlines.services import calendar_year_load
 
 FORMAT = """The file is JSON, as for PUT /api/v1/calendar/{year}/:
   {"year": 2027, "confirmed": true, "source": "国务院办公厅关于2027年部分节假日安排的通知",
@@ -39,8 +39,8 @@ class Command(BaseCommand):
             year, days, source, confirmed = self._read(file)
         try:
             load = calendar_year_load(year=year, days=days, source=source, confirmed=confirmed)
-        except ValidationError as error:
-            messages = [message for field_messages in error.message_dict.values() for message in field_messages]
+        except Invalid as error:
+            messages = [message for field_messages in error.fields.values() for message in field_messages]
             raise CommandError("\n".join(messages)) from error
         self.stdout.write(
             f"{year}: {len(days)} named days loaded as calendar version {load.calendar_year.version}; "

@@ -15,10 +15,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -26,11 +24,14 @@ from viewflow.fsm.base import State
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import receipt_day
+from repairflow.cases.models import Case, CaseSequence, Notice, Transition
+from repairflow.core.errors import Invalid, get_or_not_found
 from repairflow.core.flows import run_transition, transition_check
 from repairflow.core.history import save_with_history
-from repairflow.core.models import Case, CaseSequence, Notice, Role, Transition
-from repairflow.core.permissions import require_role
+from repairflow.core.permissions import Role, require_role
+from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.notifications.services import notify
+from repairflow.records.models import CreditRecord
 
 NUMBER_DIGITS = 6
 NOT_YOUR_RECORD = _("No record of yours has this id.")
@@ -187,19 +188,13 @@ def received_today() -> date:
 def case_locked(visible: models.QuerySet, *, number: str) -> Any:
     """The case numbered `number` among those its actor may see (else 404), with what every step
     reads of it, locked until the transaction ends. The number is unique: a plain get."""
-    try:
-        return (
-            visible.select_for_update(of=("self",)).select_related("record__department", "subject").get(number=number)
-        )
-    except visible.model.DoesNotExist:
-        raise Http404 from None
+    locked = visible.select_for_update(of=("self",)).select_related("record__department", "subject")
+    return get_or_not_found(locked, number=number)
 
 
 def case_record_locked(case: Case) -> Any:
     """The case's record, read again under a lock that holds until the service commits (once
     per service call: later changes in the call act on the same locked row)."""
-    from repairflow.records.models import CreditRecord
-
     record = getattr(case, "_locked_record", None)
     if record is None:
         record = (
@@ -236,13 +231,13 @@ def case_filer_check(actor: Any, record: Any) -> None:
     """Only the record's subject, or the office on its behalf, files a case about a record."""
     require_role(actor, Role.SUBJECT, Role.OFFICE)
     if actor.role == Role.SUBJECT and record.subject_id != actor.credit_subject_id:
-        raise ValidationError({"record": [NOT_YOUR_RECORD]})
+        raise Invalid({"record": [NOT_YOUR_RECORD]})
 
 
 def required(value: str | None, field: str, message: Any) -> str:
     """A required text of an action's body, stripped (400 naming the field when blank)."""
     if not value or not value.strip():
-        raise ValidationError({field: [message]})
+        raise Invalid({field: [message]})
     return value.strip()
 
 
@@ -303,8 +298,6 @@ def case_notices(case: Case) -> models.QuerySet[Notice]:
 
 
 def _open_deadlines(model: type[Case]) -> models.QuerySet:
-    from repairflow.deadlines.models import Deadline
-
     return Deadline.objects.filter(
         case_type=ContentType.objects.get_for_model(model), case_id=OuterRef("pk"), ended_on__isnull=True
     )
@@ -313,8 +306,6 @@ def _open_deadlines(model: type[Case]) -> models.QuerySet:
 def cases_overdue(cases: models.QuerySet, *, today: date) -> models.QuerySet:
     """The cases with a clock past its last day. A paused clock has no last day yet (the sweep
     fires nothing for it either): a case waiting for its subject's supplement is not late."""
-    from repairflow.deadlines.models import DeadlineStatus
-
     late = (
         _open_deadlines(cases.model)
         .exclude(status=DeadlineStatus.PAUSED)

@@ -1,0 +1,132 @@
+"""What every case (objection, repair application) is and keeps: its number, the base of its
+model, its timeline (`Transition`) and the written notices it issues (`Notice`)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from repairflow.core.models import Attachment
+
+
+class CaseSequence(models.Model):
+    """The last number given to a kind of case in a year (`YY2026000123`, `XF2026000123`)."""
+
+    prefix = models.CharField(_("prefix"), max_length=4)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="case_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.year}"
+
+
+class Case(models.Model):
+    """What every case (objection, repair application) is: a numbered request by one subject
+    about one of its records, received on a day the legal clock counts from. The state and its
+    machine belong to the concrete case; every transition leaves a `Transition` row."""
+
+    NUMBER_PREFIX: str  # "YY" for objections, "XF" for repair applications
+
+    number = models.CharField(_("number"), max_length=16, unique=True, editable=False)
+    record = models.ForeignKey(
+        "records.CreditRecord", verbose_name=_("credit record"), on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    subject = models.ForeignKey(
+        "records.CreditSubject", verbose_name=_("credit subject"), on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    statement = models.TextField(_("statement"))
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    attachments = models.ManyToManyField(Attachment, verbose_name=_("attachments"), related_name="+", blank=True)
+    received_on = models.DateField(_("received on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Transition(models.Model):
+    """One step of a case through its state machine: who, what, from where to where, and why.
+    The case's timeline is these rows in order."""
+
+    case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("case type"))
+    case_id = models.PositiveBigIntegerField(_("case"))
+    case = GenericForeignKey("case_type", "case_id")
+    action = models.CharField(_("action"), max_length=40)
+    source = models.CharField(_("from"), max_length=20)
+    target = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system acted by itself (a lapse, an automatic publication)."),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        indexes = [models.Index(fields=["case_type", "case_id", "at"], name="transition_case")]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.source} → {self.target}"
+
+
+class NoticeKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    SUPPLEMENT = "supplement", _("Request for supplement")
+    REJECTION = "rejection", _("Rejection")
+    RESULT = "result", _("Result")
+    DECISION = "decision", _("Decision")
+    REVOCATION = "revocation", _("Revocation")
+
+
+class Notice(models.Model):
+    """A written notice to the subject (受理回执, 补正通知, 不予受理通知, 处理结果告知, 修复决定书,
+    撤销修复决定书), kept as a PDF
+    in the case's own transaction (a few kilobytes: the font is not embedded), with its SHA-256 so
+    that the copy the subject holds can be verified."""
+
+    case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("case type"))
+    case_id = models.PositiveBigIntegerField(_("case"))
+    case = GenericForeignKey("case_type", "case_id")
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
+    content = models.BinaryField(_("PDF"))
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["case_type", "case_id", "kind"], name="notice_case")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.issued_at:%Y-%m-%d}"
