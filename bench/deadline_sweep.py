@@ -1,4 +1,4 @@
-"""Benchmark: one deadline sweep (`deadlines_sweep`) over few and over many open clocks.
+"""Benchmark: one deadline sweep (`case_deadlines_sweep`) over few and over many open clocks.
 
     .venv/bin/python bench/deadline_sweep.py [--small N] [--large N] [--due N]
 
@@ -169,13 +169,13 @@ def load(count: int, due: int, case: Any, department: Any) -> list[int]:
 
 def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
     """One sweep on SWEEP_DAY, checked: every due clock fired once, and nothing else did."""
+    from repairflow.cases.services import case_deadlines_sweep
     from repairflow.deadlines.models import Deadline
-    from repairflow.deadlines.services import deadlines_sweep
     from repairflow.notifications.models import Notification
 
     history = Deadline.history.model
     history_before = history.objects.count()
-    report, seconds = timed(lambda: deadlines_sweep(today=SWEEP_DAY), at=SWEEP_AT)
+    report, seconds = timed(lambda: case_deadlines_sweep(today=SWEEP_DAY), at=SWEEP_AT)
     fired_ids = sorted(pk for pk, _stage, _action in report.fired)
     if report.failed or fired_ids != sorted(due_ids):
         raise SystemExit(
@@ -195,7 +195,7 @@ def timed_sweep(due_ids: list[int]) -> dict[str, Any]:
         raise SystemExit("the sweep sent no notification")
     # The same sweep again, with nothing left to fire: what beat's every-minute run costs on a
     # quiet minute. Not part of the target; it shows the select's own cost.
-    idle, idle_seconds = timed(lambda: deadlines_sweep(today=SWEEP_DAY), at=SWEEP_AT)
+    idle, idle_seconds = timed(lambda: case_deadlines_sweep(today=SWEEP_DAY), at=SWEEP_AT)
     if idle.fired or idle.failed:
         raise SystemExit(f"the second sweep fired {len(idle.fired)} clocks and failed {len(idle.failed)}")
     return {

@@ -237,16 +237,21 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
     from repairflow.notifications.models import Notification
     from repairflow.objections import notices as objection_notices
     from repairflow.objections.models import Objection, Verification
-    from repairflow.sync.models import OutboxEvent
+    from repairflow.records.models import RecordEvent
 
     subject_user, office, officer = people.subject_user(record), people.office[0], people.officers[0]
     case_type = ContentType.objects.get_for_model(Objection)
     today, now = timezone.localdate(), timezone.now()
     objection: Objection
 
-    def log(actor: Any, action: str, source: str) -> None:
+    def log(actor: Any, action: str, source: str, target: str | None = None) -> None:
         Transition.objects.create(
-            case_type=case_type, case_id=objection.pk, action=action, source=source, target=objection.state, actor=actor
+            case_type=case_type,
+            case_id=objection.pk,
+            action=action,
+            source=source,
+            target=target or objection.state,
+            actor=actor,
         )
 
     def move(actor: Any, action: str, target: str, reason: str) -> None:
@@ -271,7 +276,7 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
         record.version += 1
         save_with_history(record, actor=actor, reason=reason)
         snapshot = {name: str(value) for name, value in model_to_dict(record).items()}
-        OutboxEvent.objects.create(
+        RecordEvent.objects.create(
             type=event, record=record, snapshot=snapshot, case_kind="objection", case_number=objection.number
         )
 
@@ -342,15 +347,22 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
         stop(verifying, officer)
         notify(people.office, "objection.replied", outcome="correct")
     with step("confirm"), transaction.atomic():
-        move(office, "confirm", "corrected", "Reply confirmed")
-        change_record(office, "corrected", "record.corrected", **corrected)
+        # confirmed, then published at once: the objection and the record are saved once each
+        # (one history row, one event), the publication duty started and met in one row
+        objection.state = "published"
+        save_with_history(objection, actor=office, reason="Reply confirmed；Result published")
+        log(office, "confirm", "replied", "corrected")
+        log(None, "publish", "corrected", "published")
+        change_record(
+            office, "corrected；objection mark cleared", "record.corrected", under_objection=False, **corrected
+        )
         stop(answer, office)
-        publication = start("objection_publication", office)
+        publication = Deadline(case_type=case_type, case_id=objection.pk, **template.clocks["objection_publication"])
+        publication.status, publication.ended_on = "met", today
+        publication.next_stage, publication.next_action_on = "", None
+        save_with_history(publication, actor=office, reason="Deadline started.；Deadline met.")
         issue("result", office)
         notify([subject_user], "objection.result", outcome="correct")
-        move(None, "publish", "published", "Result published")
-        stop(publication, None)
-        change_record(None, "objection mark cleared", "record.objection_cleared", under_objection=False)
 
 
 # --- Running and measuring ----------------------------------------------------------------------
@@ -402,10 +414,9 @@ def table_counts() -> dict[str, int]:
     from repairflow.deadlines.models import Deadline
     from repairflow.notifications.models import Notification
     from repairflow.objections.models import Objection, Verification
-    from repairflow.records.models import CreditRecord
-    from repairflow.sync.models import OutboxEvent
+    from repairflow.records.models import CreditRecord, RecordEvent
 
-    models = (Objection, Verification, Deadline, Transition, Notice, Notification, OutboxEvent)
+    models = (Objection, Verification, Deadline, Transition, Notice, Notification, RecordEvent)
     counts = {model._meta.db_table: model.objects.count() for model in models}
     for model in (Objection, Verification, Deadline, CreditRecord):
         counts[model.history.model._meta.db_table] = model.history.count()

@@ -56,7 +56,7 @@ def one_run(workers: int, records: int, changes: int) -> dict[str, Any]:
     from django.core.management import call_command
 
     from repairflow.celery import app
-    from repairflow.sync.models import Delivery, DeliveryStatus
+    from repairflow.records.models import Delivery, DeliveryStatus
     from tests.sync.worker_harness import Receiver, Worker, forget_queue, make_events, resume_paused
 
     call_command("flush", interactive=False, verbosity=0)

@@ -141,7 +141,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "repairflow.core.paging.Pagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "repairflow.core.api.api_exception_handler",
@@ -183,12 +183,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# How often beat runs the resend sweep of deliveries to platforms (repairflow/sync/README.md); it
-# re-sends whatever is still pending this long past its time.
+# How often beat runs the relay that hands deliveries to platforms to the workers
+# (repairflow/sync/README.md), and how long a delivery handed to them may stay pending before it
+# is handed again (its task was lost).
+REPAIRFLOW_SYNC_RELAY_SECONDS = env.float("REPAIRFLOW_SYNC_RELAY_SECONDS", default=1.0)
 REPAIRFLOW_SYNC_SWEEP_SECONDS = env.float("REPAIRFLOW_SYNC_SWEEP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
-        "task": "repairflow.deadlines.tasks.sweep_deadlines",
+        "task": "repairflow.cases.tasks.sweep_deadlines",
         "schedule": env.float("REPAIRFLOW_DEADLINE_SWEEP_SECONDS", default=60.0),
     },
     # Records whose maximum publication period has passed; a day's expiry waits at most this long.
@@ -196,10 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repairflow.records.tasks.expire_records",
         "schedule": env.float("REPAIRFLOW_EXPIRY_SWEEP_SECONDS", default=3600.0),
     },
-    # Deliveries to platforms still pending a whole interval past their time (a lost task).
-    "resend-deliveries": {
-        "task": "repairflow.sync.tasks.resend_due_deliveries",
-        "schedule": REPAIRFLOW_SYNC_SWEEP_SECONDS,
+    # Deliveries to platforms that may be sent now and are not with a worker (a new event's, or
+    # one whose task was lost): repairflow/sync/README.md.
+    "relay-deliveries": {
+        "task": "repairflow.sync.tasks.relay_deliveries",
+        "schedule": REPAIRFLOW_SYNC_RELAY_SECONDS,
     },
 }
 
@@ -216,6 +219,8 @@ REPAIRFLOW_SMS_BACKEND = env("REPAIRFLOW_SMS_BACKEND", default="repairflow.notif
 # E-mail: EMAIL_URL=smtp://user:password@host:587 (django-environ); by default to the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP server may take to answer before the delivery task gives up and retries it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="repairflow@localhost")
 
 # --- Push-back to other platforms (repairflow/sync/README.md) --------------------------------
@@ -230,7 +235,8 @@ REPAIRFLOW_SYNC_MAX_ATTEMPTS = env.int("REPAIRFLOW_SYNC_MAX_ATTEMPTS", default=1
 # most BACKOFF_MAX (with the defaults, the nine waits of ten tries add up to 1½–3 hours).
 REPAIRFLOW_SYNC_BACKOFF_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_SECONDS", default=30.0)
 REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS", default=3600.0)
-# (The resend sweep's interval, REPAIRFLOW_SYNC_SWEEP_SECONDS, is under "Background work".)
+# (The relay's intervals, REPAIRFLOW_SYNC_RELAY_SECONDS and REPAIRFLOW_SYNC_SWEEP_SECONDS, are under
+# "Background work".)
 
 LOGGING = {
     "version": 1,

@@ -1,16 +1,18 @@
 """What the API of every kind of case shares (design/api.md "Objections", "Repair
 applications"): the case as JSON with its clocks, timeline, notices and the caller's actions;
-filing; the bodies every kind of case takes; running an action; the notices as PDF."""
+filing; the bodies every kind of case takes; running an action; the notices as PDF. Each kind's
+api.py declares its endpoints as subclasses of `CaseViewSet` and `CaseNoticeView`."""
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.validators import RegexValidator
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,16 +20,20 @@ from rest_framework.views import APIView
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import explain, working_days_left
-from repairflow.cases.models import Case, NoticeKind
-from repairflow.cases.services import NOT_YOUR_RECORD, CaseFlow, case_notice, case_notices, case_timeline, cases_overdue
+from repairflow.cases.kinds import CaseKind
+from repairflow.cases.models import Case, Notice, NoticeKind, Transition
+from repairflow.cases.notices import notice_content, notice_rendered
+from repairflow.cases.selectors import case_notice, cases_overdue
+from repairflow.cases.services import NOT_YOUR_RECORD
 from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin
-from repairflow.core.flows import available_actions, transition_check
+from repairflow.core.errors import get_or_not_found
+from repairflow.core.flows import available_actions
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.models import Attachment
 from repairflow.core.permissions import Role, require_role
-from repairflow.deadlines.services import case_deadlines
-from repairflow.records.selectors import records_visible_to
-from repairflow.records.serializers import may_see_identifier
+from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.services import CaseClocks
+from repairflow.records.selectors import may_see_identifier, records_visible_to
 
 UNKNOWN_ATTACHMENT = _("No attachment you uploaded has this id: %(ids)s.")
 SUBJECT_ID_REQUIRED = _("Name the subject the office files for.")
@@ -35,6 +41,19 @@ SUBJECT_MISMATCH = _("The record is not this subject's.")
 PHONE = RegexValidator(r"^\+?[0-9][0-9 -]{4,18}$", _("Enter a phone number of digits, spaces and hyphens."))
 NOTICE_KINDS = "|".join(NoticeKind.values)
 CASE_NUMBER = r"[A-Z]{2}\d{10}"
+
+
+def with_everything_shown(cases: QuerySet, *also: Any) -> QuerySet:
+    """The cases with what a case's JSON or page shows read with them, in a fixed number of
+    queries whatever their number: record, subject, clocks, timeline, notices, attachments, and
+    what the kind adds (`also`)."""
+    return cases.select_related("record__department", "record__subject", "subject").prefetch_related(
+        Prefetch("deadlines", queryset=Deadline.objects.select_related("department", "subject").order_by("id")),
+        Prefetch("timeline", queryset=Transition.objects.select_related("actor").order_by("at", "id")),
+        Prefetch("notices", queryset=Notice.objects.defer("content").order_by("issued_at", "id")),
+        "attachments",
+        *also,
+    )
 
 
 # --- Out ----------------------------------------------------------------------------------------
@@ -87,12 +106,15 @@ class NoticeSerializer(serializers.Serializer):
     def get_url(self, notice) -> str:
         return f"/api/v1/{self.context['collection']}/{self.context['case'].number}/notices/{notice.kind}.pdf"
 
+    def to_representation(self, notice):
+        return super().to_representation(notice_rendered(notice))
+
 
 class CaseSerializer(serializers.ModelSerializer):
-    """A case as every kind shows it; a subclass names its model, flow and collection and adds
-    its own fields to `CASE_FIELDS`."""
+    """A case as every kind shows it; a subclass names its kind and collection and adds its own
+    fields to `CASE_FIELDS`. The case is read with `with_everything_shown`."""
 
-    flow_class: type[CaseFlow]
+    kind: CaseKind
     collection: str  # the API's path: "objections", "repairs"
     CASE_FIELDS = [
         "number",
@@ -134,18 +156,19 @@ class CaseSerializer(serializers.ModelSerializer):
         )
 
     def get_deadlines(self, case) -> list[dict]:
-        return DeadlineSerializer(case_deadlines(case).order_by("id"), many=True, context=self._clock_context()).data
+        return DeadlineSerializer(case.deadlines.all(), many=True, context=self._clock_context()).data
 
     def get_timeline(self, case) -> list[dict]:
-        return TransitionSerializer(case_timeline(case), many=True).data
+        return TransitionSerializer(case.timeline.all(), many=True).data
 
     def get_notices(self, case) -> list[dict]:
         context = {"case": case, "collection": self.collection}
-        return NoticeSerializer(case_notices(case), many=True, context=context).data
+        return NoticeSerializer(case.notices.all(), many=True, context=context).data
 
     def get_allowed_actions(self, case) -> list[str]:
         viewer = self.context["viewer"]
-        return available_actions(self.flow_class(case, actor=viewer), viewer)
+        flow = self.kind.flow(case, actor=viewer, clocks=CaseClocks.known(case, case.deadlines.all()))
+        return available_actions(flow, viewer)
 
 
 # --- In -----------------------------------------------------------------------------------------
@@ -221,15 +244,11 @@ class SupplementSerializer(serializers.Serializer):
 ActionBodies = Mapping[str, tuple[type[serializers.Serializer], Callable[..., Case]]]
 
 
-def case_action_run(
-    *, flow_class: type[CaseFlow], case: Case, bodies: ActionBodies, actor: Any, action: str, data: Any
-) -> Case:
-    """Validate the body of an action and run its service (shared by the API and the pages).
-    The case must be visible (the caller read it: else 404) and the action open to the actor
-    (403) in its state (409) before the body is judged (400); the service checks all of it
-    again under the case's lock."""
+def case_action_run(*, case: Case, bodies: ActionBodies, actor: Any, action: str, data: Any) -> Case:
+    """Read the body of an action and run its service (shared by the API and the pages): the
+    body's shape is judged here (400), then the service locks the case and checks, once, that
+    the actor may take the action (403) in its state (409) before judging what the body says."""
     body_class, service = bodies[action]
-    transition_check(flow_class(case, actor=actor), action, user=actor)
     body = body_class(data=data, context={"actor": actor, "case": case})
     body.is_valid(raise_exception=True)
     values = dict(body.validated_data)
@@ -244,7 +263,8 @@ def case_notice_response(case: Case, kind: str) -> HttpResponse:
     notice = case_notice(case, kind)
     if notice is None:
         raise Http404
-    response = HttpResponse(bytes(notice.content), content_type="application/pdf")
+    content = notice_content(notice)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}-{kind}.pdf"'
     response["X-Content-SHA256"] = notice.sha256
     return response
@@ -254,39 +274,47 @@ def case_notice_response(case: Case, kind: str) -> HttpResponse:
 
 
 class CaseFilterSerializer(serializers.Serializer):
+    """A list's filters; a kind's subclass adds `state` with its own states."""
+
     overdue = serializers.BooleanField(required=False, default=False)
     department = serializers.CharField(max_length=32, required=False)
 
 
 class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
-    """List, file, read and act on one kind of case; made for each kind by `case_endpoints`."""
+    """List, file, read and act on one kind of case (design/api.md): `/api/v1/{collection}/` to list
+    and file, `{number}/` to read, `{number}/{action}/` to act. A kind's subclass names its kind,
+    serializers, action bodies (`action_bodies`: action → body serializer and service), filing
+    service, what its cases are read with (`prefetch`) and the lookup its `department=` filter
+    uses, and declares its `act` endpoint with `case_action_endpoint`."""
 
     lookup_field = "number"
     lookup_value_regex = CASE_NUMBER
+    kind: CaseKind
     create_serializer_class: type[serializers.Serializer]
     filter_serializer_class: type[serializers.Serializer]
-    department_filter: str  # the lookup a `department=` code filters on
-    prefetch: tuple[str, ...]
+    department_filter: str
+    prefetch: tuple[Any, ...] = ()
+    related: tuple[str, ...] = ()
     action_bodies: ActionBodies
-    # Functions of the kind, set with staticmethod(...):
-    visible_to: Callable[[Any], Any]  # the cases a user may see
-    get_case: Callable[..., Case]  # (user=, number=): the case, else 404
-    submit: Callable[..., Case]  # the filing service
+    submit: Callable[..., Case]  # staticmethod(...): the filing service
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return self.serializer_class.Meta.model.objects.none()
-        return (
-            self.visible_to(self.request.user)
-            .select_related("record__department", "record__subject", "subject")
-            .prefetch_related(*self.prefetch)
-        )
+            return self.kind.model.objects.none()
+        cases = self.kind.visible_to(self.request.user).select_related(*self.related)
+        return with_everything_shown(cases, *self.prefetch)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "viewer": self.request.user}
 
     def _read(self, number: str) -> Case:
-        return self.get_queryset().get(number=number)
+        return get_or_not_found(self.get_queryset(), number=number)
+
+    def _visible(self, number: str) -> Case:
+        """The case as the caller may see it (else 404), without what is shown of it."""
+        return get_or_not_found(
+            self.kind.visible_to(self.request.user).select_related("record__subject", "subject"), number=number
+        )
 
     def list(self, request):
         filters = self.filter_serializer_class(data=request.query_params)
@@ -309,97 +337,56 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(self._read(case.number)).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, number=None):
-        case = self.get_case(user=request.user, number=number)
-        return Response(self.get_serializer(self._read(case.number)).data)
+        return Response(self.get_serializer(self._read(number)).data)
 
-    def _act(self, request, number: str, action: str):
-        case = self.get_case(user=request.user, number=number)
+    def run_action(self, request, number: str, action_name: str):
         case = case_action_run(
-            flow_class=self.serializer_class.flow_class,
-            case=case,
+            case=self._visible(number),
             bodies=self.action_bodies,
             actor=request.user,
-            action=action,
+            action=action_name,
             data=request.data,
         )
         return Response(self.get_serializer(self._read(case.number)).data)
 
 
-class CaseNoticeView(APIView):
-    """`GET /api/v1/{collection}/{number}/notices/{kind}.pdf`: the latest notice of that kind."""
+def case_action_endpoint(*, name: str, collection: str, serializer: type, actions: list[str]) -> Callable:
+    """The `act` endpoint of a kind's viewset: `POST /api/v1/{collection}/{number}/{action}/`, one
+    of `actions` (design/api.md's table says who, from which state, and the body)."""
+    parameter = f"{name}_action"
 
-    get_case: Callable[..., Case]  # staticmethod(...) of the kind: (user=, number=) → the case, else 404
+    def decorate(method: Callable) -> Callable:
+        method = action(detail=True, methods=["post"], url_path=rf"(?P<{parameter}>{'|'.join(actions)})")(method)
+        return extend_schema(
+            request=OpenApiTypes.OBJECT,
+            responses={200: serializer},
+            operation_id=f"v1_{collection}_act",
+            parameters=[OpenApiParameter(parameter, str, OpenApiParameter.PATH, enum=actions)],
+        )(method)
+
+    return decorate
+
+
+class CaseNoticeView(APIView):
+    """`GET /api/v1/{collection}/{number}/notices/{kind}.pdf`: the latest notice of that kind. A
+    kind's subclass names its kind (and declares its schema)."""
+
+    kind: CaseKind
 
     def get(self, request, number: str, kind: str):
-        return case_notice_response(self.get_case(user=request.user, number=number), kind)
+        case = get_or_not_found(
+            self.kind.visible_to(request.user).select_related("record__department", "subject"), number=number
+        )
+        return case_notice_response(case, kind)
 
     def perform_content_negotiation(self, request, force=False):
         return super().perform_content_negotiation(request, force=True)
 
 
-def case_endpoints(
-    *,
-    name: str,
-    serializer: type[CaseSerializer],
-    create_serializer: type[serializers.Serializer],
-    states: Any,
-    bodies: ActionBodies,
-    visible_to: Callable[[Any], Any],
-    get_case: Callable[..., Case],
-    submit: Callable[..., Case],
-    department_filter: str,
-    prefetch: tuple[str, ...],
-    notice_kinds: list[str],
-) -> tuple[type[CaseViewSet], type[CaseNoticeView]]:
-    """The API of one kind of case (design/api.md): `/api/v1/{collection}/` to list and file,
-    `{number}/` to read, `{number}/{action}/` to act (the actions are the keys of `bodies`), and
-    the view of `{number}/notices/{kind}.pdf`. `name` is the kind's singular ("objection")."""
-    collection = serializer.collection
-    action_parameter = f"{name}_action"
-    actions = list(bodies)
-
-    class Filters(CaseFilterSerializer):
-        state = serializers.ChoiceField(choices=states.choices, required=False)
-
-    @extend_schema_view(
-        list=extend_schema(
-            parameters=[
-                OpenApiParameter("state", str, enum=states.values),
-                OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
-                OpenApiParameter("department", str, description="Department code"),
-            ]
-        ),
-        create=extend_schema(request=create_serializer, responses={201: serializer}),
+def notice_endpoint(*, collection: str, kinds: list[str]) -> Callable:
+    """The schema of a kind's notice view's `get`."""
+    return extend_schema(
+        operation_id=f"v1_{collection}_notice",
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=kinds)],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
-    class ViewSet(CaseViewSet):
-        serializer_class = serializer
-        create_serializer_class = create_serializer
-        filter_serializer_class = Filters
-
-        @extend_schema(
-            request=OpenApiTypes.OBJECT,
-            responses={200: serializer},
-            operation_id=f"v1_{collection}_act",
-            parameters=[OpenApiParameter(action_parameter, str, OpenApiParameter.PATH, enum=actions)],
-        )
-        @action(detail=True, methods=["post"], url_path=rf"(?P<{action_parameter}>{'|'.join(actions)})")
-        def act(self, request, number=None, **path):
-            """Take an action on the case (design/api.md's table says who, from which state, and the body)."""
-            return self._act(request, number, path[action_parameter])
-
-    class NoticeView(CaseNoticeView):
-        @extend_schema(
-            operation_id=f"v1_{collection}_notice",
-            parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=notice_kinds)],
-            responses={(200, "application/pdf"): OpenApiTypes.BINARY},
-        )
-        def get(self, request, number: str, kind: str):
-            return super().get(request, number, kind)
-
-    ViewSet.department_filter, ViewSet.prefetch, ViewSet.action_bodies = department_filter, prefetch, bodies
-    ViewSet.visible_to, ViewSet.get_case, ViewSet.submit = map(staticmethod, (visible_to, get_case, submit))
-    NoticeView.get_case = staticmethod(get_case)
-    kind = name.title()
-    for view, suffix in ((ViewSet, "ViewSet"), (NoticeView, "NoticeView"), (Filters, "FilterSerializer")):
-        view.__name__ = view.__qualname__ = f"{kind}{suffix}"
-    return ViewSet, NoticeView

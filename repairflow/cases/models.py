@@ -2,7 +2,7 @@
 model, its timeline (`Transition`) and the written notices it issues (`Notice`)."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -50,6 +50,10 @@ class Case(models.Model):
     received_on = models.DateField(_("received on"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What the case keeps in the generic tables, read with it (prefetched) where cases are listed.
+    timeline = GenericRelation("cases.Transition", content_type_field="case_type", object_id_field="case_id")
+    notices = GenericRelation("cases.Notice", content_type_field="case_type", object_id_field="case_id")
+    deadlines = GenericRelation("deadlines.Deadline", content_type_field="case_type", object_id_field="case_id")
 
     class Meta:
         abstract = True
@@ -101,17 +105,20 @@ class NoticeKind(models.TextChoices):
 
 class Notice(models.Model):
     """A written notice to the subject (受理回执, 补正通知, 不予受理通知, 处理结果告知, 修复决定书,
-    撤销修复决定书), kept as a PDF
-    in the case's own transaction (a few kilobytes: the font is not embedded), with its SHA-256 so
-    that the copy the subject holds can be verified."""
+    撤销修复决定书): what it says (`text`, in the site's language) is kept in the case's own
+    transaction, and its PDF (a few kilobytes: the font is not embedded) rendered from that text
+    right after the commit, with its SHA-256 so that the copy the subject holds can be verified.
+    The PDF is the same bytes whenever it is rendered (repairflow/core/pdf.py)."""
 
     case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("case type"))
     case_id = models.PositiveBigIntegerField(_("case"))
     case = GenericForeignKey("case_type", "case_id")
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
-    content = models.BinaryField(_("PDF"))
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # {"title", "facts": [[label, value]], "paragraphs": [...]}; empty for notices kept before it was.
+    text = models.JSONField(_("text"), default=dict, blank=True)
+    content = models.BinaryField(_("PDF"), null=True)
+    size = models.PositiveIntegerField(_("size"), null=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,36 +1,66 @@
 """Written notices to the subject (受理回执, 补正通知, 不予受理通知, 处理结果告知, 修复决定书,
-撤销修复决定书), kept with the case as PDF (repairflow/core/pdf.py sets them)."""
+撤销修复决定书): what a notice says is kept with the case in the case's transaction; its PDF
+(repairflow/core/pdf.py) is rendered once that transaction has committed, so that no row stays
+locked while a page is set."""
 
 import hashlib
-from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.utils import formats, translation
+from django.db import models, transaction
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.cases.models import Notice, NoticeKind
+from repairflow.core.history import Writes
 from repairflow.core.pdf import NoticeText, notice_pdf
 
 
-def notice_issue(
-    *, case: models.Model, kind: NoticeKind, text: NoticeText, issued_on: date, actor: Any = None
-) -> Notice:
-    """Render the notice in the site's language and keep it with the case, in the caller's
-    transaction."""
+def notice_issue(*, case: models.Model, kind: NoticeKind, text: NoticeText, actor: Any, writes: Writes) -> Notice:
+    """Keep the notice's text (in the site's language) with the case's `writes`; its PDF is
+    rendered right after the commit."""
     with translation.override(settings.LANGUAGE_CODE):
-        content = notice_pdf(text, issuer=settings.REPAIRFLOW_OFFICE_NAME, issued_on=issued_on)
-    return Notice.objects.create(
+        kept = {
+            "title": str(text.title),
+            "facts": [[str(label), str(value)] for label, value in text.facts],
+            "paragraphs": [str(paragraph) for paragraph in text.paragraphs],
+        }
+    notice = Notice(
         case_type=ContentType.objects.get_for_model(case),
         case_id=case.pk,
         kind=kind,
-        content=content,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        text=kept,
         issued_by=actor,
     )
+    writes.add(notice)
+    transaction.on_commit(lambda: notice_render(notice), robust=True)
+    return notice
+
+
+def notice_render(notice: Notice) -> Notice:
+    """Set the notice's PDF from its text, and keep it with its size and SHA-256 (a notice whose
+    rendering was lost is rendered when first read)."""
+    issued_on = timezone.localdate(notice.issued_at)
+    text = NoticeText(notice.text["title"], notice.text["facts"], notice.text["paragraphs"])
+    with translation.override(settings.LANGUAGE_CODE):
+        content = notice_pdf(text, issuer=settings.REPAIRFLOW_OFFICE_NAME, issued_on=issued_on)
+    notice.content, notice.size, notice.sha256 = content, len(content), hashlib.sha256(content).hexdigest()
+    notice.save(update_fields=["content", "size", "sha256"])
+    return notice
+
+
+def notice_rendered(notice: Notice) -> Notice:
+    """The notice, its PDF rendered now when it has not been yet (its after-commit rendering has not
+    run, or was lost): whoever reads a notice reads its digest and its bytes."""
+    if not notice.sha256:
+        notice_render(notice)
+    return notice
+
+
+def notice_content(notice: Notice) -> bytes:
+    """The notice's PDF (rendered now when it has not been yet)."""
+    return bytes(notice_rendered(notice).content)
 
 
 def case_facts(case: Any) -> list[tuple[Any, Any]]:

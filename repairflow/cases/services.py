@@ -1,230 +1,75 @@
-"""What every case (objection, repair application) shares: its number, its state machine's
-plumbing, and how a transition runs (design/architecture.md "How a transition runs").
+"""How an action on a case runs (docs/architecture.md "How a transition runs"), and the steps every
+kind of case takes alike: received with its receipt and the office's clocks, accepted, rejected,
+asked for a supplement and supplemented, lapsed, withdrawn, published, ended; and what a clock's
+stage does when the deadline sweep fires it.
 
-A case service locks the case row, builds the case's flow with the actor, and calls
-`case_transition`: the permission is checked (403), then the state (409 naming the allowed
-actions); the transition runs, the case is saved with a history row naming who and why, and a
-`Transition` row joins the timeline, all in the service's transaction. The service then starts
-and stops the deadlines, changes the record and issues notices in that same transaction;
-notifications go out after commit.
-"""
+A kind's service opens a `CaseStep` with `case_step(kind, actor=, number=, action=)`: the case is
+locked among those the actor may see (else 404) and the action checked once, by role (403) then
+by state (409), before its body is judged (400). The step holds the case's clocks (read once),
+the people it tells (read once) and the use-case's `Writes`: when it ends, every row it changed
+is written once, the rows of each kind in one statement; notifications are sent and notices
+rendered after the commit."""
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from viewflow import this
-from viewflow.fsm.base import State
 
 from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import receipt_day
-from repairflow.cases.models import Case, CaseSequence, Notice, Transition
+from repairflow.calendar.workdays import WorkCalendar, receipt_day, working_days_between
+from repairflow.cases.kinds import CaseKind, case_kind_of
+from repairflow.cases.models import Case, CaseSequence, Notice, NoticeKind, Transition
+from repairflow.cases.notices import notice_issue
 from repairflow.core.errors import Invalid, get_or_not_found
-from repairflow.core.flows import run_transition, transition_check
-from repairflow.core.history import save_with_history
+from repairflow.core.flows import transition_check
+from repairflow.core.history import Writes, history_reason
 from repairflow.core.permissions import Role, require_role
-from repairflow.deadlines.models import Deadline, DeadlineStatus
+from repairflow.deadlines.clock import Stage
+from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.policy import Action, Party, SupplementRule, active_profile
+from repairflow.deadlines.services import CaseClocks, SweepReport, deadlines_sweep
 from repairflow.notifications.services import notify
-from repairflow.records.models import CreditRecord
+from repairflow.records.models import CreditRecord, User
+from repairflow.records.outbox import case_awaits_platforms
+from repairflow.records.services import record_transition
 
 NUMBER_DIGITS = 6
 NOT_YOUR_RECORD = _("No record of yours has this id.")
-
-
-def case_number_next(*, prefix: str, year: int) -> str:
-    """The next number of the year for a kind of case: sequential, never given twice, also when
-    cases are filed at the same moment (the year's row is locked until the caller commits, so
-    call this inside the transaction that saves the case)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("case_number_next must run inside the transaction that saves the case")
-    CaseSequence.objects.bulk_create([CaseSequence(prefix=prefix, year=year)], ignore_conflicts=True)
-    sequence = CaseSequence.objects.select_for_update().get(prefix=prefix, year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{prefix}{year}{sequence.last_number:0{NUMBER_DIGITS}d}"
-
-
-# What a case's automatic publication waits for besides its result notice, by name; the sync app
-# registers that every required platform has acknowledged the record's changes.
-PUBLICATION_CONDITIONS: dict[str, Callable[[Case], bool]] = {}
-
-
-def register_publication_condition(name: str, condition: Callable[[Case], bool]) -> None:
-    PUBLICATION_CONDITIONS[name] = condition
-
-
-class CaseFlow:
-    """The base of a case's state machine: it wraps the case, knows who acts and why, and saves
-    the case with its history when a transition succeeds. A subclass declares its states with
-    `state = case_state(States, default)`, its transitions, each with a permission, and in
-    `REASONS` the history reason of each action."""
-
-    REASONS: Mapping[str, Any] = {}
-    RESULT_NOTICE: Any  # the notice whose issue lets the case be published (a NoticeKind)
-
-    def __init__(self, case: Case, *, actor: Any, reason: Any = "") -> None:
-        self.case = case
-        self.actor = actor
-        self.reason = reason
-
-    # Permissions shared by both kinds of case (viewflow calls them with the acting user).
-    def by_office(self, user: Any) -> bool:
-        return user.role == Role.OFFICE
-
-    def by_subject(self, user: Any) -> bool:
-        return user.role == Role.SUBJECT and user.credit_subject_id == self.case.subject_id
-
-    def is_ready_to_publish(self) -> bool:
-        """The result notice exists and every registered publication condition holds; read once
-        per flow (viewflow asks again in `can_proceed` and when the transition begins)."""
-        if not hasattr(self, "_ready_to_publish"):
-            self._ready_to_publish = case_has_notice(self.case, self.RESULT_NOTICE) and all(
-                condition(self.case) for condition in PUBLICATION_CONDITIONS.values()
-            )
-        return self._ready_to_publish
-
-
-def case_state(states: type[models.TextChoices], default: models.TextChoices) -> State:
-    """A case flow's state slot: read from and written to `flow.case.state`; a successful
-    transition saves the case with a history row naming the actor and the reason."""
-    state = State(states, default=default)
-
-    @state.getter()
-    def _get(flow: CaseFlow) -> models.TextChoices:
-        return states(flow.case.state)
-
-    @state.setter()
-    def _set(flow: CaseFlow, value: Any) -> None:
-        flow.case.state = value.value if isinstance(value, states) else value
-
-    @state.on_success()
-    def _save(flow: CaseFlow, descriptor: Any, source: Any, target: Any, **kwargs: Any) -> None:
-        save_with_history(flow.case, actor=flow.actor, reason=flow.reason)
-
-    return state
-
-
-def case_intake(state: State, states: Any, *, accept_conditions: Sequence[Any] = ()) -> tuple:
-    """The transitions every kind of case is received with, on its flow's `state`: the office
-    accepts (when `accept_conditions` hold), rejects with a reason or asks for what is missing;
-    the subject supplements (its statement grows); the subject's period lapses by itself.
-    Declared in the flow's class body as
-    `accept, reject, request_supplement, supplement, lapse = case_intake(state, States)`."""
-    submitted, needs_supplement = states.SUBMITTED, states.NEEDS_SUPPLEMENT
-
-    @state.transition(
-        source=submitted, target=states.ACCEPTED, conditions=list(accept_conditions), permission=this.by_office
-    )
-    def accept(self: CaseFlow) -> None:
-        pass
-
-    @state.transition(source=submitted, target=states.REJECTED, permission=this.by_office)
-    def reject(self: CaseFlow, *, reason: str) -> None:
-        self.case.rejection_reason = reason
-
-    @state.transition(source=submitted, target=needs_supplement, permission=this.by_office)
-    def request_supplement(self: CaseFlow, *, missing: str) -> None:
-        self.case.missing = missing
-
-    @state.transition(source=needs_supplement, target=submitted, permission=this.by_subject)
-    def supplement(self: CaseFlow, *, statement: str) -> None:
-        if statement:
-            self.case.statement = f"{self.case.statement}\n\n{statement}"
-
-    @state.transition(source=needs_supplement, target=states.LAPSED)
-    def lapse(self: CaseFlow) -> None:
-        pass
-
-    return accept, reject, request_supplement, supplement, lapse
-
-
-def case_transition(
-    *, flow: CaseFlow, action: str, comment: str = "", system: bool = False, **kwargs: Any
-) -> Transition:
-    """Run `action` on the (locked) case as `flow.actor` and add it to the timeline. The actor's
-    permission is checked unless the system acts by itself (`system`: a lapse, a publication)."""
-    source = flow.case.state
-    run_transition(flow, action, user=None if system else flow.actor, **kwargs)
-    return case_transition_log(case=flow.case, action=action, source=source, actor=flow.actor, comment=comment)
-
-
-def case_transition_log(*, case: Case, action: str, source: str, actor: Any, comment: str = "") -> Transition:
-    """Add a step to the case's timeline (its filing has no source state)."""
-    return Transition.objects.create(
-        case_type=ContentType.objects.get_for_model(case),
-        case_id=case.pk,
-        action=action,
-        source=source,
-        target=case.state,
-        actor=actor,
-        comment=comment,
-    )
-
-
-def case_timeline(case: Case) -> models.QuerySet[Transition]:
-    return Transition.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk).select_related(
-        "actor"
-    )
-
-
-# --- What every case service does ---------------------------------------------------------------
+REASON_REQUIRED = _("Give a reason.")
+MISSING_REQUIRED = _("Say what is missing.")
 
 
 def today() -> date:
     return timezone.localdate()
 
 
-def received_today() -> date:
+def received_today(calendar: WorkCalendar | None = None) -> date:
     """Something delivered today counts as received today, or on the next working day."""
-    return receipt_day(work_calendar(), today())
+    return receipt_day(calendar or work_calendar(), today())
 
 
-def case_locked(visible: models.QuerySet, *, number: str) -> Any:
-    """The case numbered `number` among those its actor may see (else 404), with what every step
-    reads of it, locked until the transaction ends. The number is unique: a plain get."""
-    locked = visible.select_for_update(of=("self",)).select_related("record__department", "subject")
-    return get_or_not_found(locked, number=number)
-
-
-def case_record_locked(case: Case) -> Any:
-    """The case's record, read again under a lock that holds until the service commits (once
-    per service call: later changes in the call act on the same locked row)."""
-    record = getattr(case, "_locked_record", None)
-    if record is None:
-        record = (
-            CreditRecord.objects.select_for_update(of=("self",))
-            .select_related("department", "subject")
-            .get(pk=case.record_id)
+def case_number_next(*, prefix: str, year: int) -> str:
+    """The next number of the year for a kind of case: sequential, never given twice, also when
+    cases are filed at the same moment. One statement takes it (an upsert that holds the year's row
+    until the caller commits), so call this inside the transaction that saves the case."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_number_next must run inside the transaction that saves the case")
+    table = CaseSequence._meta.db_table
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, year, last_number) VALUES (%s, %s, 1)"
+            f" ON CONFLICT (prefix, year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
+            [prefix, year],
         )
-        case.record = case._locked_record = record
-    return record
-
-
-def case_flow(flow_class: type[CaseFlow], case: Case, actor: Any, action: str) -> CaseFlow:
-    """The case's flow for `action`, refused first by role (403), then by state (409), so that
-    the body is judged (400) only for an action that could run. No check when the system acts."""
-    flow = flow_class(case, actor=actor, reason=flow_class.REASONS[action])
-    if actor is not None:
-        transition_check(flow, action, user=actor)
-    return flow
-
-
-def case_act(flow_class: type[CaseFlow], case: Case, actor: Any, action: str, comment: str = "", **kwargs: Any) -> Any:
-    """Run `action` on the locked case (the system acts when `actor` is None) and log it."""
-    flow = case_flow(flow_class, case, actor, action)
-    case_transition(flow=flow, action=action, comment=comment, system=actor is None, **kwargs)
-    return flow
-
-
-def may_file_case(user: Any, record: Any) -> bool:
-    """Whether `user` may file a case about `record`: its own subject, or the office for it."""
-    return user.role == Role.OFFICE or (user.role == Role.SUBJECT and user.credit_subject_id == record.subject_id)
+        (number,) = cursor.fetchone()
+    return f"{prefix}{year}{number:0{NUMBER_DIGITS}d}"
 
 
 def case_filer_check(actor: Any, record: Any) -> None:
@@ -234,6 +79,11 @@ def case_filer_check(actor: Any, record: Any) -> None:
         raise Invalid({"record": [NOT_YOUR_RECORD]})
 
 
+def may_file_case(user: Any, record: Any) -> bool:
+    """Whether `user` may file a case about `record`: its own subject, or the office for it."""
+    return user.role == Role.OFFICE or (user.role == Role.SUBJECT and user.credit_subject_id == record.subject_id)
+
+
 def required(value: str | None, field: str, message: Any) -> str:
     """A required text of an action's body, stripped (400 naming the field when blank)."""
     if not value or not value.strip():
@@ -241,84 +91,366 @@ def required(value: str | None, field: str, message: Any) -> str:
     return value.strip()
 
 
-def office_users() -> models.QuerySet:
-    return get_user_model().objects.filter(is_active=True, role=Role.OFFICE).order_by("pk")
-
-
-def subject_users(case: Case) -> models.QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, role=Role.SUBJECT, credit_subject=case.subject_id)
-        .order_by("pk")
-    )
-
-
-def department_users(departments: Iterable[int]) -> models.QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, role=Role.DEPARTMENT, department__in=list(departments))
-        .order_by("pk")
-    )
-
-
-def case_notify(case: Case, recipients: Iterable[Any], kind: str, **params: Any) -> None:
-    """Tell `recipients` about the case (after commit: see notifications.services.notify)."""
-    notify(
-        recipients=recipients,
-        kind=kind,
-        params={"number": case.number, "record": str(case.record), **params},
-        link=case.get_absolute_url(),
-    )
-
-
 def due_on_text(deadline: Any) -> str:
     """A clock's last day as notifications name it (none when the profile sets no clock)."""
     return deadline.due_on.isoformat() if deadline else ""
 
 
-# --- What every case shows ----------------------------------------------------------------------
+# --- Who is told ---------------------------------------------------------------------------------
 
 
-def _of_case(model: type[models.Model], case: Case) -> models.QuerySet:
-    return model.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk)
+# What telling a user needs of it (the inbox, e-mail, SMS, who heads a unit).
+RECIPIENT_FIELDS = (
+    "id",
+    "username",
+    "is_active",
+    "role",
+    "department",
+    "credit_subject",
+    "email",
+    "mobile",
+    "is_unit_head",
+)
 
 
-def case_notice(case: Case, kind: str) -> Notice | None:
-    """The latest notice of `kind` issued for the case."""
-    return _of_case(Notice, case).filter(kind=kind).order_by("-issued_at", "-id").first()
+def _active_users() -> models.QuerySet[User]:
+    return User.objects.filter(is_active=True).only(*RECIPIENT_FIELDS).order_by("pk")
 
 
-def case_has_notice(case: Case, kind: str) -> bool:
-    """Whether a notice of `kind` was issued for the case, without reading its PDF."""
-    return _of_case(Notice, case).filter(kind=kind).exists()
+def office_users() -> models.QuerySet[User]:
+    return _active_users().filter(role=Role.OFFICE)
 
 
-def case_notices(case: Case) -> models.QuerySet[Notice]:
-    return _of_case(Notice, case).defer("content")
+def department_users(departments: Iterable[int]) -> models.QuerySet[User]:
+    return _active_users().filter(role=Role.DEPARTMENT, department__in=list(departments))
 
 
-def _open_deadlines(model: type[Case]) -> models.QuerySet:
-    return Deadline.objects.filter(
-        case_type=ContentType.objects.get_for_model(model), case_id=OuterRef("pk"), ended_on__isnull=True
+class People:
+    """The people a step about one case tells, read once: the office's, the subject's and, when
+    named first, departments' users in one query; any other department's when asked for."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self._users: list[User] | None = None
+        self._departments: set[int] = set()
+
+    def _read(self, departments: Iterable[int] = ()) -> list[User]:
+        wanted = set(departments) - self._departments
+        if self._users is None or wanted:
+            people = Q(role=Role.DEPARTMENT, department__in=wanted)
+            if self._users is None:
+                people |= Q(role=Role.OFFICE) | Q(role=Role.SUBJECT, credit_subject=self.case.subject_id)
+            self._users = [*(self._users or []), *_active_users().filter(people)]
+            self._departments |= wanted
+        return self._users
+
+    def office(self) -> list[User]:
+        return [user for user in self._read() if user.role == Role.OFFICE]
+
+    def subject(self) -> list[User]:
+        return [user for user in self._read() if user.role == Role.SUBJECT]
+
+    def departments(self, ids: Iterable[int]) -> list[User]:
+        ids = list(dict.fromkeys(ids))
+        users = self._read(ids)
+        return [user for pk in ids for user in users if user.role == Role.DEPARTMENT and user.department_id == pk]
+
+
+# --- A step -------------------------------------------------------------------------------------
+
+
+class CaseStep:
+    """One action on one locked case, in its transaction (see the module's docstring)."""
+
+    def __init__(
+        self,
+        kind: CaseKind,
+        case: Case,
+        actor: Any,
+        action: str,
+        *,
+        new: bool = False,
+        calendar: WorkCalendar | None = None,
+    ) -> None:
+        """`new`: the case is being filed (it has no clocks yet); `calendar`: one already read."""
+        self.kind, self.case, self.actor, self.action = kind, case, actor, action
+        self.writes = Writes()
+        self.clocks = CaseClocks(case, self.writes, new=new, calendar=calendar)
+        self.flow = kind.flow(
+            case, actor=actor, reason=kind.flow.REASONS.get(action, ""), writes=self.writes, clocks=self.clocks
+        )
+        self.people = People(case)
+        self.today = today()
+
+    @cached_property
+    def received_on(self) -> date:
+        """Today as the legal clock counts a day's delivery: today, or the next working day."""
+        return receipt_day(self.clocks.calendar, self.today)
+
+    @property
+    def reference(self) -> tuple[str, str]:
+        """The case as a change to a record names it: (kind, number)."""
+        return self.kind.name, self.case.number
+
+    def act(self, action: str | None = None, comment: str = "", **kwargs: Any) -> None:
+        """Take `action` (the step's own by default) through the flow; the timeline gains its row.
+        The action was checked when the step began (a second action is one the system takes
+        after it: the flow's own conditions hold it)."""
+        action = action or self.action
+        source = self.case.state
+        self.flow.reason = self.kind.flow.REASONS[action]
+        transition = getattr(self.flow, action.replace("-", "_"), None) or getattr(self.flow, f"{action}_")
+        transition(**kwargs)
+        self.writes.add(
+            Transition(
+                case_type=ContentType.objects.get_for_model(self.case),
+                case_id=self.case.pk,
+                action=action,
+                source=source,
+                target=self.case.state,
+                actor=self.actor,
+                comment=comment,
+            )
+        )
+
+    @property
+    def record(self) -> CreditRecord:
+        """The case's record, locked with the case until the step's transaction ends."""
+        return self.case.record
+
+    def change_record(self, action: str, reason: Any, **kwargs: Any) -> None:
+        """Move the case's record through its state machine, in this step, naming the case."""
+        record_transition(
+            record=self.record,
+            actor=self.actor,
+            action=action,
+            reason=reason,
+            case=self.reference,
+            writes=self.writes,
+            **kwargs,
+        )
+
+    def notify(self, recipients: Iterable[Any], event: str, **params: Any) -> None:
+        """Tell `recipients` about the case (`<kind>.<event>`; sent after commit)."""
+        notify(
+            recipients=recipients,
+            kind=f"{self.kind.name}.{event}",
+            params={"number": self.case.number, "record": str(self.case.record), **params},
+            link=self.case.get_absolute_url(),
+            writes=self.writes,
+        )
+
+    def notice(self, kind: NoticeKind, text: Any) -> None:
+        notice_issue(case=self.case, kind=kind, text=text, actor=self.actor, writes=self.writes)
+
+    def end(self, action: str) -> None:
+        """The case has ended: the clocks still open are no longer due (a duty the ending fulfils
+        is stopped as met before), and whatever else ends with it."""
+        self.clocks.cancel_all(on=self.today, reason=self.kind.flow.REASONS[action], actor=self.actor)
+        self.kind.ended(self)
+
+
+def case_locked(visible: models.QuerySet, *, number: str) -> Any:
+    """The case numbered `number` among those its actor may see (else 404), with what every step
+    reads of it, locked with its record until the transaction ends (a step may change the record:
+    both are locked in one statement, always in this order)."""
+    locked = visible.select_for_update(of=("self", "record")).select_related("record__department", "subject")
+    case = get_or_not_found(locked, number=number)
+    case.record.subject = case.subject  # a case's subject is its record's
+    return case
+
+
+@contextmanager
+def case_step(kind: CaseKind, *, actor: Any, number: str, action: str) -> Iterator[CaseStep]:
+    """Take `action` on the case numbered `number` as `actor` (inside the caller's transaction):
+    the case is locked and the action checked (404, 403, 409) before the block runs; what the
+    block changed is written when it ends without an error."""
+    case = case_locked(kind.visible_to(actor), number=number)
+    step = CaseStep(kind, case, actor, action)
+    transition_check(step.flow, action, user=actor)
+    yield step
+    step.writes.flush()
+
+
+@contextmanager
+def case_system_step(case: Case, action: str) -> Iterator[CaseStep]:
+    """The system acts by itself on a case the caller holds locked (a lapse, a publication)."""
+    step = CaseStep(case_kind_of(case), case, None, action)
+    yield step
+    step.writes.flush()
+
+
+# --- The steps every kind of case takes ------------------------------------------------------------
+
+
+def case_received(step: CaseStep) -> None:
+    """A case just filed joins the timeline, its office's clocks start, the receipt is issued and
+    the office is told by when to accept it."""
+    case, kind = step.case, step.kind
+    step.writes.add(
+        Transition(
+            case_type=ContentType.objects.get_for_model(case),
+            case_id=case.pk,
+            action="submit",
+            source="",
+            target=case.state,
+            actor=step.actor,
+        )
+    )
+    acceptance, _answer = (
+        step.clocks.start(clock, started_on=case.received_on, actor=step.actor) for clock in kind.receipt_clocks
+    )
+    step.notice(NoticeKind.RECEIPT, kind.notices.receipt(case))
+    step.notify(step.people.office(), "submitted", subject=case.subject.name, due_on=due_on_text(acceptance))
+
+
+def case_accept(step: CaseStep, comment: str) -> None:
+    step.act(comment=comment)
+    step.clocks.stop(step.kind.receipt_clocks[0], on=step.today, actor=step.actor)
+    step.notify(step.people.subject(), "accepted")
+
+
+def case_reject(step: CaseStep, reason: str) -> None:
+    """Not accepting it is the office's answer to it: its clocks are met (or missed)."""
+    step.act(comment=reason, reason=reason)
+    step.clocks.stop(*step.kind.office_clocks, on=step.today, actor=step.actor)
+    step.end("reject")
+    step.notice(NoticeKind.REJECTION, step.kind.notices.rejection(step.case))
+    step.notify(step.people.subject(), "rejected", reason=reason)
+
+
+def case_request_supplement(step: CaseStep, missing: str) -> None:
+    """The office asks the subject for what is missing: its own clocks wait for the supplement
+    (restarted or resumed when it comes, as the profile says); the subject's period starts."""
+    case, kind = step.case, step.kind
+    step.act(comment=missing, missing=missing)
+    reason = history_reason(kind.flow.REASONS["request-supplement"])
+    for deadline in step.clocks.open(*kind.office_clocks):
+        step.clocks.pause(deadline, on=step.today, reason=reason, actor=step.actor)
+    supplement_clock = step.clocks.start(
+        kind.supplement_clock,
+        started_on=step.received_on,
+        in_force_on=case.received_on,
+        subject=case.subject,
+        actor=step.actor,
+    )
+    step.notice(NoticeKind.SUPPLEMENT, kind.notices.supplement(case))
+    step.notify(step.people.subject(), "supplement_requested", missing=missing, due_on=due_on_text(supplement_clock))
+
+
+def case_supplemented(step: CaseStep, statement: str) -> None:
+    """The subject's supplement is in: its period is met, the office's clocks run again."""
+    kind = step.kind
+    step.act(comment=statement, statement=statement)
+    step.clocks.stop(kind.supplement_clock, on=step.today, actor=step.actor)
+    reason = history_reason(kind.flow.REASONS["supplement"])
+    restart = active_profile().supplement == SupplementRule.RESTART
+    for deadline in step.clocks.open(*kind.office_clocks):
+        if restart:
+            step.clocks.restart(deadline, on=step.received_on, reason=reason, actor=step.actor)
+        else:
+            step.clocks.resume(deadline, on=step.today, actor=step.actor)
+    acceptance = step.clocks.first(kind.receipt_clocks[0])
+    step.notify(step.people.office(), "supplemented", due_on=due_on_text(acceptance))
+
+
+def case_withdraw(step: CaseStep, reason: str, departments: Iterable[int]) -> None:
+    """The subject withdraws; the office and the departments working on it are told."""
+    step.act(comment=reason)
+    step.end("withdraw")
+    step.notify([*step.people.office(), *step.people.departments(departments)], "withdrawn", reason=reason)
+
+
+def case_publish_if_ready(step: CaseStep) -> bool:
+    """`corrected`/`repaired` → `published` by itself once the result notice exists and no
+    required platform still has to acknowledge what the case changed (the step holds the case's
+    lock). True when it was published."""
+    flow = step.flow
+    flow.ready_to_publish = _has_notice(step, flow.RESULT_NOTICE) and not case_awaits_platforms(
+        step.reference, step.writes
+    )
+    if not flow.publish.can_proceed():
+        return False
+    actor, step.actor = step.actor, None  # the system publishes
+    step.act("publish")
+    step.clocks.stop(step.kind.publication_clock, on=step.today)
+    step.end("publish")
+    step.actor = actor
+    return True
+
+
+def _has_notice(step: CaseStep, kind: NoticeKind) -> bool:
+    written = any(notice.kind == kind for notice in step.writes.added(Notice))
+    return (
+        written
+        or Notice.objects.filter(
+            case_type=ContentType.objects.get_for_model(step.case), case_id=step.case.pk, kind=kind
+        ).exists()
     )
 
 
-def cases_overdue(cases: models.QuerySet, *, today: date) -> models.QuerySet:
-    """The cases with a clock past its last day. A paused clock has no last day yet (the sweep
-    fires nothing for it either): a case waiting for its subject's supplement is not late."""
-    late = (
-        _open_deadlines(cases.model)
-        .exclude(status=DeadlineStatus.PAUSED)
-        .filter(Q(status=DeadlineStatus.MISSED) | Q(due_on__lt=today))
-    )
-    return cases.filter(Exists(late))
+def case_publish_when_ready(case: Case) -> bool:
+    """Publish the case if it is ready, the caller holding its lock (sync, after an acknowledgement)."""
+    with case_system_step(case, "publish") as step:
+        return case_publish_if_ready(step)
 
 
-def cases_queue(cases: models.QuerySet, *, user: Any, department_step: str) -> models.QuerySet:
-    """The cases by their first open clock's last day (so the overdue come first); those with no
-    open clock after them. A department's queue goes by its own clock (`department_step`)."""
-    due = _open_deadlines(cases.model)
-    if user.role == Role.DEPARTMENT:
-        due = due.filter(step=department_step, department_id=user.department_id)
-    due_on = Subquery(due.order_by("due_on").values("due_on")[:1])
-    return cases.annotate(due_on=due_on).order_by(F("due_on").asc(nulls_last=True), "-created_at")
+def case_lapse(case: Case) -> None:
+    """The subject's supplement period ran out (the deadline sweep, in its transaction)."""
+    case = case_locked(type(case).objects.all(), number=case.number)
+    with case_system_step(case, "lapse") as step:
+        step.act()
+        step.end("lapse")
+
+
+# --- What a clock's stage does --------------------------------------------------------------------
+
+
+def deadline_owners(deadline: Deadline) -> list[User]:
+    users = _active_users()
+    if deadline.owner == Party.DEPARTMENT:
+        return list(users.filter(role=Role.DEPARTMENT, department=deadline.department_id))
+    if deadline.owner == Party.SUBJECT:
+        return list(users.filter(role=Role.SUBJECT, credit_subject=deadline.subject_id))
+    return list(users.filter(role=Role.OFFICE))
+
+
+def _owner_name(deadline: Deadline) -> str:
+    if deadline.owner == Party.DEPARTMENT:
+        return deadline.department.name
+    if deadline.owner == Party.SUBJECT:
+        return deadline.subject.name
+    return str(Party.OFFICE.label)
+
+
+def deadline_stage_act(deadline: Deadline, stage: Stage, action: Action, calendar: WorkCalendar, on: date) -> None:
+    """What a fired stage does (the sweep's `perform`): remind the owner, send the 督办 notice to
+    its head and the office, tell them it is overdue, or lapse the case."""
+    case = deadline.case
+    params = {
+        "case": str(case),
+        "step": deadline.step,
+        "owner": _owner_name(deadline),
+        "due_on": deadline.due_on.isoformat(),
+        "overdue_days": working_days_between(calendar, deadline.due_on, on).count,
+    }
+    link = case.get_absolute_url()
+    owners = deadline_owners(deadline)
+    office = list(office_users())
+    if action is Action.LAPSE:
+        case_lapse(case)
+        notify(recipients=[*owners, *office], kind="deadline.lapsed", params=params, link=link)
+    elif action is Action.ESCALATE:
+        heads = [user for user in owners if user.is_unit_head] or owners
+        notify(recipients=[*heads, *office], kind="deadline.escalation", params=params, link=link)
+    elif action is Action.REMIND and stage == Stage.OVERDUE:
+        notify(recipients=[*owners, *office], kind="deadline.overdue", params=params, link=link)
+    elif action is Action.REMIND:
+        kind = "deadline.last_day" if stage == Stage.DUE else "deadline.reminder"
+        notify(recipients=owners, kind=kind, params=params, link=link)
+
+
+def case_deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> SweepReport:
+    """The deadline sweep (beat's `sweep_deadlines`): every clock whose next stage has come fires,
+    each stage doing what `deadline_stage_act` says."""
+    return deadlines_sweep(perform=deadline_stage_act, today=today, batch_size=batch_size)

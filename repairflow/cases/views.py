@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,19 +21,27 @@ from rest_framework import exceptions as drf
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import working_days_left
-from repairflow.cases.api import CaseViewSet, DeadlineSerializer, case_action_run, case_notice_response
+from repairflow.cases.api import (
+    CaseViewSet,
+    DeadlineSerializer,
+    case_action_run,
+    case_notice_response,
+    with_everything_shown,
+)
+from repairflow.cases.flows import CaseFlow
 from repairflow.cases.forms import ActionForm, CaseForm
+from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import Case
-from repairflow.cases.services import CaseFlow, case_notices, case_timeline, cases_overdue
+from repairflow.cases.selectors import cases_overdue
 from repairflow.core.api import status_of
-from repairflow.core.errors import DomainError, Invalid, TooLarge, UnsupportedType
+from repairflow.core.errors import DomainError, Invalid, TooLarge, UnsupportedType, get_or_not_found
 from repairflow.core.flows import available_actions, transition_check
+from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role
 from repairflow.core.services import attachment_upload
-from repairflow.deadlines.services import case_deadlines
+from repairflow.deadlines.services import CaseClocks
 from repairflow.records.models import CreditRecord
-from repairflow.records.selectors import record_get, records_visible_to
-from repairflow.records.serializers import may_see_identifier
+from repairflow.records.selectors import may_see_identifier, record_get, records_visible_to
 
 PAGE_SIZE = 25
 
@@ -139,7 +146,6 @@ class CasePages:
     action forms, its queue and its messages; `act` runs an action as the kind's API does, and
     `detail_context` adds what only that kind shows."""
 
-    kind: str
     viewset: type[CaseViewSet]
     states: type[TextChoices]
     open_states: tuple
@@ -153,7 +159,6 @@ class CasePages:
     def act(self, user: Any, case: Case, action: str, data: dict) -> Case:
         """Run the action as `POST /api/v1/<kind>/{number}/{action}/` does, with its checks."""
         return case_action_run(
-            flow_class=self.flow_class,
             case=case,
             bodies=self.viewset.action_bodies,
             actor=user,
@@ -165,8 +170,17 @@ class CasePages:
         return {}
 
     @property
+    def kind(self) -> CaseKind:
+        return self.viewset.kind
+
+    @property
+    def name(self) -> str:
+        """The kind's name, as its templates and URLs are named (`portal/<name>_detail.html`)."""
+        return self.kind.name
+
+    @property
     def flow_class(self) -> type[CaseFlow]:
-        return self.viewset.serializer_class.flow_class
+        return self.kind.flow
 
     @property
     def step_labels(self) -> Mapping[str, Any]:
@@ -174,10 +188,15 @@ class CasePages:
         return {"submit": self.received, **self.flow_class.REASONS}
 
     def get_case(self, user: Any, number: str) -> Case:
-        return self.viewset.get_case(user=user, number=number)
+        """The case with everything its page shows (else 404)."""
+        cases = with_everything_shown(self.kind.visible_to(user), *self.viewset.prefetch)
+        return get_or_not_found(cases.select_related(*self.viewset.related), number=number)
 
     def open_case(self, user: Any, record: CreditRecord) -> Case | None:
-        return self.viewset.visible_to(user).filter(record=record, state__in=self.open_states).first()
+        return self.kind.visible_to(user).filter(record=record, state__in=self.open_states).first()
+
+    def _flow(self, case: Case, user: Any) -> CaseFlow:
+        return self.flow_class(case, actor=user, clocks=CaseClocks.known(case, case.deadlines.all()))
 
     def views(self) -> tuple[Callable, ...]:
         """The list, new, detail, notice PDF and action views, for the kind's urls.py."""
@@ -205,7 +224,7 @@ class CasePages:
             cases = cases_overdue(cases, today=today)
         if user.role == Role.SUBJECT:
             cases = cases.order_by("-created_at", "-id")
-        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(cases, request.GET.get("page"), PAGE_SIZE)
         calendar = work_calendar()
         rows = []
         for case in page.object_list:
@@ -228,7 +247,7 @@ class CasePages:
             "overdue": overdue,
             "is_queue": user.role == Role.DEPARTMENT,
         }
-        return render(request, f"portal/{self.kind}_list.html", context)
+        return render(request, f"portal/{self.name}_list.html", context)
 
     # --- Filing ---------------------------------------------------------------------------------
 
@@ -271,7 +290,7 @@ class CasePages:
                         return redirect(case)
         else:
             form = self.filing_form(user=user)
-        return render(request, f"portal/{self.kind}_new.html", {**context, "form": form}, status=status)
+        return render(request, f"portal/{self.name}_new.html", {**context, "form": form}, status=status)
 
     # --- The case -------------------------------------------------------------------------------
 
@@ -285,7 +304,7 @@ class CasePages:
         clock_context = {"calendar": work_calendar(), "today": timezone.localdate()}
         deadlines = [
             {"deadline": deadline, **DeadlineSerializer(deadline, context=clock_context).data}
-            for deadline in case_deadlines(case).select_related("department", "subject").order_by("id")
+            for deadline in case.deadlines.all()
         ]
         timeline = [
             {
@@ -294,16 +313,16 @@ class CasePages:
                 "source": _state_label(self.states, transition.source),
                 "target": _state_label(self.states, transition.target),
             }
-            for transition in case_timeline(case)
+            for transition in case.timeline.all()
         ]
         notices = [
-            {"notice": notice, "url": reverse(f"{self.kind}-notice-pdf", args=[case.number, notice.kind])}
-            for notice in case_notices(case).order_by("issued_at", "id")
+            {"notice": notice, "url": reverse(f"{self.name}-notice-pdf", args=[case.number, notice.kind])}
+            for notice in case.notices.all()
         ]
         failed = failed or {}
         forms = [
             failed["form"] if failed.get("action") == action else self.action_forms[action](case=case, user=user)
-            for action in available_actions(self.flow_class(case, actor=user), user)
+            for action in available_actions(self._flow(case, user), user)
             if action in self.action_forms
         ]
         context = {
@@ -316,13 +335,13 @@ class CasePages:
             "timeline": timeline,
             "notices": notices,
             "forms": forms,
-            "action_url": f"{self.kind}-action",
+            "action_url": f"{self.name}-action",
             "failed": failed,
             "today": clock_context["today"],
             "system": SYSTEM,
             **self.detail_context(request, case),
         }
-        return render(request, f"portal/{self.kind}_detail.html", context, status=status)
+        return render(request, f"portal/{self.name}_detail.html", context, status=status)
 
     def detail(self, request: HttpRequest, number: str) -> HttpResponse:
         return self.detail_page(request, self.get_case(request.user, number))
@@ -348,7 +367,8 @@ class CasePages:
             return self.detail_page(request, case, failed, status)
 
         try:
-            transition_check(self.flow_class(case, actor=user), action, user=user)
+            # Checked before any file is stored for it (the service checks again, under the lock).
+            transition_check(self._flow(case, user), action, user=user)
         except REFUSALS as error:
             return refused(form, refusal_status(error), " ".join(message for _path, message in refusal_messages(error)))
         if not form.is_valid():

@@ -1,10 +1,18 @@
-"""Every change to a tracked model is saved with the acting user and a reason (simple-history)."""
+"""Every change to a tracked model is saved with the acting user and a reason (simple-history), and
+a use-case writes what it changed once, in bulk, when it ends (`Writes`; docs/architecture.md
+"What a transition costs")."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
+
+# Joins the reasons of a row changed more than once by one use-case, in its one history row.
+REASONS_JOINED = "；"
 
 
 def history_reason(reason: Any) -> str:
@@ -13,14 +21,158 @@ def history_reason(reason: Any) -> str:
         return str(reason)
 
 
-def save_with_history(instance: models.Model, *, actor: Any, reason: Any, **save_kwargs: Any) -> None:
-    """Save `instance`, writing a history row that names who changed it and why."""
-    instance._history_user = actor
-    instance._change_reason = history_reason(reason)
+_HISTORY_MODELS: dict[type[models.Model], type[models.Model]] = {}
+
+
+def history_model(model: type[models.Model]) -> type[models.Model]:
+    """The historical model simple-history keeps `model`'s rows in (looked up once per model:
+    the history descriptor builds a new manager class at every access)."""
+    if model not in _HISTORY_MODELS:
+        _HISTORY_MODELS[model] = getattr(model, model._meta.simple_history_manager_attribute).model
+    return _HISTORY_MODELS[model]
+
+
+@dataclass
+class _Change:
+    instance: models.Model
+    actor: Any
+    reasons: list[str]
+    created: bool
+    inserted: bool  # already in the table (created with `now`, or an update)
+    dirty: bool = False  # created with `now` and changed since: updated when the use-case ends
+
+
+@dataclass
+class Writes:
+    """The rows one use-case changes, written when it ends (`flush`, inside its transaction): each
+    changed row saved once with one history row naming who and why (a row changed twice keeps both
+    reasons in that one row), the new rows of one model inserted in one statement, the changed
+    ones updated in one, and so their history rows. Reads in between see the objects, not the
+    table: a use-case keeps the objects it changes (see `repairflow.deadlines.services.CaseClocks`)."""
+
+    _changes: dict[int, _Change] = field(default_factory=dict)  # by id(instance), in order of first change
+    _rows: list[models.Model] = field(default_factory=list)  # rows without history of their own
+    _before_flush: list[Callable[[], None]] = field(default_factory=list)
+    _parts: dict[str, Any] = field(default_factory=dict)
+
+    def create(self, instance: models.Model, *, actor: Any, reason: Any, now: bool = False) -> models.Model:
+        """A new row with its history; inserted at once when `now` (its key is needed), else with
+        the others of its model when the use-case ends."""
+        if now:
+            _save_without_history(instance)
+        self._changes[id(instance)] = _Change(instance, actor, [history_reason(reason)], True, now)
+        return instance
+
+    def save(self, instance: models.Model, *, actor: Any, reason: Any) -> models.Model:
+        """A changed row: updated once when the use-case ends, with one history row."""
+        change = self._changes.get(id(instance))
+        reason = history_reason(reason)
+        if change is None:
+            self._changes[id(instance)] = _Change(instance, actor, [reason], False, True)
+            return instance
+        change.dirty = change.created and change.inserted
+        if reason != change.reasons[-1]:
+            change.reasons.append(reason)
+        change.actor = actor if actor is not None else change.actor
+        return instance
+
+    def add(self, *rows: models.Model) -> None:
+        """Rows without history (a timeline step, a notification): inserted when the use-case ends."""
+        self._rows.extend(rows)
+
+    def before_flush(self, callback: Callable[[], None]) -> None:
+        """Run `callback` when the use-case ends, before anything is written (it may add rows)."""
+        self._before_flush.append(callback)
+
+    def part(self, name: str, make: Callable[["Writes"], Any]) -> Any:
+        """The use-case's one `name` helper (an app's own batch of what it writes), made by
+        `make(self)` when first asked for."""
+        if name not in self._parts:
+            self._parts[name] = make(self)
+        return self._parts[name]
+
+    def added(self, model: type[models.Model]) -> list[models.Model]:
+        """The rows without history of `model` this use-case has added so far."""
+        return [row for row in self._rows if isinstance(row, model)]
+
+    def flush(self) -> None:
+        for callback in self._before_flush:
+            callback()
+        self._before_flush = []
+        now = timezone.now()
+        created = _by_model(change for change in self._changes.values() if not change.inserted)
+        for model, changes in created.items():
+            model.objects.bulk_create([change.instance for change in changes])
+        updated = _by_model(change for change in self._changes.values() if not change.created or change.dirty)
+        for model, changes in updated.items():
+            _update(model, [change.instance for change in changes])
+        history = _by_model(self._changes.values())
+        for model, changes in history.items():
+            rows = [_history_row(model, change, now) for change in changes]
+            history_model(model).objects.bulk_create(rows)
+        for model, rows in _by_model(self._rows, key=type).items():
+            model.objects.bulk_create(rows)
+        self._changes, self._rows, self._parts = {}, [], {}
+
+
+@contextmanager
+def writing(writes: Writes | None = None) -> Iterator[Writes]:
+    """The caller's `writes`, or new ones flushed when the block ends without an error."""
+    if writes is not None:
+        yield writes
+        return
+    writes = Writes()
+    yield writes
+    writes.flush()
+
+
+def save_with_history(instance: models.Model, *, actor: Any, reason: Any) -> None:
+    """Save `instance` now, with a history row that names who changed it and why."""
+    writes = Writes()
+    if instance._state.adding:
+        writes.create(instance, actor=actor, reason=reason, now=True)
+    else:
+        writes.save(instance, actor=actor, reason=reason)
+    writes.flush()
+
+
+def _save_without_history(instance: models.Model, **kwargs: Any) -> None:
+    instance.skip_history_when_saving = True
     try:
-        instance.save(**save_kwargs)
+        instance.save(**kwargs)
     finally:
-        del instance._history_user, instance._change_reason
+        del instance.skip_history_when_saving
+
+
+def _by_model(items: Any, key: Callable[[Any], type] = lambda change: type(change.instance)) -> dict[type, list]:
+    grouped: dict[type, list] = {}
+    for item in items:
+        grouped.setdefault(key(item), []).append(item)
+    return grouped
+
+
+def _update(model: type[models.Model], instances: list[models.Model]) -> None:
+    """Save changed rows: one UPDATE for one row, one bulk UPDATE for several (their `auto_now`
+    fields set as a save would)."""
+    if len(instances) == 1:
+        _save_without_history(instances[0])
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for instance in instances:
+        for auto in (f for f in fields if getattr(f, "auto_now", False)):
+            setattr(instance, auto.attname, auto.pre_save(instance, add=False))
+    model.objects.bulk_update(instances, [f.name for f in fields])
+
+
+def _history_row(model: type[models.Model], change: _Change, now: Any) -> models.Model:
+    historical = history_model(model)
+    return historical(
+        history_date=now,
+        history_type="+" if change.created else "~",
+        history_user=change.actor,
+        history_change_reason=REASONS_JOINED.join(change.reasons),
+        **{field.attname: getattr(change.instance, field.attname) for field in historical.tracked_fields},
+    )
 
 
 def _display(value: Any) -> Any:

@@ -11,7 +11,7 @@ class DeadlinesConfig(AppConfig):
         from django.core import checks
 
         from repairflow.deadlines.checks import check_profile
-        from repairflow.deadlines.notices import register_messages
+        from repairflow.deadlines.messages import register_messages
 
         checks.register(check_profile)
         register_messages()

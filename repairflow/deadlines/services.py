@@ -1,5 +1,10 @@
-"""Starting, stopping, pausing, extending, restarting and firing clocks. Case services call these
-and never compute a date themselves; see README.md beside this file."""
+"""Starting, stopping, pausing, extending, restarting and firing clocks, and loading a calendar year
+(which moves the open ones). Case services call these and never compute a date themselves; see
+README.md beside this file.
+
+Each change is made on the `Deadline` object and written by the caller's `Writes` when its
+use-case ends (with a history row naming who and why), or at once when no `writes` is given. A
+case's use-case holds its clocks in a `CaseClocks`: read once, changed in memory, written once."""
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -8,7 +13,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,15 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from repairflow.calendar.models import CalendarYear
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.services import calendar_year_replace
-from repairflow.calendar.workdays import SpecialDay, WorkCalendar, working_days_between
+from repairflow.calendar.workdays import SpecialDay, WorkCalendar
 from repairflow.core.errors import Conflict, Invalid
-from repairflow.core.history import history_reason, save_with_history
-from repairflow.core.permissions import Role
+from repairflow.core.history import Writes, history_reason, writing
 from repairflow.deadlines.clock import Extension, Pause, Restart, Stage, action_at, next_stage, schedule
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import PROFILES, Action, Party, Step, active_profile
-from repairflow.notifications.services import notify
-from repairflow.records.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -50,15 +51,6 @@ EXTENSION_OVER_LIMIT = _(
     "The rules of %(profile)s allow at most %(limit)d working days of extension in total; %(used)d are already used."
 )
 
-LapseService = Callable[..., None]
-LAPSE_SERVICES: dict[type[models.Model], LapseService] = {}
-
-
-def register_lapse(model: type[models.Model], service: LapseService) -> None:
-    """Name the service that lapses a case of `model` when a subject's period runs out; it is
-    called as `service(case=..., deadline=...)` inside the sweep's transaction."""
-    LAPSE_SERVICES[model] = service
-
 
 @dataclass(frozen=True)
 class DeadlineMove:
@@ -71,12 +63,6 @@ class DeadlineMove:
 class CalendarLoad:
     calendar_year: CalendarYear
     moved: list[DeadlineMove]
-
-
-@dataclass
-class SweepReport:
-    fired: list[tuple[int, Stage, Action]] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
 
 
 def _reschedule(deadline: Deadline, calendar: WorkCalendar, today: date) -> None:
@@ -124,6 +110,14 @@ def _require_reason(reason: str) -> str:
     return reason.strip()
 
 
+def _end_pause(deadline: Deadline, on: date, calendar: WorkCalendar | None) -> None:
+    """A paused clock that ends or resumes on `on`: its pause gets that end, and the working days
+    it lasted move the last day before the clock is judged."""
+    pause = deadline.pause_list()[-1]
+    deadline.pauses = [*deadline.pauses[:-1], Pause(pause.first, max(on, pause.first), pause.reason).as_json()]
+    _reschedule(deadline, calendar or work_calendar(), timezone.localdate())
+
+
 def deadline_start(
     *,
     case: models.Model,
@@ -133,6 +127,8 @@ def deadline_start(
     department: Any = None,
     subject: Any = None,
     actor: Any = None,
+    writes: Writes | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> Deadline | None:
     """Start `step`'s clock for `case` on `started_on` under the active profile's rule set in
     force on `in_force_on` (the case's receipt; default `started_on`). None when the profile
@@ -146,7 +142,8 @@ def deadline_start(
     if rule.owner in owners and owners[rule.owner] is None:
         raise ValueError(OWNER_MISSING.format(owner=rule.owner))
     deadline = Deadline(
-        case=case,
+        case_type=ContentType.objects.get_for_model(case),
+        case_id=case.pk,
         step=step,
         owner=rule.owner,
         department=department if rule.owner == Party.DEPARTMENT else None,
@@ -156,8 +153,144 @@ def deadline_start(
         working_days=rule.working_days,
         started_on=started_on,
     )
-    _reschedule(deadline, work_calendar(), timezone.localdate())
-    save_with_history(deadline, actor=actor, reason=CLOCK_STARTED)
+    _reschedule(deadline, calendar or work_calendar(), timezone.localdate())
+    with writing(writes) as batch:
+        batch.create(deadline, actor=actor, reason=CLOCK_STARTED)
+    return deadline
+
+
+def deadline_stop(
+    *,
+    deadline: Deadline,
+    on: date,
+    actor: Any = None,
+    writes: Writes | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    """The owner has done what the clock asked, on `on`: met when not after the last day."""
+    _require_open(deadline)
+    if deadline.status == DeadlineStatus.PAUSED:
+        _end_pause(deadline, on, calendar)
+    missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
+    deadline.status = DeadlineStatus.MISSED if missed else DeadlineStatus.MET
+    deadline.ended_on = on
+    deadline.next_stage, deadline.next_action_on = "", None
+    with writing(writes) as batch:
+        batch.save(deadline, actor=actor, reason=CLOCK_MISSED if missed else CLOCK_MET)
+    return deadline
+
+
+def deadline_cancel(
+    *,
+    deadline: Deadline,
+    on: date,
+    reason: Any,
+    actor: Any = None,
+    writes: Writes | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    """The duty fell away on `on` because the case ended without it (withdrawn, lapsed): the
+    clock ends `cancelled`, neither met nor missed, unless its last day had already passed."""
+    _require_open(deadline)
+    if deadline.status == DeadlineStatus.PAUSED:
+        _end_pause(deadline, on, calendar)
+    missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
+    deadline.status = DeadlineStatus.MISSED if missed else DeadlineStatus.CANCELLED
+    deadline.ended_on = on
+    deadline.next_stage, deadline.next_action_on = "", None
+    with writing(writes) as batch:
+        batch.save(deadline, actor=actor, reason=history_reason(CLOCK_CANCELLED) % {"reason": history_reason(reason)})
+    return deadline
+
+
+def deadline_pause(
+    *,
+    deadline: Deadline,
+    on: date,
+    reason: str,
+    actor: Any = None,
+    writes: Writes | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    """Stop the clock after `on` (testing, appraisal, a supplement under a pausing profile)."""
+    reason = _require_reason(reason)
+    _require_open(deadline)
+    if deadline.status == DeadlineStatus.PAUSED:
+        raise Conflict(CLOCK_NOT_RUNNING)
+    deadline.pauses = [*deadline.pauses, Pause(on, None, reason).as_json()]
+    deadline.status = DeadlineStatus.PAUSED
+    _reschedule(deadline, calendar or work_calendar(), timezone.localdate())
+    with writing(writes) as batch:
+        batch.save(deadline, actor=actor, reason=history_reason(CLOCK_PAUSED) % {"reason": reason})
+    return deadline
+
+
+def deadline_resume(
+    *,
+    deadline: Deadline,
+    on: date,
+    actor: Any = None,
+    writes: Writes | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    """Run the clock again from `on`: the working days after the pause began up to `on` are not counted."""
+    _require_open(deadline)
+    if deadline.status != DeadlineStatus.PAUSED:
+        raise Conflict(CLOCK_NOT_PAUSED)
+    deadline.status = DeadlineStatus.RUNNING
+    _end_pause(deadline, on, calendar)
+    with writing(writes) as batch:
+        batch.save(deadline, actor=actor, reason=CLOCK_RESUMED)
+    return deadline
+
+
+def deadline_extend(
+    *,
+    deadline: Deadline,
+    days: int,
+    reason: str,
+    on: date,
+    actor: Any = None,
+    writes: Writes | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    """Give the owner `days` more working days, within the profile's cap on extensions."""
+    reason = _require_reason(reason)
+    _require_open(deadline)
+    if days < 1:
+        raise Invalid({"days": [EXTENSION_TOO_SHORT]})
+    profile = PROFILES[deadline.profile]  # the rules the clock started under, as `Deadline.rule`
+    used = sum(extension.days for extension in deadline.extension_list())
+    if profile.max_extension is not None and used + days > profile.max_extension:
+        message = EXTENSION_OVER_LIMIT % {"profile": profile.name, "limit": profile.max_extension, "used": used}
+        raise Invalid({"days": [message]})
+    deadline.extensions = [*deadline.extensions, Extension(on, days, reason).as_json()]
+    _reschedule(deadline, calendar or work_calendar(), timezone.localdate())
+    with writing(writes) as batch:
+        batch.save(deadline, actor=actor, reason=history_reason(CLOCK_EXTENDED) % {"days": days, "reason": reason})
+    return deadline
+
+
+def deadline_restart(
+    *,
+    deadline: Deadline,
+    on: date,
+    reason: str,
+    actor: Any = None,
+    writes: Writes | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    """Count the clock afresh from `on` (a supplement received): earlier pauses and extensions
+    no longer apply; the restart is kept in the explanation."""
+    reason = _require_reason(reason)
+    _require_open(deadline)
+    deadline.restarts = [*deadline.restarts, Restart(on, deadline.started_on, reason).as_json()]
+    deadline.started_on = on
+    deadline.pauses, deadline.extensions = [], []
+    deadline.status = DeadlineStatus.RUNNING
+    _reschedule(deadline, calendar or work_calendar(), timezone.localdate())
+    with writing(writes) as batch:
+        batch.save(deadline, actor=actor, reason=history_reason(CLOCK_RESTARTED) % {"reason": reason})
     return deadline
 
 
@@ -178,107 +311,102 @@ def case_open_deadlines(case: models.Model, *steps: Step, department: Any = None
     return open_deadlines
 
 
-def case_deadlines_stop(*, case: models.Model, steps: Iterable[Step] = (), on: date, actor: Any = None) -> None:
-    """Stop the case's open clocks of `steps` (all of them when none): their duty is done."""
-    for deadline in case_open_deadlines(case, *steps).order_by("id"):
-        deadline_stop(deadline=deadline, on=on, actor=actor)
+class CaseClocks:
+    """A case's clocks for one use-case: its open clocks read once (locked until the transaction
+    ends, unless only read: `writes` None), changed in memory, and written with the use-case's
+    `writes`. The calendar is read once, when a clock first needs it."""
 
+    def __init__(
+        self,
+        case: models.Model,
+        writes: Writes | None = None,
+        *,
+        new: bool = False,
+        calendar: WorkCalendar | None = None,
+    ) -> None:
+        """`new`: a case being created, which has no clocks yet; `calendar`: one already read."""
+        self.case = case
+        self.writes = writes
+        self._open: list[Deadline] | None = [] if new else None
+        self._calendar = calendar
 
-def deadline_stop(*, deadline: Deadline, on: date, actor: Any = None) -> Deadline:
-    """The owner has done what the clock asked, on `on`: met when not after the last day."""
-    _require_open(deadline)
-    if deadline.status == DeadlineStatus.PAUSED:
-        pause = deadline.pause_list()[-1]
-        deadline.pauses = [*deadline.pauses[:-1], Pause(pause.first, max(on, pause.first), pause.reason).as_json()]
-        # The pause now has an end: its working days move the last day before the clock is judged.
-        _reschedule(deadline, work_calendar(), timezone.localdate())
-    missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
-    deadline.status = DeadlineStatus.MISSED if missed else DeadlineStatus.MET
-    deadline.ended_on = on
-    deadline.next_stage, deadline.next_action_on = "", None
-    save_with_history(deadline, actor=actor, reason=CLOCK_MISSED if missed else CLOCK_MET)
-    return deadline
+    @classmethod
+    def known(cls, case: models.Model, deadlines: Iterable[Deadline]) -> "CaseClocks":
+        """The clocks of a case whose deadlines were read with it, in the order started (to be read,
+        not changed)."""
+        clocks = cls(case)
+        clocks._open = [deadline for deadline in deadlines if deadline.is_open]
+        return clocks
 
+    @property
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            self._calendar = work_calendar()
+        return self._calendar
 
-def deadline_cancel(*, deadline: Deadline, on: date, reason: Any, actor: Any = None) -> Deadline:
-    """The duty fell away on `on` because the case ended without it (withdrawn, lapsed): the
-    clock ends `cancelled`, neither met nor missed, unless its last day had already passed."""
-    _require_open(deadline)
-    if deadline.status == DeadlineStatus.PAUSED:
-        pause = deadline.pause_list()[-1]
-        deadline.pauses = [*deadline.pauses[:-1], Pause(pause.first, max(on, pause.first), pause.reason).as_json()]
-        _reschedule(deadline, work_calendar(), timezone.localdate())  # the pause has an end now
-    missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
-    deadline.status = DeadlineStatus.MISSED if missed else DeadlineStatus.CANCELLED
-    deadline.ended_on = on
-    deadline.next_stage, deadline.next_action_on = "", None
-    values = {"reason": history_reason(reason)}
-    save_with_history(deadline, actor=actor, reason=history_reason(CLOCK_CANCELLED) % values)
-    return deadline
+    def _all_open(self) -> list[Deadline]:
+        if self._open is None:
+            clocks = Deadline.objects.filter(
+                case_type=ContentType.objects.get_for_model(self.case), case_id=self.case.pk, ended_on__isnull=True
+            ).order_by("id")
+            self._open = list(clocks.select_for_update(of=("self",)) if self.writes is not None else clocks)
+        return self._open
 
+    def open(self, *steps: Step, department: Any = None) -> list[Deadline]:
+        """The open clocks of `steps` (all when none) and, given one, of a department, in the order started."""
+        return [
+            deadline
+            for deadline in self._all_open()
+            if deadline.is_open
+            and (not steps or deadline.step in steps)
+            and (department is None or deadline.department_id == department.pk)
+        ]
 
-def case_deadlines_cancel(*, case: models.Model, on: date, reason: Any, actor: Any = None) -> None:
-    """Cancel every open clock of a case that has ended."""
-    for deadline in case_open_deadlines(case).order_by("id"):
-        deadline_cancel(deadline=deadline, on=on, reason=reason, actor=actor)
+    def first(self, *steps: Step) -> Deadline | None:
+        return next(iter(self.open(*steps)), None)
 
+    def start(self, step: Step, **kwargs: Any) -> Deadline | None:
+        deadline = deadline_start(case=self.case, step=step, writes=self.writes, calendar=self.calendar, **kwargs)
+        if deadline is not None:
+            self._all_open().append(deadline)
+        return deadline
 
-def deadline_pause(*, deadline: Deadline, on: date, reason: str, actor: Any = None) -> Deadline:
-    """Stop the clock after `on` (testing, appraisal, a supplement under a pausing profile)."""
-    reason = _require_reason(reason)
-    _require_open(deadline)
-    if deadline.status == DeadlineStatus.PAUSED:
-        raise Conflict(CLOCK_NOT_RUNNING)
-    deadline.pauses = [*deadline.pauses, Pause(on, None, reason).as_json()]
-    deadline.status = DeadlineStatus.PAUSED
-    _reschedule(deadline, work_calendar(), timezone.localdate())
-    save_with_history(deadline, actor=actor, reason=history_reason(CLOCK_PAUSED) % {"reason": reason})
-    return deadline
+    def stop(self, *steps: Step, on: date, actor: Any = None, department: Any = None) -> None:
+        """The duties of `steps` are done on `on` (met, or missed when late)."""
+        for deadline in self.open(*steps, department=department):
+            deadline_stop(deadline=deadline, on=on, actor=actor, writes=self.writes, calendar=self._if_paused(deadline))
 
+    def cancel_all(self, *, on: date, reason: Any, actor: Any = None) -> None:
+        """The case has ended: every clock still open is no longer due."""
+        for deadline in self.open():
+            deadline_cancel(
+                deadline=deadline,
+                on=on,
+                reason=reason,
+                actor=actor,
+                writes=self.writes,
+                calendar=self._if_paused(deadline),
+            )
 
-def deadline_resume(*, deadline: Deadline, on: date, actor: Any = None) -> Deadline:
-    """Run the clock again from `on`: the working days after the pause began up to `on` are not counted."""
-    _require_open(deadline)
-    if deadline.status != DeadlineStatus.PAUSED:
-        raise Conflict(CLOCK_NOT_PAUSED)
-    pause = deadline.pause_list()[-1]
-    deadline.pauses = [*deadline.pauses[:-1], Pause(pause.first, max(on, pause.first), pause.reason).as_json()]
-    deadline.status = DeadlineStatus.RUNNING
-    _reschedule(deadline, work_calendar(), timezone.localdate())
-    save_with_history(deadline, actor=actor, reason=CLOCK_RESUMED)
-    return deadline
+    def _if_paused(self, deadline: Deadline) -> WorkCalendar | None:
+        """The calendar, when ending the clock needs it (a paused clock's pause gets its end)."""
+        return self.calendar if deadline.status == DeadlineStatus.PAUSED else None
 
+    def pause(self, deadline: Deadline, *, on: date, reason: str, actor: Any = None) -> None:
+        deadline_pause(deadline=deadline, on=on, reason=reason, actor=actor, writes=self.writes, calendar=self.calendar)
 
-def deadline_extend(*, deadline: Deadline, days: int, reason: str, on: date, actor: Any = None) -> Deadline:
-    """Give the owner `days` more working days, within the profile's cap on extensions."""
-    reason = _require_reason(reason)
-    _require_open(deadline)
-    if days < 1:
-        raise Invalid({"days": [EXTENSION_TOO_SHORT]})
-    profile = PROFILES[deadline.profile]  # the rules the clock started under, as `Deadline.rule`
-    used = sum(extension.days for extension in deadline.extension_list())
-    if profile.max_extension is not None and used + days > profile.max_extension:
-        message = EXTENSION_OVER_LIMIT % {"profile": profile.name, "limit": profile.max_extension, "used": used}
-        raise Invalid({"days": [message]})
-    deadline.extensions = [*deadline.extensions, Extension(on, days, reason).as_json()]
-    _reschedule(deadline, work_calendar(), timezone.localdate())
-    values = {"days": days, "reason": reason}
-    save_with_history(deadline, actor=actor, reason=history_reason(CLOCK_EXTENDED) % values)
-    return deadline
+    def resume(self, deadline: Deadline, *, on: date, actor: Any = None) -> None:
+        deadline_resume(deadline=deadline, on=on, actor=actor, writes=self.writes, calendar=self.calendar)
 
+    def extend(self, deadline: Deadline, *, days: int, reason: str, on: date, actor: Any = None) -> None:
+        deadline_extend(
+            deadline=deadline, days=days, reason=reason, on=on, actor=actor, writes=self.writes, calendar=self.calendar
+        )
 
-def deadline_restart(*, deadline: Deadline, on: date, reason: str, actor: Any = None) -> Deadline:
-    """Count the clock afresh from `on` (a supplement received): earlier pauses and extensions
-    no longer apply; the restart is kept in the explanation."""
-    reason = _require_reason(reason)
-    _require_open(deadline)
-    deadline.restarts = [*deadline.restarts, Restart(on, deadline.started_on, reason).as_json()]
-    deadline.started_on = on
-    deadline.pauses, deadline.extensions = [], []
-    deadline.status = DeadlineStatus.RUNNING
-    _reschedule(deadline, work_calendar(), timezone.localdate())
-    save_with_history(deadline, actor=actor, reason=history_reason(CLOCK_RESTARTED) % {"reason": reason})
-    return deadline
+    def restart(self, deadline: Deadline, *, on: date, reason: str, actor: Any = None) -> None:
+        deadline_restart(
+            deadline=deadline, on=on, reason=reason, actor=actor, writes=self.writes, calendar=self.calendar
+        )
 
 
 def deadlines_recompute(*, years: Iterable[int], actor: Any, reason: str) -> list[DeadlineMove]:
@@ -291,6 +419,7 @@ def deadlines_recompute(*, years: Iterable[int], actor: Any, reason: str) -> lis
     calendar = work_calendar()
     today = timezone.localdate()
     moves = []
+    writes = Writes()
     for deadline in Deadline.objects.select_for_update().filter(touching, ended_on__isnull=True).order_by("id"):
         old_due_on = deadline.due_on
         _reschedule(deadline, calendar, today)
@@ -306,7 +435,8 @@ def deadlines_recompute(*, years: Iterable[int], actor: Any, reason: str) -> lis
                 deadline.due_on,
                 reason,
             )
-        save_with_history(deadline, actor=actor, reason=change)
+        writes.save(deadline, actor=actor, reason=change)
+    writes.flush()
     return moves
 
 
@@ -326,65 +456,29 @@ def calendar_year_load(
 # --- The sweep ---------------------------------------------------------------------------------
 
 
-def _owners(deadline: Deadline) -> models.QuerySet[User]:
-    users = User.objects.filter(is_active=True).order_by("pk")
-    if deadline.owner == Party.DEPARTMENT:
-        return users.filter(role=Role.DEPARTMENT, department=deadline.department_id)
-    if deadline.owner == Party.SUBJECT:
-        return users.filter(role=Role.SUBJECT, credit_subject=deadline.subject_id)
-    return users.filter(role=Role.OFFICE)
+@dataclass
+class SweepReport:
+    fired: list[tuple[int, Stage, Action]] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
 
 
-def _heads(deadline: Deadline) -> list[User]:
-    owners = list(_owners(deadline))
-    return [user for user in owners if user.is_unit_head] or owners
+# What a fired stage does (a notification, the lapse of a case): the caller's, who knows cases
+# and people; called with the deadline, the stage, its action, the calendar and the day.
+StageAction = Callable[[Deadline, Stage, Action, WorkCalendar, date], None]
 
 
-def _office() -> list[User]:
-    return list(User.objects.filter(is_active=True, role=Role.OFFICE).order_by("pk"))
-
-
-def _owner_name(deadline: Deadline) -> str:
-    if deadline.owner == Party.DEPARTMENT:
-        return deadline.department.name
-    if deadline.owner == Party.SUBJECT:
-        return deadline.subject.name
-    return str(Party.OFFICE.label)
-
-
-def _perform(deadline: Deadline, stage: Stage, action: Action, calendar: WorkCalendar, today: date) -> None:
-    case = deadline.case
-    params = {
-        "case": str(case),
-        "step": deadline.step,
-        "owner": _owner_name(deadline),
-        "due_on": deadline.due_on.isoformat(),
-        "overdue_days": working_days_between(calendar, deadline.due_on, today).count,
-    }
-    link = case.get_absolute_url() if hasattr(case, "get_absolute_url") else ""
-    if action is Action.LAPSE:
-        service = LAPSE_SERVICES.get(type(case))
-        if service is None:
-            raise ImproperlyConfigured(f"no lapse service registered for {type(case).__name__}")
-        service(case=case, deadline=deadline)
-        notify(recipients=[*_owners(deadline), *_office()], kind="deadline.lapsed", params=params, link=link)
-    elif action is Action.ESCALATE:
-        notify(recipients=[*_heads(deadline), *_office()], kind="deadline.escalation", params=params, link=link)
-    elif action is Action.REMIND and stage == Stage.OVERDUE:
-        notify(recipients=[*_owners(deadline), *_office()], kind="deadline.overdue", params=params, link=link)
-    elif action is Action.REMIND:
-        kind = "deadline.last_day" if stage == Stage.DUE else "deadline.reminder"
-        notify(recipients=_owners(deadline), kind=kind, params=params, link=link)
-
-
-def deadline_fire(*, deadline: Deadline, calendar: WorkCalendar, today: date) -> tuple[Stage, Action] | None:
-    """Fire the clock's next stage (the caller holds the row's lock): record it on the row,
-    plan the stage after it, and act: a notification, or the lapse of the case. None when,
-    planned again as of today, no stage has come after all."""
+def deadline_fire(
+    *, deadline: Deadline, calendar: WorkCalendar, today: date, perform: StageAction
+) -> tuple[Stage, Action] | None:
+    """Fire the clock's next stage (the caller holds the row's lock): record it on the row, plan
+    the stage after it, and `perform` it. None when, planned again as of today, no stage has come
+    after all."""
     # Planned as of today: a sweep that comes late skips a reminder whose last day has come.
     _plan(deadline, calendar, today)
+    writes = Writes()
     if not deadline.next_stage or deadline.next_action_on > today:
-        save_with_history(deadline, actor=None, reason=CLOCK_REPLANNED)
+        writes.save(deadline, actor=None, reason=CLOCK_REPLANNED)
+        writes.flush()
         return None
     stage = Stage(deadline.next_stage)
     action = action_at(deadline.rule, stage)
@@ -401,8 +495,9 @@ def deadline_fire(*, deadline: Deadline, calendar: WorkCalendar, today: date) ->
         deadline.ended_on = today
     _plan(deadline, calendar, today)
     values = {"stage": history_reason(stage.label), "action": action.value}
-    save_with_history(deadline, actor=None, reason=history_reason(STAGE_FIRED) % values)
-    _perform(deadline, stage, action, calendar, today)
+    writes.save(deadline, actor=None, reason=history_reason(STAGE_FIRED) % values)
+    writes.flush()
+    perform(deadline, stage, action, calendar, today)
     return stage, action
 
 
@@ -411,11 +506,12 @@ def deadlines_due(today: date) -> models.QuerySet:
     return Deadline.objects.filter(next_action_on__lte=today).order_by().values_list("pk", flat=True)
 
 
-def deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> SweepReport:
-    """Fire every clock whose next stage has come. The due rows are found through the partial
-    index on `next_action_on` (a plain range read, which every planner answers from the index),
-    then locked in batches by primary key, skipping rows another sweep holds; each fires in its
-    own savepoint, so one failure neither stops the others nor fires anything twice."""
+def deadlines_sweep(*, perform: StageAction, today: date | None = None, batch_size: int = 100) -> SweepReport:
+    """Fire every clock whose next stage has come, each `perform`ed as its caller says. The due
+    rows are found through the partial index on `next_action_on` (a plain range read, which every
+    planner answers from the index), then locked in batches by primary key, skipping rows another
+    sweep holds; each fires in its own savepoint, so one failure neither stops the others nor
+    fires anything twice."""
     today = today or timezone.localdate()
     calendar = work_calendar()
     report = SweepReport()
@@ -430,7 +526,7 @@ def deadlines_sweep(*, today: date | None = None, batch_size: int = 100) -> Swee
             for deadline in batch:
                 try:
                     with transaction.atomic():
-                        fired = deadline_fire(deadline=deadline, calendar=calendar, today=today)
+                        fired = deadline_fire(deadline=deadline, calendar=calendar, today=today, perform=perform)
                 except Exception:
                     logger.exception("Deadline %s could not fire its %s stage", deadline.pk, deadline.next_stage)
                     report.failed.append(deadline.pk)

@@ -7,27 +7,42 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 
+from repairflow.core.history import Writes, writing
 from repairflow.notifications.messages import MESSAGES
 from repairflow.notifications.models import Notification
 from repairflow.notifications.sms import sms_backend
 
 
-def notify(*, recipients: Iterable[Any], kind: str, params: Mapping[str, Any], link: str = "") -> list[Notification]:
-    """Put a notification in each recipient's inbox (once per user) within the caller's
-    transaction; e-mail and SMS follow by Celery after commit, for those who have an e-mail
+def notify(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    params: Mapping[str, Any],
+    link: str = "",
+    writes: Writes | None = None,
+) -> list[Notification]:
+    """Put a notification in each recipient's inbox (once per user) with the caller's `writes`
+    (at once when none); e-mail and SMS follow by Celery after commit, for those who have an e-mail
     address or a mobile number (nothing is queued for the others: their inbox is all)."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
     unique = {user.pk: user for user in recipients if user.is_active}
-    notifications = Notification.objects.bulk_create(
+    notifications = [
         Notification(recipient=user, kind=kind, params=dict(params), link=link) for user in unique.values()
-    )
+    ]
+    with writing(writes) as batch:
+        batch.add(*notifications)
+    if any(user.email or user.mobile for user in unique.values()):
+        transaction.on_commit(lambda: _deliver(notifications), robust=True)
+    return notifications
+
+
+def _deliver(notifications: list[Notification]) -> None:
+    from repairflow.notifications.tasks import deliver_notifications
+
     ids = [n.pk for n in notifications if n.recipient.email or n.recipient.mobile]
     if ids:
-        from repairflow.notifications.tasks import deliver_notifications
-
-        transaction.on_commit(lambda: deliver_notifications.delay(ids), robust=True)
-    return notifications
+        deliver_notifications.delay(ids)
 
 
 def notifications_deliver(*, ids: Iterable[int]) -> None:

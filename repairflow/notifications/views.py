@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from repairflow.core.paging import page_of
 from repairflow.notifications.models import Notification
 from repairflow.notifications.services import notifications_mark_read
 
@@ -12,7 +12,7 @@ PAGE_SIZE = 25
 @login_required
 def inbox(request):
     notifications = Notification.objects.filter(recipient=request.user)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(notifications, request.GET.get("page"), PAGE_SIZE)
     return render(request, "notifications/inbox.html", {"page": page})
 
 

@@ -1,22 +1,27 @@
 """Objection endpoints (design/api.md "Objections"): file, list, read, act, and the notices."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from repairflow.cases.api import (
     AttachmentsField,
     CaseCreateSerializer,
+    CaseFilterSerializer,
+    CaseNoticeView,
     CaseSerializer,
+    CaseViewSet,
     CommentSerializer,
     MissingSerializer,
     ReasonSerializer,
     SupplementSerializer,
-    case_endpoints,
+    case_action_endpoint,
+    notice_endpoint,
 )
 from repairflow.cases.models import NoticeKind
-from repairflow.objections import selectors, services
-from repairflow.objections.flows import ObjectionFlow
+from repairflow.objections import services
 from repairflow.objections.models import Ground, Objection, ObjectionState
+from repairflow.objections.services import OBJECTIONS
 from repairflow.records.models import Department
 
 # The notices an objection issues (design/api.md).
@@ -41,7 +46,7 @@ class VerificationSerializer(serializers.Serializer):
 
 
 class ObjectionSerializer(CaseSerializer):
-    flow_class = ObjectionFlow
+    kind = OBJECTIONS
     collection = "objections"
 
     departments = serializers.SerializerMethodField()
@@ -133,19 +138,42 @@ ACTION_BODIES = {
     "confirm": (CommentSerializer, services.objection_confirm),
     "withdraw": (ReasonSerializer, services.objection_withdraw),
 }
-ACTIONS = tuple(ACTION_BODIES)
+ACTIONS = list(ACTION_BODIES)
 
 
-ObjectionViewSet, ObjectionNoticeView = case_endpoints(
-    name="objection",
-    serializer=ObjectionSerializer,
-    create_serializer=ObjectionCreateSerializer,
-    states=ObjectionState,
-    bodies=ACTION_BODIES,
-    visible_to=selectors.objections_visible_to,
-    get_case=selectors.objection_get,
-    submit=services.objection_submit,
-    department_filter="verifications__department__code",
-    prefetch=("verifications__department", "attachments"),
-    notice_kinds=NOTICE_KINDS,
+class ObjectionFilterSerializer(CaseFilterSerializer):
+    state = serializers.ChoiceField(choices=ObjectionState.choices, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=ObjectionState.values),
+            OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
+            OpenApiParameter("department", str, description="Department code"),
+        ]
+    ),
+    create=extend_schema(request=ObjectionCreateSerializer, responses={201: ObjectionSerializer}),
 )
+class ObjectionViewSet(CaseViewSet):
+    kind = OBJECTIONS
+    serializer_class = ObjectionSerializer
+    create_serializer_class = ObjectionCreateSerializer
+    filter_serializer_class = ObjectionFilterSerializer
+    department_filter = "verifications__department__code"
+    prefetch = ("verifications__department",)
+    action_bodies = ACTION_BODIES
+    submit = staticmethod(services.objection_submit)
+
+    @case_action_endpoint(name="objection", collection="objections", serializer=ObjectionSerializer, actions=ACTIONS)
+    def act(self, request, number=None, objection_action=None):
+        """Take an action on the objection (design/api.md's table says who, from which state, and the body)."""
+        return self.run_action(request, number, objection_action)
+
+
+class ObjectionNoticeView(CaseNoticeView):
+    kind = OBJECTIONS
+
+    @notice_endpoint(collection="objections", kinds=NOTICE_KINDS)
+    def get(self, request, number: str, kind: str):
+        return super().get(request, number, kind)

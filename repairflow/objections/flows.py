@@ -27,15 +27,22 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.fsm.base import State
 
+from repairflow.cases.flows import CaseFlow, case_state
 from repairflow.cases.models import NoticeKind
-from repairflow.cases.services import CaseFlow, case_intake, case_state
 from repairflow.core.permissions import Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Step
-from repairflow.deadlines.services import case_open_deadlines
 from repairflow.objections.models import Objection, ObjectionState, Verification
 
-S = ObjectionState
+SUBMITTED, NEEDS_SUPPLEMENT, ACCEPTED, VERIFYING, REPLIED, CORRECTED, PUBLISHED = (
+    ObjectionState.SUBMITTED,
+    ObjectionState.NEEDS_SUPPLEMENT,
+    ObjectionState.ACCEPTED,
+    ObjectionState.VERIFYING,
+    ObjectionState.REPLIED,
+    ObjectionState.CORRECTED,
+    ObjectionState.PUBLISHED,
+)
 
 RECEIVED = _("Objection received")
 REASONS = {
@@ -55,19 +62,23 @@ REASONS = {
     "publish": _("Result published"),
     "withdraw": _("Objection withdrawn"),
 }
-WITHDRAWABLE = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.VERIFYING]
+WITHDRAWABLE = [SUBMITTED, NEEDS_SUPPLEMENT, ACCEPTED, VERIFYING]
 
 
 class ObjectionFlow(CaseFlow):
     case: Objection
-    state = case_state(ObjectionState, ObjectionState.SUBMITTED)
+    state = case_state(ObjectionState, SUBMITTED)
     REASONS = REASONS
     RESULT_NOTICE = NoticeKind.RESULT
 
     def verifications(self) -> list[Verification]:
         """The case's verifications, read once per flow (a reply changes one of these very objects)."""
         if not hasattr(self, "_verifications"):
-            self._verifications = list(self.case.verifications.select_related("department"))
+            verifications = self.case.verifications
+            prefetched = "verifications" in getattr(self.case, "_prefetched_objects_cache", {})
+            self._verifications = list(
+                verifications.all() if prefetched else verifications.select_related("department")
+            )
         return self._verifications
 
     def by_routed_department(self, user: Any) -> bool:
@@ -82,10 +93,8 @@ class ObjectionFlow(CaseFlow):
         return bool(self.verifications())
 
     def verification_clocks(self) -> list[Deadline]:
-        """The departments' open verification clocks, read once per flow."""
-        if not hasattr(self, "_verification_clocks"):
-            self._verification_clocks = list(case_open_deadlines(self.case, Step.OBJECTION_VERIFICATION))
-        return self._verification_clocks
+        """The departments' open verification clocks."""
+        return self.clocks.open(Step.OBJECTION_VERIFICATION)
 
     def has_open_verification_clock(self) -> bool:
         return bool(self.verification_clocks())
@@ -109,20 +118,43 @@ class ObjectionFlow(CaseFlow):
             None,
         )
 
-    accept, reject, request_supplement, supplement, lapse = case_intake(state, ObjectionState)
+    # --- Intake -----------------------------------------------------------------------------------
 
-    @state.transition(source=S.ACCEPTED, target=S.VERIFYING, permission=this.by_office)
+    @state.transition(source=SUBMITTED, target=ACCEPTED, permission=this.by_office)
+    def accept(self) -> None:
+        pass
+
+    @state.transition(source=SUBMITTED, target=ObjectionState.REJECTED, permission=this.by_office)
+    def reject(self, *, reason: str) -> None:
+        self.case.rejection_reason = reason
+
+    @state.transition(source=SUBMITTED, target=NEEDS_SUPPLEMENT, permission=this.by_office)
+    def request_supplement(self, *, missing: str) -> None:
+        self.case.missing = missing
+
+    @state.transition(source=NEEDS_SUPPLEMENT, target=SUBMITTED, permission=this.by_subject)
+    def supplement(self, *, statement: str) -> None:
+        if statement:
+            self.case.statement = f"{self.case.statement}\n\n{statement}"
+
+    @state.transition(source=NEEDS_SUPPLEMENT, target=ObjectionState.LAPSED)
+    def lapse(self) -> None:
+        pass
+
+    # --- Verification -----------------------------------------------------------------------------
+
+    @state.transition(source=ACCEPTED, target=VERIFYING, permission=this.by_office)
     def forward(self) -> None:
         pass
 
-    @state.transition(source=S.ACCEPTED, target=S.REPLIED, permission=this.by_office)
+    @state.transition(source=ACCEPTED, target=REPLIED, permission=this.by_office)
     def decide_in_office(self, *, outcome: str, explanation: str, corrected_fields: dict) -> None:
         self.case.decided_in_office = True
         self.case.outcome, self.case.explanation, self.case.corrected_fields = outcome, explanation, corrected_fields
 
     @state.transition(
-        source=S.VERIFYING,
-        target=State.RETURN_VALUE(S.VERIFYING, S.REPLIED),
+        source=VERIFYING,
+        target=State.RETURN_VALUE(VERIFYING, REPLIED),
         conditions=[this.awaits_actor_reply],
         permission=this.by_routed_department,
     )
@@ -133,38 +165,38 @@ class ObjectionFlow(CaseFlow):
         verification.replied_at, verification.replied_by = timezone.now(), self.actor
         verifications = self.verifications()
         if any(not other.has_replied for other in verifications):
-            return S.VERIFYING
+            return VERIFYING
         lead = next((other for other in verifications if other.leads), verifications[0])
         self.case.outcome, self.case.explanation = lead.outcome, lead.explanation
         self.case.corrected_fields = lead.corrected_fields
-        return S.REPLIED
+        return REPLIED
 
-    @state.transition(source=S.VERIFYING, conditions=[this.has_open_verification_clock], permission=this.by_office)
+    @state.transition(source=VERIFYING, conditions=[this.has_open_verification_clock], permission=this.by_office)
     def extend(self) -> None:
         pass
 
-    @state.transition(source=S.VERIFYING, conditions=[this.has_running_verification_clock], permission=this.by_office)
+    @state.transition(source=VERIFYING, conditions=[this.has_running_verification_clock], permission=this.by_office)
     def pause(self) -> None:
         pass
 
-    @state.transition(source=S.VERIFYING, conditions=[this.has_paused_verification_clock], permission=this.by_office)
+    @state.transition(source=VERIFYING, conditions=[this.has_paused_verification_clock], permission=this.by_office)
     def resume(self) -> None:
         pass
 
-    @state.transition(
-        source=S.REPLIED, target=S.VERIFYING, conditions=[this.has_departments], permission=this.by_office
-    )
+    @state.transition(source=REPLIED, target=VERIFYING, conditions=[this.has_departments], permission=this.by_office)
     def return_(self) -> None:
         self.case.outcome, self.case.explanation, self.case.corrected_fields = "", "", {}
 
-    @state.transition(source=S.REPLIED, target=S.CORRECTED, permission=this.by_office)
+    # --- The result -------------------------------------------------------------------------------
+
+    @state.transition(source=REPLIED, target=CORRECTED, permission=this.by_office)
     def confirm(self) -> None:
         pass
 
-    @state.transition(source=S.CORRECTED, target=S.PUBLISHED, conditions=[this.is_ready_to_publish])
+    @state.transition(source=CORRECTED, target=PUBLISHED, conditions=[this.is_ready_to_publish])
     def publish(self) -> None:
         pass
 
-    @state.transition(source=WITHDRAWABLE, target=S.WITHDRAWN, permission=this.by_subject)
+    @state.transition(source=WITHDRAWABLE, target=ObjectionState.WITHDRAWN, permission=this.by_subject)
     def withdraw(self) -> None:
         pass

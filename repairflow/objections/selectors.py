@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from repairflow.cases.services import cases_queue
+from repairflow.cases.selectors import cases_queue
 from repairflow.core.errors import get_or_not_found
 from repairflow.core.permissions import Role
 from repairflow.deadlines.policy import Step

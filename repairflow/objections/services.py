@@ -1,40 +1,43 @@
-"""Use-cases of an objection, one per action of design/api.md, each atomic: lock the case,
-run its transition (core/cases.py), start and stop the clocks the new state calls for, change
-the record through its own state machine, issue the notice, notify whoever acts next."""
+"""Use-cases of an objection, one per action of design/api.md, each atomic: a step on the locked
+case (repairflow/cases/services.py) runs its transition, starts and stops the clocks the new state
+calls for, changes the record through its own state machine, issues the notice and tells whoever
+acts next; every row it changed is written once when it ends."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
-from repairflow.cases.kinds import MISSING_REQUIRED, REASON_REQUIRED, CaseKind
+from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.workdays import receipt_day
+from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import NoticeKind
 from repairflow.cases.services import (
+    MISSING_REQUIRED,
+    REASON_REQUIRED,
+    CaseStep,
+    case_accept,
     case_filer_check,
     case_number_next,
-    case_record_locked,
-    case_transition,
-    department_users,
+    case_publish_if_ready,
+    case_received,
+    case_reject,
+    case_request_supplement,
+    case_step,
+    case_supplemented,
+    case_withdraw,
     due_on_text,
-    office_users,
-    received_today,
     required,
-    subject_users,
     today,
 )
 from repairflow.core.errors import Conflict, Invalid
-from repairflow.core.history import history_reason, save_with_history
+from repairflow.core.history import history_reason
 from repairflow.core.models import Attachment
-from repairflow.deadlines import services as deadlines
-from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import MarkOn, Step, active_profile
 from repairflow.objections import notices
 from repairflow.objections.flows import RECEIVED, ObjectionFlow
 from repairflow.objections.models import (
-    OPEN_STATES,
     OUTCOMES_WITH_FIELDS,
     Objection,
     ObjectionState,
@@ -45,7 +48,6 @@ from repairflow.objections.selectors import objections_visible_to
 from repairflow.records.models import CreditRecord, Department, RecordState, User
 from repairflow.records.publication import LIST_CATEGORIES
 from repairflow.records.serializers import record_correction_validate
-from repairflow.records.services import record_transition
 
 ALREADY_OPEN = _("This subject already has an open objection to this record.")
 RECORD_REVOKED = _("This record has been revoked: it is no longer published and cannot be objected to.")
@@ -81,35 +83,34 @@ OFFICE_CLOCKS = (Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE, Ste
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _mark(objection: Objection, actor: Any) -> None:
-    record = case_record_locked(objection)
-    if not record.under_objection:
-        reason = history_reason(RECORD_MARKED) % {"number": objection.number}
-        record_transition(record=record, actor=actor, action="mark-objection", reason=reason, case=objection)
+def _mark(step: CaseStep) -> None:
+    if not step.record.under_objection:
+        step.change_record("mark-objection", history_reason(RECORD_MARKED) % {"number": step.case.number})
 
 
-def _clear_mark(objection: Objection, actor: Any) -> None:
-    record = case_record_locked(objection)
-    if record.under_objection:
-        reason = history_reason(RECORD_CLEARED) % {"number": objection.number}
-        record_transition(record=record, actor=actor, action="clear-objection", reason=reason, case=objection)
+def _clear_mark(step: CaseStep) -> None:
+    """The record loses its objection mark when the case ends, whatever the outcome."""
+    if step.record.under_objection:
+        step.change_record("clear-objection", history_reason(RECORD_CLEARED) % {"number": step.case.number})
 
 
 OBJECTIONS = CaseKind(
+    name="objection",
+    model=Objection,
     flow=ObjectionFlow,
     visible_to=objections_visible_to,
     receipt_clocks=(Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE),
     office_clocks=OFFICE_CLOCKS,
     supplement_clock=Step.OBJECTION_SUPPLEMENT,
-    notices=notices,
     publication_clock=Step.OBJECTION_PUBLICATION,
-    events="objection",
-    ended=_clear_mark,  # the record loses its objection mark whatever the outcome
+    answer_clocks=(Step.OBJECTION_ANSWER, Step.OBJECTION_ANSWER_IN_OFFICE),
+    notices=notices,
+    ended=_clear_mark,
 )
 
 
 def _messages(detail: Any) -> list[str]:
-    """A serializer's error detail as flat messages, each naming its field (but the non-field ones)."""
+    """Refusal messages as a flat list, each naming its field (but the non-field ones)."""
     if isinstance(detail, Mapping):
         return [
             message if field == "non_field_errors" else f"{field}: {message}"
@@ -135,8 +136,8 @@ def _outcome_checked(record: CreditRecord, outcome: str, explanation: str, corre
         else:
             try:
                 record_correction_validate(record, corrected_fields)
-            except serializers.ValidationError as error:  # its detail names the fields, maybe nested
-                errors["corrected_fields"] = _messages(error.detail)
+            except Invalid as error:  # it names the fields, maybe nested
+                errors["corrected_fields"] = _messages(error.fields)
     elif corrected_fields:
         errors["corrected_fields"] = [CORRECTED_FIELDS_NOT_EXPECTED]
     if outcome == Outcome.REMOVE_FROM_LIST and record.category not in LIST_CATEGORIES:
@@ -165,12 +166,10 @@ def objection_submit(
     case_filer_check(actor, record)
     try:
         with transaction.atomic():
-            record = CreditRecord.objects.select_for_update().select_related("subject").get(pk=record.pk)
+            record = CreditRecord.objects.select_for_update().select_related("subject", "department").get(pk=record.pk)
             if record.state == RecordState.REVOKED:
                 raise Invalid({"record": [RECORD_REVOKED]})
-            if Objection.objects.filter(record=record, subject=record.subject, state__in=OPEN_STATES).exists():
-                raise Conflict(ALREADY_OPEN)
-            received_on = received_today()
+            calendar = work_calendar()
             objection = Objection(
                 number=case_number_next(prefix=Objection.NUMBER_PREFIX, year=today().year),
                 record=record,
@@ -180,14 +179,16 @@ def objection_submit(
                 statement=statement,
                 requested_change=requested_change,
                 contact_phone=contact_phone,
-                received_on=received_on,
+                received_on=receipt_day(calendar, today()),
             )
-            save_with_history(objection, actor=actor, reason=RECEIVED)
+            step = CaseStep(OBJECTIONS, objection, actor, "submit", new=True, calendar=calendar)
+            step.writes.create(objection, actor=actor, reason=RECEIVED, now=True)
             if attachments:
                 objection.attachments.set(attachments)
-            OBJECTIONS.received(objection, actor)
+            case_received(step)
             if active_profile().objection_mark_on == MarkOn.RECEIPT:
-                _mark(objection, actor)
+                _mark(step)
+            step.writes.flush()
     except IntegrityError as error:  # the same objection filed twice at the same moment
         raise Conflict(ALREADY_OPEN) from error
     return objection
@@ -198,45 +199,38 @@ def objection_submit(
 
 @transaction.atomic
 def objection_accept(*, actor: User, number: str, comment: str = "") -> Objection:
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.accept(objection, actor, comment)
-    if active_profile().objection_mark_on == MarkOn.ACCEPTANCE:
-        _mark(objection, actor)
-    return objection
+    with case_step(OBJECTIONS, actor=actor, number=number, action="accept") as step:
+        case_accept(step, comment)
+        if active_profile().objection_mark_on == MarkOn.ACCEPTANCE:
+            _mark(step)
+    return step.case
 
 
 @transaction.atomic
 def objection_reject(*, actor: User, number: str, reason: str) -> Objection:
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.check(objection, actor, "reject")
-    OBJECTIONS.reject(objection, actor, required(reason, "reason", REASON_REQUIRED))
-    return objection
+    with case_step(OBJECTIONS, actor=actor, number=number, action="reject") as step:
+        case_reject(step, required(reason, "reason", REASON_REQUIRED))
+    return step.case
 
 
 @transaction.atomic
 def objection_request_supplement(*, actor: User, number: str, missing: str) -> Objection:
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.check(objection, actor, "request-supplement")
-    OBJECTIONS.request_supplement(objection, actor, required(missing, "missing", MISSING_REQUIRED))
-    return objection
+    with case_step(OBJECTIONS, actor=actor, number=number, action="request-supplement") as step:
+        case_request_supplement(step, required(missing, "missing", MISSING_REQUIRED))
+    return step.case
 
 
 @transaction.atomic
 def objection_supplement(
     *, actor: User, number: str, statement: str = "", attachments: Sequence[Attachment] = ()
 ) -> Objection:
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.check(objection, actor, "supplement")
-    statement = (statement or "").strip()
-    if not statement and not attachments:
-        raise Invalid({"statement": [SUPPLEMENT_EMPTY]})
-    objection.attachments.add(*attachments)
-    OBJECTIONS.supplemented(objection, actor, statement)
-    return objection
-
-
-def objection_lapse(*, case: Objection, deadline: Deadline | None) -> None:
-    OBJECTIONS.lapse(case, deadline)
+    with case_step(OBJECTIONS, actor=actor, number=number, action="supplement") as step:
+        statement = (statement or "").strip()
+        if not statement and not attachments:
+            raise Invalid({"statement": [SUPPLEMENT_EMPTY]})
+        step.case.attachments.add(*attachments)
+        case_supplemented(step, statement)
+    return step.case
 
 
 # --- Verification -------------------------------------------------------------------------------
@@ -248,47 +242,36 @@ def objection_forward(
 ) -> Objection:
     """Route the objection to one or more departments (by default the record's own): each gets
     its verification and its clock; the answer from receipt now has the longer limit."""
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    departments = list(dict.fromkeys(departments)) or [objection.record.department]
-    codes = ", ".join(department.code for department in departments)
-    OBJECTIONS.act(objection, actor, "forward", comment or codes)
-    day, forwarded_on = today(), received_today()
-    lead = objection.record.department if objection.record.department in departments else departments[0]
-    clocks = {}
-    for department in departments:
-        verification = Verification(
-            objection=objection, department=department, leads=department == lead, forwarded_on=forwarded_on
-        )
-        save_with_history(verification, actor=actor, reason=VERIFICATION_FORWARDED)
-        clocks[department] = deadlines.deadline_start(
-            case=objection,
-            step=Step.OBJECTION_VERIFICATION,
-            started_on=forwarded_on,
-            in_force_on=objection.received_on,
-            department=department,
-            actor=actor,
-        )
-    # The answer from receipt now has the longer limit; it counts from where the office's own
-    # clock counts (a supplement may have restarted it).
-    in_office = deadlines.case_open_deadlines(objection, Step.OBJECTION_ANSWER_IN_OFFICE).first()
-    answer_from = in_office.started_on if in_office else objection.received_on
-    if in_office is not None:  # at most one is open: stop the one just read
-        deadlines.deadline_stop(deadline=in_office, on=day, actor=actor)
-    deadlines.deadline_start(
-        case=objection,
-        step=Step.OBJECTION_ANSWER,
-        started_on=answer_from,
-        in_force_on=objection.received_on,
-        actor=actor,
-    )
-    for department in departments:
-        OBJECTIONS.notify(
-            objection,
-            department_users([department.pk]),
-            "forwarded",
-            due_on=due_on_text(clocks[department]),
-        )
-    OBJECTIONS.notify(objection, subject_users(objection), "in_verification", departments=codes)
+    with case_step(OBJECTIONS, actor=actor, number=number, action="forward") as step:
+        objection, clocks = step.case, step.clocks
+        departments = list(dict.fromkeys(departments)) or [objection.record.department]
+        codes = ", ".join(department.code for department in departments)
+        step.act(comment=comment or codes)
+        lead = objection.record.department if objection.record.department in departments else departments[0]
+        verifying = {}
+        for department in departments:
+            verification = Verification(
+                objection=objection, department=department, leads=department == lead, forwarded_on=step.received_on
+            )
+            step.writes.create(verification, actor=actor, reason=VERIFICATION_FORWARDED)
+            verifying[department] = clocks.start(
+                Step.OBJECTION_VERIFICATION,
+                started_on=step.received_on,
+                in_force_on=objection.received_on,
+                department=department,
+                actor=actor,
+            )
+        # The answer from receipt now has the longer limit; it counts from where the office's own
+        # clock counts (a supplement may have restarted it).
+        in_office = clocks.first(Step.OBJECTION_ANSWER_IN_OFFICE)
+        answer_from = in_office.started_on if in_office else objection.received_on
+        clocks.stop(Step.OBJECTION_ANSWER_IN_OFFICE, on=step.today, actor=actor)
+        clocks.start(Step.OBJECTION_ANSWER, started_on=answer_from, in_force_on=objection.received_on, actor=actor)
+        for department in departments:
+            step.notify(
+                step.people.departments([department.pk]), "forwarded", due_on=due_on_text(verifying[department])
+            )
+        step.notify(step.people.subject(), "in_verification", departments=codes)
     return objection
 
 
@@ -297,19 +280,11 @@ def objection_decide_in_office(
     *, actor: User, number: str, outcome: str, explanation: str, corrected_fields: Mapping | None = None
 ) -> Objection:
     """The platform itself was wrong: the office decides without a department round."""
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.check(objection, actor, "decide-in-office")
-    corrected_fields = _outcome_checked(objection.record, outcome, explanation, corrected_fields)
-    OBJECTIONS.act(
-        objection,
-        actor,
-        "decide-in-office",
-        explanation,
-        outcome=outcome,
-        explanation=(explanation or "").strip(),
-        corrected_fields=corrected_fields,
-    )
-    return objection
+    with case_step(OBJECTIONS, actor=actor, number=number, action="decide-in-office") as step:
+        corrected_fields = _outcome_checked(step.case.record, outcome, explanation, corrected_fields)
+        explanation = (explanation or "").strip()
+        step.act(comment=explanation, outcome=outcome, explanation=explanation, corrected_fields=corrected_fields)
+    return step.case
 
 
 @transaction.atomic
@@ -323,127 +298,113 @@ def objection_reply(
     attachments: Sequence[Attachment] = (),
 ) -> Objection:
     """A department the objection was forwarded to replies; the last reply makes it `replied`."""
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    flow = OBJECTIONS.check(objection, actor, "reply")
-    corrected_fields = _outcome_checked(objection.record, outcome, explanation, corrected_fields)
-    verification = flow.pending_verification()
-    case_transition(
-        flow=flow,
-        action="reply",
-        comment=explanation.strip(),
-        outcome=outcome,
-        explanation=explanation.strip(),
-        corrected_fields=corrected_fields,
-    )
-    save_with_history(verification, actor=actor, reason=history_reason(VERIFICATION_REPLIED) % {"number": number})
-    verification.attachments.add(*attachments)
-    for deadline in deadlines.case_open_deadlines(
-        objection, Step.OBJECTION_VERIFICATION, department=verification.department
-    ):
-        deadlines.deadline_stop(deadline=deadline, on=today(), actor=actor)
-    if objection.state == ObjectionState.REPLIED:
-        OBJECTIONS.notify(objection, office_users(), "replied", outcome=objection.outcome)
+    with case_step(OBJECTIONS, actor=actor, number=number, action="reply") as step:
+        objection = step.case
+        corrected_fields = _outcome_checked(objection.record, outcome, explanation, corrected_fields)
+        verification = step.flow.pending_verification()
+        explanation = explanation.strip()
+        step.act(comment=explanation, outcome=outcome, explanation=explanation, corrected_fields=corrected_fields)
+        reason = history_reason(VERIFICATION_REPLIED) % {"number": number}
+        step.writes.save(verification, actor=actor, reason=reason)
+        verification.attachments.add(*attachments)
+        step.clocks.stop(Step.OBJECTION_VERIFICATION, department=verification.department, on=step.today, actor=actor)
+        if objection.state == ObjectionState.REPLIED:
+            step.notify(step.people.office(), "replied", outcome=objection.outcome)
     return objection
 
 
-def _verification_clocks(objection: Objection, department_code: str | None) -> QuerySet[Deadline]:
-    clocks = deadlines.case_open_deadlines(objection, Step.OBJECTION_VERIFICATION).order_by("id")
-    if department_code:
-        if not objection.verifications.filter(department__code=department_code).exists():
-            raise Invalid({"department": [NOT_ROUTED]})
-        clocks = clocks.filter(department__code=department_code)
-    return clocks
+def _verification_clocks(step: CaseStep, department_code: str | None) -> list:
+    """The open verification clocks, of one department when its code is given (one routed to)."""
+    if not department_code:
+        return step.clocks.open(Step.OBJECTION_VERIFICATION)
+    routed = next((v for v in step.flow.verifications() if v.department.code == department_code), None)
+    if routed is None:
+        raise Invalid({"department": [NOT_ROUTED]})
+    return step.clocks.open(Step.OBJECTION_VERIFICATION, department=routed.department)
 
 
 @transaction.atomic
 def objection_extend(*, actor: User, number: str, days: int, reason: str, department: str | None = None) -> Objection:
     """The office gives the departments (or one of them) more working days."""
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.check(objection, actor, "extend")
-    reason = required(reason, "reason", REASON_REQUIRED)
-    OBJECTIONS.act(objection, actor, "extend", reason)
-    clocks = list(_verification_clocks(objection, department))
-    if not clocks:
-        raise Conflict(NO_RUNNING_VERIFICATION)
-    for deadline in clocks:
-        deadlines.deadline_extend(deadline=deadline, days=days, reason=reason, on=today(), actor=actor)
-    return objection
+    with case_step(OBJECTIONS, actor=actor, number=number, action="extend") as step:
+        reason = required(reason, "reason", REASON_REQUIRED)
+        step.act(comment=reason)
+        clocks = _verification_clocks(step, department)
+        if not clocks:
+            raise Conflict(NO_RUNNING_VERIFICATION)
+        for deadline in clocks:
+            step.clocks.extend(deadline, days=days, reason=reason, on=step.today, actor=actor)
+    return step.case
 
 
 @transaction.atomic
 def objection_pause(*, actor: User, number: str, reason: str, department: str | None = None) -> Objection:
     """Testing, inspection, appraisal or expert review: the time is not counted (河南 Art. 42)."""
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.check(objection, actor, "pause")
-    reason = required(reason, "reason", REASON_REQUIRED)
-    OBJECTIONS.act(objection, actor, "pause", reason)
-    clocks = [clock for clock in _verification_clocks(objection, department) if clock.status != DeadlineStatus.PAUSED]
-    if not clocks:
-        raise Conflict(NO_RUNNING_VERIFICATION)
-    for deadline in clocks:
-        deadlines.deadline_pause(deadline=deadline, on=today(), reason=reason, actor=actor)
-    return objection
+    with case_step(OBJECTIONS, actor=actor, number=number, action="pause") as step:
+        reason = required(reason, "reason", REASON_REQUIRED)
+        step.act(comment=reason)
+        running = [clock for clock in _verification_clocks(step, department) if clock.status != "paused"]
+        if not running:
+            raise Conflict(NO_RUNNING_VERIFICATION)
+        for deadline in running:
+            step.clocks.pause(deadline, on=step.today, reason=reason, actor=actor)
+    return step.case
 
 
 @transaction.atomic
 def objection_resume(*, actor: User, number: str, reason: str = "", department: str | None = None) -> Objection:
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.act(objection, actor, "resume", reason)
-    clocks = [clock for clock in _verification_clocks(objection, department) if clock.status == DeadlineStatus.PAUSED]
-    if not clocks:
-        raise Conflict(NO_PAUSED_VERIFICATION)
-    for deadline in clocks:
-        deadlines.deadline_resume(deadline=deadline, on=today(), actor=actor)
-    return objection
+    with case_step(OBJECTIONS, actor=actor, number=number, action="resume") as step:
+        step.act(comment=reason)
+        paused = [clock for clock in _verification_clocks(step, department) if clock.status == "paused"]
+        if not paused:
+            raise Conflict(NO_PAUSED_VERIFICATION)
+        for deadline in paused:
+            step.clocks.resume(deadline, on=step.today, actor=actor)
+    return step.case
 
 
 @transaction.atomic
 def objection_return(*, actor: User, number: str, reason: str) -> Objection:
     """The office sends the replies back: every department verifies again, on a new clock."""
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.check(objection, actor, "return")
-    reason = required(reason, "reason", REASON_REQUIRED)
-    OBJECTIONS.act(objection, actor, "return", reason)
-    forwarded_on = received_today()
-    verifications = list(objection.verifications.select_related("department"))
-    for verification in verifications:
-        verification.replied_at, verification.replied_by = None, None
-        verification.outcome, verification.explanation, verification.corrected_fields = "", "", {}
-        verification.forwarded_on = forwarded_on
-        save_with_history(verification, actor=actor, reason=history_reason(VERIFICATION_RETURNED) % {"reason": reason})
-        deadlines.deadline_start(
-            case=objection,
-            step=Step.OBJECTION_VERIFICATION,
-            started_on=forwarded_on,
-            in_force_on=objection.received_on,
-            department=verification.department,
-            actor=actor,
-        )
-    OBJECTIONS.notify(
-        objection,
-        department_users(verification.department_id for verification in verifications),
-        "returned",
-        reason=reason,
-    )
+    with case_step(OBJECTIONS, actor=actor, number=number, action="return") as step:
+        objection = step.case
+        reason = required(reason, "reason", REASON_REQUIRED)
+        step.act(comment=reason)
+        verifications = step.flow.verifications()
+        returned = history_reason(VERIFICATION_RETURNED) % {"reason": reason}
+        for verification in verifications:
+            verification.replied_at, verification.replied_by = None, None
+            verification.outcome, verification.explanation, verification.corrected_fields = "", "", {}
+            verification.forwarded_on = step.received_on
+            step.writes.save(verification, actor=actor, reason=returned)
+            step.clocks.start(
+                Step.OBJECTION_VERIFICATION,
+                started_on=step.received_on,
+                in_force_on=objection.received_on,
+                department=verification.department,
+                actor=actor,
+            )
+        departments = [verification.department_id for verification in verifications]
+        step.notify(step.people.departments(departments), "returned", reason=reason)
     return objection
 
 
 # --- The result ---------------------------------------------------------------------------------
 
 
-def _apply_outcome(objection: Objection, actor: User) -> None:
+def _apply_outcome(step: CaseStep) -> None:
+    objection = step.case
     action = OUTCOME_ACTIONS[Outcome(objection.outcome)]
     if action is None:
         return
-    record = case_record_locked(objection)
     reason = history_reason(RECORD_OUTCOME) % {
         "number": objection.number,
         "outcome": history_reason(Outcome(objection.outcome).label),
     }
-    kwargs = {}
+    changes = {}
     if action == "correct":
-        kwargs["changes"] = record_correction_validate(record, objection.corrected_fields)
-    record_transition(record=record, actor=actor, action=action, reason=reason, case=objection, **kwargs)
+        changes["changes"] = record_correction_validate(step.record, objection.corrected_fields)
+    step.change_record(action, reason, **changes)
 
 
 @transaction.atomic
@@ -451,37 +412,23 @@ def objection_confirm(*, actor: User, number: str, comment: str = "") -> Objecti
     """The office confirms the reply: the outcome is applied to the record in this transaction,
     the answer clock stops, the result notice is issued and the publication duty starts; the
     case is published at once when nothing else is awaited."""
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    OBJECTIONS.act(objection, actor, "confirm", comment)
-    _apply_outcome(objection, actor)
-    day = today()
-    deadlines.case_deadlines_stop(
-        case=objection,
-        steps=[Step.OBJECTION_ANSWER, Step.OBJECTION_ANSWER_IN_OFFICE],
-        on=day,
-        actor=actor,
-    )
-    deadlines.deadline_start(
-        case=objection,
-        step=Step.OBJECTION_PUBLICATION,
-        started_on=received_today(),
-        in_force_on=objection.received_on,
-        actor=actor,
-    )
-    OBJECTIONS.notice(objection, NoticeKind.RESULT, notices.result(objection), actor)
-    OBJECTIONS.notify(objection, subject_users(objection), "result", outcome=objection.outcome)
-    objection_publish_if_ready(objection=objection)
+    with case_step(OBJECTIONS, actor=actor, number=number, action="confirm") as step:
+        objection = step.case
+        step.act(comment=comment)
+        _apply_outcome(step)
+        step.clocks.stop(Step.OBJECTION_ANSWER, Step.OBJECTION_ANSWER_IN_OFFICE, on=step.today, actor=actor)
+        step.clocks.start(
+            Step.OBJECTION_PUBLICATION, started_on=step.received_on, in_force_on=objection.received_on, actor=actor
+        )
+        step.notice(NoticeKind.RESULT, notices.result(objection))
+        step.notify(step.people.subject(), "result", outcome=objection.outcome)
+        case_publish_if_ready(step)
     return objection
-
-
-def objection_publish_if_ready(*, objection: Objection) -> bool:
-    """`corrected → published` by itself once ready (the caller holds the case's lock)."""
-    return OBJECTIONS.publish_if_ready(objection)
 
 
 @transaction.atomic
 def objection_withdraw(*, actor: User, number: str, reason: str = "") -> Objection:
-    objection = OBJECTIONS.locked(actor=actor, number=number)
-    departments = list(objection.verifications.values_list("department_id", flat=True))
-    OBJECTIONS.withdraw(objection, actor, (reason or "").strip(), department_users(departments))
-    return objection
+    with case_step(OBJECTIONS, actor=actor, number=number, action="withdraw") as step:
+        departments = [verification.department_id for verification in step.flow.verifications()]
+        case_withdraw(step, (reason or "").strip(), departments)
+    return step.case

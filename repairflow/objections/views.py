@@ -44,7 +44,6 @@ def _outcome_label(value: str) -> Any:
 
 
 class ObjectionPages(CasePages):
-    kind = "objection"
     viewset = api.ObjectionViewSet
     states = ObjectionState
     open_states = OPEN_STATES

@@ -2,6 +2,7 @@
 publication actions, imports of CSV and XLSX files and their kept reports, credit checks and the
 query log."""
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -130,6 +131,7 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
             PURPOSE_PARAMETER,
         ]
     )
+    @transaction.atomic  # the read and its query-log row together
     def list(self, request):
         filters = RecordFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -184,6 +186,7 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
         return Response(RecordImportSerializer(kept).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[PURPOSE_PARAMETER])
+    @transaction.atomic  # the read and its query-log row together
     def retrieve(self, request, pk=None):
         record = selectors.record_get(user=request.user, record_id=pk)
         services.query_log_write(
@@ -193,6 +196,7 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
 
     @extend_schema(parameters=[PURPOSE_PARAMETER], responses={200: HistoryEntrySerializer(many=True)})
     @action(detail=True, methods=["get"])
+    @transaction.atomic  # the read and its query-log row together
     def history(self, request, pk=None):
         record = selectors.record_get(user=request.user, record_id=pk)
         services.query_log_write(

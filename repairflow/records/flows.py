@@ -14,7 +14,8 @@ when the repair behind it is revoked. `expire` is not an office action: the swee
 holds the provincial cap where the profile has one (publication.py). Independent of the state,
 the objection mark is set while an objection on the record is open (山东省社会信用条例 Art. 39,
 河南省社会信用条例 Art. 41), and a correction changes fields and keeps the state. Every transition
-saves the record with its history row (who and why) and bumps its version.
+bumps the record's version and is saved with the use-case's writes (once per use-case, with a
+history row naming who and why).
 """
 
 from typing import Any
@@ -23,7 +24,7 @@ from django.utils import timezone
 from viewflow import this
 from viewflow.fsm.base import State
 
-from repairflow.core.history import save_with_history
+from repairflow.core.history import Writes, writing
 from repairflow.records.models import CreditRecord, RecordState
 from repairflow.records.publication import may_be_published
 
@@ -36,10 +37,11 @@ PERIOD_FIELDS = frozenset({"category", "severity", "decision_date"})
 class RecordFlow:
     state = State(RecordState, default=RecordState.PUBLISHED)
 
-    def __init__(self, record: CreditRecord, *, actor: Any, reason: str) -> None:
+    def __init__(self, record: CreditRecord, *, actor: Any, reason: str, writes: Writes | None = None) -> None:
         self.record = record
         self.actor = actor
         self.reason = reason
+        self.writes = writes
 
     @state.getter()
     def _get_state(self) -> RecordState:
@@ -52,7 +54,8 @@ class RecordFlow:
     @state.on_success()
     def _save(self, descriptor, source, target, **kwargs) -> None:
         self.record.version += 1
-        save_with_history(self.record, actor=self.actor, reason=self.reason)
+        with writing(self.writes) as writes:  # at once for a flow taken outside a use-case
+            writes.save(self.record, actor=self.actor, reason=self.reason)
 
     def is_under_objection(self) -> bool:
         return self.record.under_objection

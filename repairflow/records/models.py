@@ -1,10 +1,16 @@
+import uuid
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -175,12 +181,18 @@ class CreditRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["subject", "category", "state"], name="record_subject_idx"),
-            models.Index(fields=["department", "state"], name="record_department_idx"),
+            # The lists, in their order (`ordering`): every record, a department's, a subject's.
+            models.Index(fields=["-decision_date", "-id"], name="record_order"),
+            models.Index(fields=["department", "-decision_date", "-id"], name="record_department_order"),
+            models.Index(fields=["subject", "-decision_date", "-id"], name="record_subject_order"),
             models.Index(fields=["state", "max_period_end"], name="record_expiry_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.decision_no} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("record-detail", args=[self.pk])
 
     @property
     def is_negative(self) -> bool:
@@ -296,3 +308,214 @@ class RecordImport(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
+
+
+# --- The record's events and the platforms they go to (the outbox) --------------------------------
+# Every change to a record is one `RecordEvent`, written in the transaction of the change, with one
+# `Delivery` for every subscribed platform that wants it: pending until the platform acknowledges
+# it. `repairflow.sync` sends them (docs/architecture.md "Push-back and sync").
+
+
+class EventType(models.TextChoices):
+    """The event types of design/api.md "Webhooks"."""
+
+    RECORD_PUBLISHED = "record.published", _("Record published")
+    RECORD_CORRECTED = "record.corrected", _("Record corrected")
+    RECORD_OBJECTION_MARKED = "record.objection_marked", _("Record marked as under objection")
+    RECORD_OBJECTION_CLEARED = "record.objection_cleared", _("Record's objection mark cleared")
+    RECORD_SUSPENDED = "record.suspended", _("Record's publication suspended")
+    RECORD_RESUMED = "record.resumed", _("Record's publication resumed")
+    RECORD_REVOKED = "record.revoked", _("Record revoked")
+    RECORD_PUBLICATION_ENDED = "record.publication_ended", _("Record's publication ended")
+    RECORD_REPUBLISHED = "record.republished", _("Record published again")
+    RECORD_EXPIRED = "record.expired", _("Record's publication period expired")
+
+
+# The record's state machine's actions (records/flows.py) and the event each one is.
+RECORD_ACTION_EVENTS: dict[str, EventType] = {
+    "publish": EventType.RECORD_PUBLISHED,
+    "correct": EventType.RECORD_CORRECTED,
+    "mark-objection": EventType.RECORD_OBJECTION_MARKED,
+    "clear-objection": EventType.RECORD_OBJECTION_CLEARED,
+    "suspend": EventType.RECORD_SUSPENDED,
+    "resume": EventType.RECORD_RESUMED,
+    "revoke": EventType.RECORD_REVOKED,
+    "end-publication": EventType.RECORD_PUBLICATION_ENDED,
+    "republish": EventType.RECORD_REPUBLISHED,
+    "expire": EventType.RECORD_EXPIRED,
+}
+
+
+NAME_TAKEN = _("A subscription with this name already exists.")
+URL_NOT_HTTP = _("Enter an http:// or https:// address with a host name.")
+UNKNOWN_EVENT_TYPE = _('"%(value)s" is not an event type.')
+EVENTS_NOT_A_LIST = _("Give the event types as a list.")
+SECRET_REQUIRED = _("Give a secret to sign the requests with.")
+SECRET_TOO_SHORT = _("Use a secret of at least %(length)d characters.")
+SECRET_MIN_LENGTH = 16
+
+
+def validate_http_url(value: str) -> None:
+    """An address a platform is reached at: http or https, with a host name."""
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # e.g. a port that is not a number
+        valid = False
+    if not valid:
+        raise ValidationError(URL_NOT_HTTP, code="invalid_url")
+
+
+def validate_event_types(value: object) -> None:
+    """A subscription's filter: a list of event types (empty: every type)."""
+    if not isinstance(value, list):
+        raise ValidationError(EVENTS_NOT_A_LIST, code="not_a_list")
+    for item in value:
+        if item not in EventType.values:
+            raise ValidationError(UNKNOWN_EVENT_TYPE, code="unknown_event_type", params={"value": item})
+
+
+def validate_secret(value: str) -> None:
+    """A secret to sign with: not blank, and long enough not to be guessed."""
+    if not value or not value.strip():
+        raise ValidationError(SECRET_REQUIRED, code="required")
+    if len(value) < SECRET_MIN_LENGTH:
+        raise ValidationError(SECRET_TOO_SHORT, code="too_short", params={"length": SECRET_MIN_LENGTH})
+
+
+class RecordEvent(models.Model):
+    """One change to one record, as every subscribed platform is told of it: its stable id (the
+    webhook's `id` and `X-Repairflow-Delivery`), its type, when it happened, the record as it then
+    was (the API's record JSON as a platform may see it: a natural person's identifier masked)
+    and the case that caused it. Written in the transaction of the change, never changed."""
+
+    uuid = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("credit record"), on_delete=models.PROTECT, related_name="+"
+    )
+    snapshot = models.JSONField(_("record as sent"), encoder=DjangoJSONEncoder)
+    case_kind = models.CharField(_("case kind"), max_length=16, blank=True)
+    case_number = models.CharField(_("case number"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("record event")
+        verbose_name_plural = _("record events")
+        ordering = ["id"]
+        indexes = [
+            # A record's events in the order they happened (the primary key grows with time, and
+            # changes to one record are serialised by its row lock).
+            models.Index(fields=["record", "id"], name="record_event_order"),
+            models.Index(fields=["case_kind", "case_number"], name="record_event_case", condition=~Q(case_number="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} · {self.uuid}"
+
+    @property
+    def case_reference(self) -> dict | None:
+        """The webhook's `case`: `{"kind", "number"}`, or None for a change no case caused."""
+        if not self.case_number:
+            return None
+        return {"kind": self.case_kind, "number": self.case_number}
+
+
+class Subscription(models.Model):
+    """A platform that is told of every change to a record (of the types it chose). `paused`: its
+    deliveries wait (they are neither sent nor failed) until it is resumed; it still holds the
+    cases that await it. `active` off: it is retired, gets no new deliveries, nothing of it is sent
+    and no case awaits it. `required`: its acknowledgement is needed before a case is published.
+    The secret signs every request; it is stored, never shown again, and kept out of history."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    url = models.CharField(_("URL"), max_length=500, validators=[validate_http_url])
+    secret = models.CharField(_("secret"), max_length=200)
+    events = models.JSONField(
+        _("event types"),
+        default=list,
+        blank=True,
+        validators=[validate_event_types],
+        help_text=_("The event types sent to this platform; empty: every type."),
+    )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Off: retired; it gets no new events and no case awaits it.")
+    )
+    paused = models.BooleanField(_("paused"), default=False, help_text=_("Its deliveries wait until it is resumed."))
+    required = models.BooleanField(
+        _("required"), default=True, help_text=_("Its acknowledgement is needed before a case is published.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event_type: str) -> bool:
+        return not self.events or event_type in self.events
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One event for one subscription: pending until the platform answers 2xx (acknowledged) or
+    the tries run out or it refuses for good (failed). `next_try_at` is when it is next due; while
+    a worker is sending it, it is the end of that worker's lease (`lease_token` says whose).
+    `record` repeats the event's so that a record's deliveries to a platform are read in order
+    from one index."""
+
+    event = models.ForeignKey(RecordEvent, verbose_name=_("event"), on_delete=models.PROTECT, related_name="deliveries")
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("subscription"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("credit record"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_try_at = models.DateTimeField(_("next try at"), default=timezone.now)
+    # Who holds the delivery while it is being sent: a new token for every lease taken.
+    lease_token = models.UUIDField(_("lease"), null=True, blank=True, editable=False)
+    # When it was last handed to the workers: the relay does not hand it again before the resend
+    # interval has passed (its task is then lost).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["event", "subscription"], name="delivery_unique")]
+        indexes = [
+            # The relay: the pending deliveries due, a range read on a partial index.
+            models.Index(fields=["next_try_at"], name="delivery_due", condition=Q(status="pending")),
+            # A record's deliveries to one platform in the order of their events.
+            models.Index(fields=["subscription", "record", "event"], name="delivery_record_order"),
+            # The counts per subscription and status.
+            models.Index(fields=["subscription", "status"], name="delivery_subscription_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription}"
+
+    @property
+    def ledger_state(self) -> str:
+        """Where the delivery stands in the propagation ledger: pending (not sent yet), sent (tried,
+        not acknowledged yet), acknowledged or failed."""
+        if self.status == DeliveryStatus.PENDING:
+            return "sent" if self.last_attempt_at else "pending"
+        return self.status

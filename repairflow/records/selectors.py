@@ -10,6 +10,70 @@ from repairflow.core.errors import NotFound, get_or_not_found
 from repairflow.core.permissions import Role
 from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport
 
+# The fields of a record as the API shows it (design/api.md "Records"), in order.
+RECORD_FIELDS = (
+    "id",
+    "subject_id",
+    "subject_name",
+    "subject_type",
+    "category",
+    "severity",
+    "department",
+    "department_name",
+    "decision_no",
+    "decision_date",
+    "title",
+    "content",
+    "state",
+    "under_objection",
+    "rule_set",
+    "publication_start",
+    "min_period_end",
+    "max_period_end",
+    "version",
+)
+
+
+def may_see_identifier(viewer: Any, record: CreditRecord) -> bool:
+    """Natural persons' identifiers are shown only to the person, the office and auditors (and
+    never to another platform: `viewer` None)."""
+    if not record.subject.is_natural_person:
+        return True
+    if viewer is None:
+        return False
+    return viewer.sees_everything or (viewer.role == Role.SUBJECT and viewer.credit_subject_id == record.subject_id)
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def record_as_json(record: CreditRecord, viewer: Any) -> dict[str, Any]:
+    """The record as the API shows it to `viewer` (None: another platform, which sees it as the
+    public does), in plain JSON types; its subject and department are read with it."""
+    subject, department = record.subject, record.department
+    return {
+        "id": record.pk,
+        "subject_id": subject.identifier if may_see_identifier(viewer, record) else subject.masked_identifier,
+        "subject_name": subject.name,
+        "subject_type": subject.subject_type,
+        "category": record.category,
+        "severity": record.severity,
+        "department": department.code,
+        "department_name": department.name,
+        "decision_no": record.decision_no,
+        "decision_date": _iso(record.decision_date),
+        "title": record.title,
+        "content": record.content,
+        "state": record.state,
+        "under_objection": record.under_objection,
+        "rule_set": record.rule_set,
+        "publication_start": _iso(record.publication_start),
+        "min_period_end": _iso(record.min_period_end),
+        "max_period_end": _iso(record.max_period_end),
+        "version": record.version,
+    }
+
 
 def records_visible_to(user: Any) -> QuerySet[CreditRecord]:
     records = CreditRecord.objects.select_related("subject", "department")

@@ -5,10 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from repairflow.core.errors import Invalid
 from repairflow.core.identifiers import InvalidIdentifier, SubjectType, validate_identifier
 from repairflow.core.permissions import Role
 from repairflow.records.models import CreditRecord, Department
 from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity, may_be_published
+from repairflow.records.selectors import RECORD_FIELDS, record_as_json
 
 DECISION_DATE_IN_FUTURE = _("The decision date cannot be in the future.")
 SEVERITY_ON_NON_NEGATIVE = _("Only negative information has a severity.")
@@ -94,15 +96,12 @@ class RecordInputSerializer(serializers.Serializer):
         return department
 
 
-def may_see_identifier(viewer, record: CreditRecord) -> bool:
-    """Natural persons' identifiers are shown only to the person, the office and auditors."""
-    if not record.subject.is_natural_person or viewer.sees_everything:
-        return True
-    return viewer.role == Role.SUBJECT and viewer.credit_subject_id == record.subject_id
-
-
 class RecordSerializer(serializers.ModelSerializer):
-    subject_id = serializers.SerializerMethodField()
+    """A record as the API shows it to the caller (`context["viewer"]`): `record_as_json`, one
+    shape for the API, the webhook's snapshots and the credit check's evidence; the fields are
+    declared for the schema."""
+
+    subject_id = serializers.CharField()
     subject_name = serializers.CharField(source="subject.name")
     subject_type = serializers.CharField(source="subject.subject_type")
     department = serializers.CharField(source="department.code")
@@ -110,33 +109,11 @@ class RecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CreditRecord
-        fields = [
-            "id",
-            "subject_id",
-            "subject_name",
-            "subject_type",
-            "category",
-            "severity",
-            "department",
-            "department_name",
-            "decision_no",
-            "decision_date",
-            "title",
-            "content",
-            "state",
-            "under_objection",
-            "rule_set",
-            "publication_start",
-            "min_period_end",
-            "max_period_end",
-            "version",
-        ]
+        fields = list(RECORD_FIELDS)
         read_only_fields = fields
 
-    def get_subject_id(self, record: CreditRecord) -> str:
-        if may_see_identifier(self.context["viewer"], record):
-            return record.subject.identifier
-        return record.subject.masked_identifier
+    def to_representation(self, record: CreditRecord) -> dict:
+        return record_as_json(record, self.context["viewer"])
 
 
 NO_CORRECTED_FIELDS = _("Name at least one field to correct.")
@@ -185,7 +162,8 @@ class RecordCorrectionSerializer(serializers.Serializer):
 
 
 def record_correction_validate(record: CreditRecord, fields: object) -> dict:
-    """The changes `fields` make to `record`, as field values; ValidationError naming each bad field."""
+    """The changes `fields` make to `record`, as field values; Invalid naming each bad field."""
     correction = RecordCorrectionSerializer(data=fields, context={"record": record})
-    correction.is_valid(raise_exception=True)
+    if not correction.is_valid():
+        raise Invalid(correction.errors)
     return dict(correction.validated_data)

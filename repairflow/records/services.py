@@ -2,7 +2,7 @@
 registering look-ups and credit checks. Each is atomic and checks the actor's role."""
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from repairflow.core.errors import Conflict, TransitionNotAllowed, get_or_not_found
-from repairflow.core.flows import action_name, available_actions, run_transition
-from repairflow.core.history import history_reason, save_with_history
+from repairflow.core.flows import available_actions, run_transition
+from repairflow.core.history import Writes, history_reason, writing
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.policy import active_profile
 from repairflow.records.flows import LIVE, RecordFlow
@@ -31,8 +31,10 @@ from repairflow.records.models import (
     RecordImport,
     RecordState,
 )
+from repairflow.records.outbox import CaseReference, record_events
 from repairflow.records.publication import NEGATIVE_CATEGORIES, may_be_published, publication_periods
-from repairflow.records.serializers import DUPLICATE_DECISION, RecordInputSerializer, RecordSerializer
+from repairflow.records.selectors import record_as_json
+from repairflow.records.serializers import DUPLICATE_DECISION, RecordInputSerializer
 
 logger = logging.getLogger(__name__)
 
@@ -55,30 +57,6 @@ CAP_EXPIRED = _("Publication of negative information is capped at %(years)d year
 OFFICE_RECORD_ACTIONS = ("publish", "suspend", "resume")
 
 _CHUNK = 500
-
-# --- Who hears of a change to a record ----------------------------------------------------------
-
-RecordChangeListener = Callable[..., None]
-RECORD_CHANGE_LISTENERS: list[RecordChangeListener] = []
-
-
-def register_record_change_listener(listener: RecordChangeListener) -> None:
-    """Have `listener(records=[...], action=..., actor=..., case=...)` called after every change to
-    records: their creation as published (`action` "publish"; an import's records in one call),
-    and every transition of a record's state machine (one record; `action` as the API names it:
-    "correct", "mark-objection", "end-publication", ...; `case` the objection or repair
-    application behind it, or None). It runs inside the transaction of the change, so what it
-    writes commits or rolls back with it (sync writes its outbox there). Registered once, from an
-    app's `AppConfig.ready()`; no signals."""
-    if listener not in RECORD_CHANGE_LISTENERS:
-        RECORD_CHANGE_LISTENERS.append(listener)
-
-
-def _records_changed(*, records: Sequence[CreditRecord], action: str, actor: Any, case: Any = None) -> None:
-    action = action_name(action.replace("-", "_"))  # "end_publication" and "end-publication" alike
-    if records:
-        for listener in RECORD_CHANGE_LISTENERS:
-            listener(records=records, action=action, actor=actor, case=case)
 
 
 def _chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
@@ -143,9 +121,10 @@ def record_create(*, actor: Any, entry: Mapping[str, Any]) -> CreditRecord:
                 raise Conflict(DUPLICATE_DECISION)
             subject = _subjects_for([entry], actor=actor)[entry["subject_id"]]
             record = _new_record(entry, subject)
-            save_with_history(record, actor=actor, reason=RECORD_CREATED)
-            if record.state == RecordState.PUBLISHED:
-                _records_changed(records=[record], action="publish", actor=actor)
+            with writing() as writes:
+                writes.create(record, actor=actor, reason=RECORD_CREATED, now=True)
+                if record.state == RecordState.PUBLISHED:
+                    record_events(writes).changed([record], action="publish", actor=actor, case=None)
     except IntegrityError as error:  # the same decision or subject created concurrently
         raise Conflict(CONCURRENT_CHANGE) from error
     return record
@@ -210,7 +189,8 @@ def records_import(
             for record in records:  # a later save() must not reuse it
                 record.__dict__.pop("_change_reason", None)
             published = [record for record in report.created if record.state == RecordState.PUBLISHED]
-            _records_changed(records=published, action="publish", actor=actor)
+            with writing() as writes:
+                record_events(writes).changed(published, action="publish", actor=actor, case=None)
     except IntegrityError as error:
         raise Conflict(CONCURRENT_CHANGE) from error
     report.errors.sort(key=lambda error: error[0])
@@ -315,13 +295,21 @@ def records_import_file(*, actor: Any, file: IO[bytes], name: str) -> RecordImpo
 
 
 def record_transition(
-    *, record: CreditRecord, actor: Any, action: str, reason: Any, case: Any = None, **kwargs: Any
+    *,
+    record: CreditRecord,
+    actor: Any,
+    action: str,
+    reason: Any,
+    case: CaseReference | None = None,
+    writes: Writes | None = None,
+    **kwargs: Any,
 ) -> CreditRecord:
-    """Move a locked record through its publication state machine (for use inside a case's
-    transaction, `case` naming the case behind the change); refused with 409 when its state does
-    not allow the action. The record's change listeners hear of it in the same transaction."""
-    run_transition(RecordFlow(record, actor=actor, reason=reason), action, **kwargs)
-    _records_changed(records=[record], action=action, actor=actor, case=case)
+    """Move a locked record through its publication state machine (inside a case's transaction,
+    `case` naming the case behind the change); refused with 409 when its state does not allow the
+    action. The record and its event are written with `writes` (at once when none)."""
+    with writing(writes) as batch:
+        run_transition(RecordFlow(record, actor=actor, reason=reason, writes=batch), action, **kwargs)
+        record_events(batch).changed([record], action=action, actor=actor, case=case)
     return record
 
 
@@ -330,12 +318,13 @@ def record_act(*, actor: Any, record_id: int, action: str, reason: str) -> Credi
     require_role(actor, Role.OFFICE)
     with transaction.atomic():
         record = get_or_not_found(CreditRecord.objects.select_for_update(), pk=record_id)
-        flow = RecordFlow(record, actor=actor, reason=reason)
-        allowed = [name for name in available_actions(flow) if name in OFFICE_RECORD_ACTIONS]
-        if action not in allowed:
-            raise TransitionNotAllowed(state=record.state, allowed=allowed)
-        run_transition(flow, action)
-        _records_changed(records=[record], action=action, actor=actor)
+        with writing() as writes:
+            flow = RecordFlow(record, actor=actor, reason=reason, writes=writes)
+            allowed = [name for name in available_actions(flow) if name in OFFICE_RECORD_ACTIONS]
+            if action not in allowed:
+                raise TransitionNotAllowed(state=record.state, allowed=allowed)
+            run_transition(flow, action)
+            record_events(writes).changed([record], action=action, actor=actor, case=None)
     return record
 
 
@@ -351,15 +340,19 @@ def query_log_write(
     """Register a staff look-up of subjects' records; subjects' own look-ups are not registered."""
     if not user.is_staff_role:
         return None
-    log = QueryLog.objects.create(
-        user=user,
-        department=user.department,
-        kind=kind,
-        purpose=purpose[:200],
-        parameters=dict(parameters),
-        returned_records=[record.pk for record in records],
-    )
-    log.subjects.set({record.subject_id for record in records} | {subject.pk for subject in subjects})
+    with transaction.atomic(savepoint=False):  # the read's own transaction, when it has one
+        log = QueryLog.objects.create(
+            user=user,
+            department_id=user.department_id,
+            kind=kind,
+            purpose=purpose[:200],
+            parameters=dict(parameters),
+            returned_records=[record.pk for record in records],
+        )
+        looked_up = {record.subject_id for record in records} | {subject.pk for subject in subjects}
+        QueryLog.subjects.through.objects.bulk_create(
+            QueryLog.subjects.through(querylog_id=log.pk, creditsubject_id=pk) for pk in sorted(looked_up)
+        )
     return log
 
 
@@ -372,7 +365,7 @@ def credit_check_run(*, actor: Any, subject_id: str, matter: str) -> CreditCheck
             subject__identifier=subject_id, category__in=NEGATIVE_CATEGORIES, state__in=LIVE
         ).select_related("subject", "department")
     )
-    negative_records = RecordSerializer(records, many=True, context={"viewer": actor}).data
+    negative_records = [record_as_json(record, actor) for record in records]
     with transaction.atomic():
         check = CreditCheck.objects.create(
             requested_by=actor,

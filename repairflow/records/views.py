@@ -1,15 +1,16 @@
 """Pages over the registry, scoped and logged exactly as the API is."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.history import history_entries
+from repairflow.core.paging import page_of
 from repairflow.records import selectors, services
 from repairflow.records.models import CreditRecord, QueryKind, RecordState
 from repairflow.records.publication import Category
-from repairflow.records.serializers import may_see_identifier
+from repairflow.records.selectors import may_see_identifier
 
 PAGE_SIZE = 25
 
@@ -19,6 +20,7 @@ def home(request):
 
 
 @login_required
+@transaction.atomic  # the read and its query-log row together
 def record_list(request):
     records = selectors.records_visible_to(request.user)
     category = request.GET.get("category", "")
@@ -27,7 +29,7 @@ def record_list(request):
         records = records.filter(category=category)
     if state in RecordState.values:
         records = records.filter(state=state)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(records, request.GET.get("page"), PAGE_SIZE)
     services.query_log_write(
         user=request.user,
         kind=QueryKind.LIST,
@@ -50,6 +52,7 @@ def record_list(request):
 
 
 @login_required
+@transaction.atomic  # the read and its query-log row together
 def record_detail(request, record_id: int):
     record = selectors.record_get(user=request.user, record_id=record_id)
     purpose = request.GET.get("purpose", "")
@@ -94,5 +97,5 @@ def _for_people(entry: dict) -> dict:
 
 @login_required
 def query_log(request):
-    page = Paginator(selectors.query_logs_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(selectors.query_logs_visible_to(request.user), request.GET.get("page"), PAGE_SIZE)
     return render(request, "records/query_log.html", {"page": page})

@@ -2,23 +2,28 @@
 and the notices."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from repairflow.cases.api import (
     CaseCreateSerializer,
+    CaseFilterSerializer,
+    CaseNoticeView,
     CaseSerializer,
+    CaseViewSet,
     CommentSerializer,
     MissingSerializer,
     ReasonSerializer,
     SupplementSerializer,
     attachments_uploaded_by,
-    case_endpoints,
+    case_action_endpoint,
+    notice_endpoint,
 )
 from repairflow.cases.models import NoticeKind
-from repairflow.repair import selectors, services
+from repairflow.repair import services
 from repairflow.repair.eligibility import RuleResult
-from repairflow.repair.flows import RepairFlow
 from repairflow.repair.models import MaterialKind, RepairApplication, RepairState
+from repairflow.repair.services import REPAIRS
 
 # The notices a repair application issues (issue 5).
 NOTICE_KINDS = [
@@ -51,7 +56,7 @@ class MaterialSerializer(serializers.Serializer):
 
 
 class RepairSerializer(CaseSerializer):
-    flow_class = RepairFlow
+    kind = REPAIRS
     collection = "repairs"
 
     eligibility = serializers.SerializerMethodField()
@@ -138,19 +143,43 @@ ACTION_BODIES = {
     "revoke": (ReasonSerializer, services.repair_revoke),
     "withdraw": (ReasonSerializer, services.repair_withdraw),
 }
-ACTIONS = tuple(ACTION_BODIES)
+ACTIONS = list(ACTION_BODIES)
 
 
-RepairViewSet, RepairNoticeView = case_endpoints(
-    name="repair",
-    serializer=RepairSerializer,
-    create_serializer=RepairCreateSerializer,
-    states=RepairState,
-    bodies=ACTION_BODIES,
-    visible_to=lambda user: selectors.repairs_visible_to(user).select_related("department", "decided_by"),
-    get_case=selectors.repair_get,
-    submit=services.repair_submit,
-    department_filter="department__code",
-    prefetch=("attachments", "materials__attachment"),
-    notice_kinds=NOTICE_KINDS,
+class RepairFilterSerializer(CaseFilterSerializer):
+    state = serializers.ChoiceField(choices=RepairState.choices, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, enum=RepairState.values),
+            OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
+            OpenApiParameter("department", str, description="Department code"),
+        ]
+    ),
+    create=extend_schema(request=RepairCreateSerializer, responses={201: RepairSerializer}),
 )
+class RepairViewSet(CaseViewSet):
+    kind = REPAIRS
+    serializer_class = RepairSerializer
+    create_serializer_class = RepairCreateSerializer
+    filter_serializer_class = RepairFilterSerializer
+    department_filter = "department__code"
+    related = ("department", "decided_by")
+    prefetch = ("materials__attachment",)
+    action_bodies = ACTION_BODIES
+    submit = staticmethod(services.repair_submit)
+
+    @case_action_endpoint(name="repair", collection="repairs", serializer=RepairSerializer, actions=ACTIONS)
+    def act(self, request, number=None, repair_action=None):
+        """Take an action on the application (design/api.md's table says who, from which state, and the body)."""
+        return self.run_action(request, number, repair_action)
+
+
+class RepairNoticeView(CaseNoticeView):
+    kind = REPAIRS
+
+    @notice_endpoint(collection="repairs", kinds=NOTICE_KINDS)
+    def get(self, request, number: str, kind: str):
+        return super().get(request, number, kind)

@@ -8,13 +8,9 @@ class RepairConfig(AppConfig):
     verbose_name = _("Credit repair")
 
     def ready(self) -> None:
-        from repairflow.deadlines.policy import Step
-        from repairflow.deadlines.services import register_lapse
-        from repairflow.portal.api import register_public_case
-        from repairflow.repair.models import RepairApplication
-        from repairflow.repair.notices import register_messages
-        from repairflow.repair.services import repair_lapse
+        from repairflow.cases.kinds import case_kind_register
+        from repairflow.repair.messages import register_messages
+        from repairflow.repair.services import REPAIRS
 
-        register_public_case(RepairApplication, kind="repair", answer_steps=[Step.REPAIR_ANSWER])
-        register_lapse(RepairApplication, repair_lapse)
+        case_kind_register(REPAIRS)
         register_messages()

@@ -25,13 +25,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 
+from repairflow.cases.flows import CaseFlow, case_state
 from repairflow.cases.models import NoticeKind
-from repairflow.cases.services import CaseFlow, case_intake, case_state
 from repairflow.core.permissions import Role
 from repairflow.repair.models import RepairApplication, RepairState
 
-S = RepairState
-WITHDRAWABLE = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING]
+SUBMITTED, NEEDS_SUPPLEMENT, ACCEPTED, REVIEWING, APPROVED, REPAIRED, PUBLISHED = (
+    RepairState.SUBMITTED,
+    RepairState.NEEDS_SUPPLEMENT,
+    RepairState.ACCEPTED,
+    RepairState.REVIEWING,
+    RepairState.APPROVED,
+    RepairState.REPAIRED,
+    RepairState.PUBLISHED,
+)
+WITHDRAWABLE = [SUBMITTED, NEEDS_SUPPLEMENT, ACCEPTED, REVIEWING]
 
 RECEIVED = _("Repair application received")
 REASONS = {
@@ -52,7 +60,7 @@ REASONS = {
 
 class RepairFlow(CaseFlow):
     case: RepairApplication
-    state = case_state(RepairState, RepairState.SUBMITTED)
+    state = case_state(RepairState, SUBMITTED)
     REASONS = REASONS
     RESULT_NOTICE = NoticeKind.DECISION
 
@@ -64,19 +72,40 @@ class RepairFlow(CaseFlow):
         office accept; otherwise it asks for a supplement or rejects."""
         return self.case.eligible
 
-    accept, reject, request_supplement, supplement, lapse = case_intake(
-        state, RepairState, accept_conditions=[this.is_eligible]
-    )
+    # --- Intake -----------------------------------------------------------------------------------
 
-    @state.transition(source=S.ACCEPTED, target=S.REVIEWING, permission=this.by_office)
+    @state.transition(source=SUBMITTED, target=ACCEPTED, conditions=[this.is_eligible], permission=this.by_office)
+    def accept(self) -> None:
+        pass
+
+    @state.transition(source=SUBMITTED, target=RepairState.REJECTED, permission=this.by_office)
+    def reject(self, *, reason: str) -> None:
+        self.case.rejection_reason = reason
+
+    @state.transition(source=SUBMITTED, target=NEEDS_SUPPLEMENT, permission=this.by_office)
+    def request_supplement(self, *, missing: str) -> None:
+        self.case.missing = missing
+
+    @state.transition(source=NEEDS_SUPPLEMENT, target=SUBMITTED, permission=this.by_subject)
+    def supplement(self, *, statement: str) -> None:
+        if statement:
+            self.case.statement = f"{self.case.statement}\n\n{statement}"
+
+    @state.transition(source=NEEDS_SUPPLEMENT, target=RepairState.LAPSED)
+    def lapse(self) -> None:
+        pass
+
+    # --- The department's review and the repair ---------------------------------------------------
+
+    @state.transition(source=ACCEPTED, target=REVIEWING, permission=this.by_office)
     def forward(self, *, department: Any, forwarded_on: Any) -> None:
         self.case.department, self.case.forwarded_on = department, forwarded_on
 
-    @state.transition(source=S.REVIEWING, target=S.APPROVED, permission=this.by_reviewing_department)
+    @state.transition(source=REVIEWING, target=APPROVED, permission=this.by_reviewing_department)
     def approve(self, *, reason: str) -> None:
         self._decide(reason)
 
-    @state.transition(source=S.REVIEWING, target=S.DENIED, permission=this.by_reviewing_department)
+    @state.transition(source=REVIEWING, target=RepairState.DENIED, permission=this.by_reviewing_department)
     def deny(self, *, reason: str) -> None:
         self._decide(reason)
 
@@ -84,18 +113,18 @@ class RepairFlow(CaseFlow):
         self.case.decision_reason = reason
         self.case.decided_at, self.case.decided_by = timezone.now(), self.actor
 
-    @state.transition(source=S.APPROVED, target=S.REPAIRED, permission=this.by_office)
+    @state.transition(source=APPROVED, target=REPAIRED, permission=this.by_office)
     def execute(self, *, repaired_on: Any) -> None:
         self.case.repaired_on = repaired_on
 
-    @state.transition(source=S.REPAIRED, target=S.PUBLISHED, conditions=[this.is_ready_to_publish])
+    @state.transition(source=REPAIRED, target=PUBLISHED, conditions=[this.is_ready_to_publish])
     def publish(self) -> None:
         pass
 
-    @state.transition(source=S.PUBLISHED, target=S.REVOKED, permission=this.by_office)
+    @state.transition(source=PUBLISHED, target=RepairState.REVOKED, permission=this.by_office)
     def revoke(self, *, reason: str) -> None:
         self.case.revocation_reason = reason
 
-    @state.transition(source=WITHDRAWABLE, target=S.WITHDRAWN, permission=this.by_subject)
+    @state.transition(source=WITHDRAWABLE, target=RepairState.WITHDRAWN, permission=this.by_subject)
     def withdraw(self) -> None:
         pass

@@ -1,6 +1,7 @@
-"""Use-cases of a repair application, one per action of design/api.md, each atomic: lock the
-case, run its transition (core/cases.py), start and stop the clocks the new state calls for,
-change the record through its own state machine, issue the notice, notify whoever acts next."""
+"""Use-cases of a repair application, one per action of design/api.md, each atomic: a step on
+the locked case (repairflow/cases/services.py) runs its transition, starts and stops the clocks the
+new state calls for, changes the record through its own state machine, issues the notice and
+tells whoever acts next; every row it changed is written once when it ends."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,35 +11,39 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.calendar.workdays import months_period_end
-from repairflow.cases.kinds import MISSING_REQUIRED, REASON_REQUIRED, CaseKind
+from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.workdays import months_period_end, receipt_day
+from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import NoticeKind
 from repairflow.cases.services import (
+    MISSING_REQUIRED,
+    REASON_REQUIRED,
+    CaseStep,
+    case_accept,
     case_filer_check,
     case_number_next,
-    case_record_locked,
-    department_users,
+    case_publish_if_ready,
+    case_received,
+    case_reject,
+    case_request_supplement,
+    case_step,
+    case_supplemented,
+    case_withdraw,
     due_on_text,
-    office_users,
-    received_today,
     required,
-    subject_users,
     today,
 )
 from repairflow.core.errors import Conflict, Invalid
-from repairflow.core.history import history_reason, save_with_history
+from repairflow.core.history import history_reason
 from repairflow.core.models import Attachment
-from repairflow.deadlines import services as deadlines
-from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step, active_profile
 from repairflow.records.flows import LIVE
 from repairflow.records.models import CreditRecord, RecordState, User
 from repairflow.records.publication import LIST_CATEGORIES
-from repairflow.records.services import record_transition
 from repairflow.repair import notices
 from repairflow.repair.eligibility import RuleResult, application_facts, eligibility_evaluate
 from repairflow.repair.flows import RECEIVED, RepairFlow
-from repairflow.repair.models import OPEN_STATES, RepairApplication, RepairBan, RepairMaterial
+from repairflow.repair.models import RepairApplication, RepairBan, RepairMaterial
 from repairflow.repair.selectors import repairs_visible_to
 
 ALREADY_OPEN = _("This subject already has an open repair application for this record.")
@@ -63,14 +68,16 @@ class Material:
 
 
 REPAIRS = CaseKind(
+    name="repair",
+    model=RepairApplication,
     flow=RepairFlow,
     visible_to=repairs_visible_to,
     receipt_clocks=OFFICE_CLOCKS,
     office_clocks=OFFICE_CLOCKS,
     supplement_clock=Step.REPAIR_SUPPLEMENT,
-    notices=notices,
     publication_clock=Step.REPAIR_SHARING,
-    events="repair",
+    answer_clocks=(Step.REPAIR_ANSWER,),
+    notices=notices,
 )
 
 
@@ -104,8 +111,8 @@ def _failed_details(application: RepairApplication) -> str:
     )
 
 
-def _decision_notice(application: RepairApplication, actor: Any) -> None:
-    REPAIRS.notice(application, NoticeKind.DECISION, notices.decision(application), actor)
+def _decision_notice(step: CaseStep) -> None:
+    step.notice(NoticeKind.DECISION, notices.decision(step.case))
 
 
 # --- Filing -------------------------------------------------------------------------------------
@@ -134,9 +141,7 @@ def repair_submit(
                 raise Invalid({"record": [NOT_NEGATIVE]})
             if record.state not in LIVE:
                 raise Invalid({"record": [NOT_LIVE % {"state": record.get_state_display()}]})
-            if RepairApplication.objects.filter(record=record, subject=record.subject, state__in=OPEN_STATES).exists():
-                raise Conflict(ALREADY_OPEN)
-            received_on = received_today()
+            calendar = work_calendar()
             application = RepairApplication(
                 number=case_number_next(prefix=RepairApplication.NUMBER_PREFIX, year=today().year),
                 record=record,
@@ -145,18 +150,18 @@ def repair_submit(
                 statement=statement,
                 commitment=commitment,
                 contact_phone=contact_phone,
-                received_on=received_on,
+                received_on=receipt_day(calendar, today()),
             )
-            application.skip_history_when_saving = True  # its history starts once the rules have run
-            application.save()
-            del application.skip_history_when_saving
+            step = CaseStep(REPAIRS, application, actor, "submit", new=True, calendar=calendar)
+            step.writes.create(application, actor=actor, reason=RECEIVED, now=True)
             application.attachments.set(attachments)
             _add_materials(application, materials)
             evaluation = _evaluate(application)
             if refused := evaluation.refused_at_door(active_profile().repair):
                 raise Invalid({"record": [result.detail for result in refused]})
-            save_with_history(application, actor=actor, reason=RECEIVED)
-            REPAIRS.received(application, actor)
+            step.writes.save(application, actor=actor, reason=RECEIVED)
+            case_received(step)
+            step.writes.flush()
     except IntegrityError as error:  # the same application filed twice at the same moment
         raise Conflict(ALREADY_OPEN) from error
     return application
@@ -167,26 +172,24 @@ def repair_submit(
 
 @transaction.atomic
 def repair_accept(*, actor: User, number: str, comment: str = "") -> RepairApplication:
-    application = REPAIRS.locked(actor=actor, number=number)
-    REPAIRS.accept(application, actor, comment)
-    return application
+    with case_step(REPAIRS, actor=actor, number=number, action="accept") as step:
+        case_accept(step, comment)
+    return step.case
 
 
 @transaction.atomic
 def repair_reject(*, actor: User, number: str, reason: str = "") -> RepairApplication:
     """不予受理: the office refuses an application, by default for the eligibility rules it fails."""
-    application = REPAIRS.locked(actor=actor, number=number)
-    REPAIRS.check(application, actor, "reject")
-    REPAIRS.reject(application, actor, required(reason or _failed_details(application), "reason", REASON_REQUIRED))
-    return application
+    with case_step(REPAIRS, actor=actor, number=number, action="reject") as step:
+        case_reject(step, required(reason or _failed_details(step.case), "reason", REASON_REQUIRED))
+    return step.case
 
 
 @transaction.atomic
 def repair_request_supplement(*, actor: User, number: str, missing: str) -> RepairApplication:
-    application = REPAIRS.locked(actor=actor, number=number)
-    REPAIRS.check(application, actor, "request-supplement")
-    REPAIRS.request_supplement(application, actor, required(missing, "missing", MISSING_REQUIRED))
-    return application
+    with case_step(REPAIRS, actor=actor, number=number, action="request-supplement") as step:
+        case_request_supplement(step, required(missing, "missing", MISSING_REQUIRED))
+    return step.case
 
 
 @transaction.atomic
@@ -200,20 +203,16 @@ def repair_supplement(
 ) -> RepairApplication:
     """The subject supplements: the eligibility rules run again on what it now holds, as of the
     day the supplement is received."""
-    application = REPAIRS.locked(actor=actor, number=number)
-    REPAIRS.check(application, actor, "supplement")
-    statement = (statement or "").strip()
-    if not statement and not attachments and not materials:
-        raise Invalid({"statement": [SUPPLEMENT_EMPTY]})
-    application.attachments.add(*attachments)
-    _add_materials(application, materials)
-    _evaluate(application, applied_on=received_today())
-    REPAIRS.supplemented(application, actor, statement)
+    with case_step(REPAIRS, actor=actor, number=number, action="supplement") as step:
+        application = step.case
+        statement = (statement or "").strip()
+        if not statement and not attachments and not materials:
+            raise Invalid({"statement": [SUPPLEMENT_EMPTY]})
+        application.attachments.add(*attachments)
+        _add_materials(application, materials)
+        _evaluate(application, applied_on=step.received_on)
+        case_supplemented(step, statement)
     return application
-
-
-def repair_lapse(*, case: RepairApplication, deadline: Deadline | None) -> None:
-    REPAIRS.lapse(case, deadline)
 
 
 # --- The department's review --------------------------------------------------------------------
@@ -223,52 +222,48 @@ def repair_lapse(*, case: RepairApplication, deadline: Deadline | None) -> None:
 def repair_forward(*, actor: User, number: str, comment: str = "") -> RepairApplication:
     """Send the application to the department that produced the record (认定单位), which decides
     within its own clock."""
-    application = REPAIRS.locked(actor=actor, number=number)
-    department = application.record.department
-    forwarded_on = received_today()
-    REPAIRS.act(
-        application, actor, "forward", comment or department.code, department=department, forwarded_on=forwarded_on
-    )
-    clock = deadlines.deadline_start(
-        case=application,
-        step=Step.REPAIR_DECISION,
-        started_on=forwarded_on,
-        in_force_on=application.received_on,
-        department=department,
-        actor=actor,
-    )
-    REPAIRS.notify(application, department_users([department.pk]), "forwarded", due_on=due_on_text(clock))
-    REPAIRS.notify(application, subject_users(application), "in_review", department=department.name)
+    with case_step(REPAIRS, actor=actor, number=number, action="forward") as step:
+        application = step.case
+        department = application.record.department
+        step.act(comment=comment or department.code, department=department, forwarded_on=step.received_on)
+        clock = step.clocks.start(
+            Step.REPAIR_DECISION,
+            started_on=step.received_on,
+            in_force_on=application.received_on,
+            department=department,
+            actor=actor,
+        )
+        step.notify(step.people.departments([department.pk]), "forwarded", due_on=due_on_text(clock))
+        step.notify(step.people.subject(), "in_review", department=department.name)
     return application
 
 
-def _decide(application: RepairApplication, actor: User, action: str, reason: str) -> None:
-    REPAIRS.act(application, actor, action, reason, reason=reason)
-    deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_DECISION], on=today(), actor=actor)
+def _decide(step: CaseStep, reason: str) -> None:
+    step.act(comment=reason, reason=reason)
+    step.clocks.stop(Step.REPAIR_DECISION, on=step.today, actor=step.actor)
 
 
 @transaction.atomic
 def repair_approve(*, actor: User, number: str, reason: str = "") -> RepairApplication:
-    application = REPAIRS.locked(actor=actor, number=number)
-    _decide(application, actor, "approve", (reason or "").strip())
-    answer = deadlines.case_open_deadlines(application, Step.REPAIR_ANSWER).first()
-    REPAIRS.notify(application, office_users(), "approved", due_on=due_on_text(answer))
-    return application
+    with case_step(REPAIRS, actor=actor, number=number, action="approve") as step:
+        _decide(step, (reason or "").strip())
+        answer = step.clocks.first(Step.REPAIR_ANSWER)
+        step.notify(step.people.office(), "approved", due_on=due_on_text(answer))
+    return step.case
 
 
 @transaction.atomic
 def repair_deny(*, actor: User, number: str, reason: str) -> RepairApplication:
     """The department refuses the repair with its reasons: the application is answered, and the
     subject gets the decision (which it may object to)."""
-    application = REPAIRS.locked(actor=actor, number=number)
-    REPAIRS.check(application, actor, "deny")
-    reason = required(reason, "reason", REASON_REQUIRED)
-    _decide(application, actor, "deny", reason)
-    deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_ANSWER], on=today(), actor=actor)
-    REPAIRS.end(application, actor, "deny")
-    _decision_notice(application, actor)
-    REPAIRS.notify(application, [*subject_users(application), *office_users()], "denied", reason=reason)
-    return application
+    with case_step(REPAIRS, actor=actor, number=number, action="deny") as step:
+        reason = required(reason, "reason", REASON_REQUIRED)
+        _decide(step, reason)
+        step.clocks.stop(Step.REPAIR_ANSWER, on=step.today, actor=actor)
+        step.end("deny")
+        _decision_notice(step)
+        step.notify([*step.people.subject(), *step.people.office()], "denied", reason=reason)
+    return step.case
 
 
 # --- The repair ---------------------------------------------------------------------------------
@@ -280,33 +275,21 @@ def repair_execute(*, actor: User, number: str, comment: str = "") -> RepairAppl
     or the entry leaves its list, with the record's history naming the application. The answer
     clock stops, the decision notice is issued and the sharing duty starts; the case is
     published at once when nothing else is awaited."""
-    application = REPAIRS.locked(actor=actor, number=number)
-    REPAIRS.check(application, actor, "execute")
-    record = case_record_locked(application)
-    if record.state not in LIVE:
-        raise Conflict(RECORD_NOT_LIVE % {"state": record.get_state_display()})
-    day = today()
-    REPAIRS.act(application, actor, "execute", comment, repaired_on=day)
-    message = RECORD_REMOVED if record.category in LIST_CATEGORIES else RECORD_REPAIRED
-    reason = history_reason(message) % {"number": application.number}
-    record_transition(record=record, actor=actor, action="end-publication", reason=reason, case=application)
-    deadlines.case_deadlines_stop(case=application, steps=[Step.REPAIR_ANSWER], on=day, actor=actor)
-    deadlines.deadline_start(
-        case=application,
-        step=Step.REPAIR_SHARING,
-        started_on=received_today(),
-        in_force_on=application.received_on,
-        actor=actor,
-    )
-    _decision_notice(application, actor)
-    REPAIRS.notify(application, subject_users(application), "repaired")
-    repair_publish_if_ready(application=application)
+    with case_step(REPAIRS, actor=actor, number=number, action="execute") as step:
+        application, record = step.case, step.record
+        if record.state not in LIVE:
+            raise Conflict(RECORD_NOT_LIVE % {"state": record.get_state_display()})
+        step.act(comment=comment, repaired_on=step.today)
+        message = RECORD_REMOVED if record.category in LIST_CATEGORIES else RECORD_REPAIRED
+        step.change_record("end-publication", history_reason(message) % {"number": application.number})
+        step.clocks.stop(Step.REPAIR_ANSWER, on=step.today, actor=actor)
+        step.clocks.start(
+            Step.REPAIR_SHARING, started_on=step.received_on, in_force_on=application.received_on, actor=actor
+        )
+        _decision_notice(step)
+        step.notify(step.people.subject(), "repaired")
+        case_publish_if_ready(step)
     return application
-
-
-def repair_publish_if_ready(*, application: RepairApplication) -> bool:
-    """`repaired → published` by itself once ready (the caller holds the case's lock)."""
-    return REPAIRS.publish_if_ready(application)
 
 
 @transaction.atomic
@@ -314,32 +297,31 @@ def repair_revoke(*, actor: User, number: str, reason: str) -> RepairApplication
     """A false commitment or false materials: the repair is revoked, the record published again
     through its state machine, the revocation notice issued, and the subject may not apply again
     until the ban the profile sets has passed."""
-    application = REPAIRS.locked(actor=actor, number=number)
-    REPAIRS.check(application, actor, "revoke")
-    reason = required(reason, "reason", REASON_REQUIRED)
-    REPAIRS.act(application, actor, "revoke", reason, reason=reason)
-    record = case_record_locked(application)
-    if record.state == RecordState.ENDED:
-        republished = history_reason(RECORD_REPUBLISHED) % {"number": application.number}
-        record_transition(record=record, actor=actor, action="republish", reason=republished, case=application)
-    day = today()
-    ban = RepairBan(
-        subject=application.subject,
-        application=application,
-        starts_on=day,
-        ends_on=months_period_end(day, active_profile().repair.ban_months),
-        reason=reason,
-        created_by=actor,
-    )
-    save_with_history(ban, actor=actor, reason=RepairFlow.REASONS["revoke"])
-    REPAIRS.notice(application, NoticeKind.REVOCATION, notices.revocation(application, ban_ends_on=ban.ends_on), actor)
-    REPAIRS.notify(application, subject_users(application), "revoked", reason=reason)
+    with case_step(REPAIRS, actor=actor, number=number, action="revoke") as step:
+        application = step.case
+        reason = required(reason, "reason", REASON_REQUIRED)
+        step.act(comment=reason, reason=reason)
+        if step.record.state == RecordState.ENDED:
+            republished = history_reason(RECORD_REPUBLISHED) % {"number": application.number}
+            step.change_record("republish", republished)
+        ban = RepairBan(
+            subject=application.subject,
+            application=application,
+            starts_on=step.today,
+            ends_on=months_period_end(step.today, active_profile().repair.ban_months),
+            reason=reason,
+            created_by=actor,
+        )
+        step.writes.create(ban, actor=actor, reason=RepairFlow.REASONS["revoke"])
+        step.notice(NoticeKind.REVOCATION, notices.revocation(application, ban_ends_on=ban.ends_on))
+        step.notify(step.people.subject(), "revoked", reason=reason)
     return application
 
 
 @transaction.atomic
 def repair_withdraw(*, actor: User, number: str, reason: str = "") -> RepairApplication:
-    application = REPAIRS.locked(actor=actor, number=number)
-    reviewing = department_users([application.department_id]) if application.department_id else []
-    REPAIRS.withdraw(application, actor, (reason or "").strip(), reviewing)
+    with case_step(REPAIRS, actor=actor, number=number, action="withdraw") as step:
+        application = step.case
+        reviewing = [application.department_id] if application.department_id else []
+        case_withdraw(step, (reason or "").strip(), reviewing)
     return application

@@ -22,7 +22,6 @@ RULE_SET_NAMES = {rule_set.code: rule_set.name for rule_set in REPAIR_RULE_SETS}
 
 
 class RepairPages(CasePages):
-    kind = "repair"
     viewset = api.RepairViewSet
     states = RepairState
     open_states = OPEN_STATES

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from repairflow.core.admin import ReadOnlyAdmin
-from repairflow.sync.models import Delivery, DeliveryAttempt, OutboxEvent, Subscription, validate_secret
+from repairflow.records.models import Delivery, RecordEvent, Subscription, validate_secret
+from repairflow.sync.models import DeliveryAttempt
 from repairflow.sync.services import subscription_save
 
 SECRET_KEPT = _("Leave empty to keep the current secret; it is never shown.")
@@ -77,8 +78,8 @@ class DeliveryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     inlines = [DeliveryAttemptInline]
 
 
-@admin.register(OutboxEvent)
-class OutboxEventAdmin(ReadOnlyAdmin):
+@admin.register(RecordEvent)
+class RecordEventAdmin(ReadOnlyAdmin):
     list_display = ("occurred_at", "type", "record", "case_kind", "case_number", "uuid")
     list_filter = ("type", "case_kind")
     search_fields = ("uuid", "case_number", "record__decision_no")

@@ -12,12 +12,10 @@ from rest_framework.response import Response
 
 from repairflow.core.api import IdempotentPostMixin
 from repairflow.core.permissions import Role, require_role
-from repairflow.sync import selectors, services
-from repairflow.sync.models import (
+from repairflow.records.models import (
     NAME_TAKEN,
     SECRET_REQUIRED,
     Delivery,
-    DeliveryAttempt,
     DeliveryStatus,
     EventType,
     Subscription,
@@ -25,6 +23,8 @@ from repairflow.sync.models import (
     validate_http_url,
     validate_secret,
 )
+from repairflow.sync import selectors, services
+from repairflow.sync.models import DeliveryAttempt
 
 READERS = (Role.OFFICE, Role.AUDITOR)
 

@@ -8,43 +8,22 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from repairflow.cases.kinds import case_kind_of
 from repairflow.cases.models import Case
 from repairflow.core.permissions import Role
-from repairflow.objections.models import Objection
-from repairflow.repair.models import RepairApplication
-from repairflow.sync.models import CaseKind, Delivery, DeliveryStatus, OutboxEvent, Subscription
-
-# The kinds of case that change records, and the name the webhook's `case.kind` gives each.
-CASE_KINDS: dict[type[Case], CaseKind] = {Objection: CaseKind.OBJECTION, RepairApplication: CaseKind.REPAIR}
-CASE_MODELS: dict[str, type[Case]] = {kind.value: model for model, kind in CASE_KINDS.items()}
+from repairflow.records.models import Delivery, DeliveryStatus, RecordEvent, Subscription
+from repairflow.records.outbox import CaseReference, case_awaits_platforms, case_deliveries
 
 
-def case_reference(case: Case | None) -> tuple[str, str]:
-    """(kind, number) of the case behind a change, ("", "") for none."""
-    if case is None:
-        return "", ""
-    return CASE_KINDS[type(case)].value, case.number
+def case_reference(case: Case) -> CaseReference:
+    """(kind, number): the case as its events name it."""
+    return case_kind_of(case).name, case.number
 
 
-def case_deliveries(case: Case) -> QuerySet[Delivery]:
-    """The deliveries of every event the case caused, to every platform."""
-    kind, number = case_reference(case)
-    return Delivery.objects.filter(event__case_kind=kind, event__case_number=number)
-
-
-def case_propagated(case: Case) -> bool:
-    """Whether every event `case` (an Objection or a RepairApplication) caused has been
-    acknowledged by every active, required subscription that was sent it: no delivery of its
-    events to such a subscription is pending or failed. True when there are none (no platform,
-    or a case that changed no record). A paused subscription still holds the case; a retired one
-    (`active` off) or one not `required` does not. A subscription created after an event, or
-    whose filter left the event out, was never sent it and is not awaited for it."""
-    return (
-        not case_deliveries(case)
-        .filter(subscription__active=True, subscription__required=True)
-        .exclude(status=DeliveryStatus.ACKNOWLEDGED)
-        .exists()
-    )
+def case_propagated(case: Case | CaseReference) -> bool:
+    """Whether every event the case caused has been acknowledged by every active, required
+    subscription that was sent it (records/outbox.py `case_awaits_platforms` says how)."""
+    return not case_awaits_platforms(case if isinstance(case, tuple) else case_reference(case))
 
 
 @dataclass(frozen=True)
@@ -75,14 +54,14 @@ def _entries(deliveries: QuerySet[Delivery]) -> list[LedgerEntry]:
     ]
 
 
-def event_ledger(event: OutboxEvent) -> list[LedgerEntry]:
+def event_ledger(event: RecordEvent) -> list[LedgerEntry]:
     """Where the event stands with each platform it was sent to."""
     return _entries(Delivery.objects.filter(event=event))
 
 
 def case_ledger(case: Case) -> list[LedgerEntry]:
     """Where each event the case caused stands with each platform, in the order they happened."""
-    return _entries(case_deliveries(case))
+    return _entries(case_deliveries(case_reference(case)))
 
 
 def subscriptions_with_counts(subscriptions: QuerySet[Subscription] | None = None) -> QuerySet[Subscription]:

@@ -1,13 +1,14 @@
-"""Push-back to other platforms (design/architecture.md "Push-back and sync"; README.md beside
-this file): the outbox written with every change to a record, the delivery of each event to each
-subscribed platform (signed, with explicit timeouts, retried with back-off, in order per record),
-the resend sweep, and the office's actions on subscriptions and deliveries."""
+"""Push-back to other platforms (README.md beside this file): the relay that hands the records'
+pending deliveries (written with every change to a record: repairflow/records/outbox.py) to the
+workers, the delivery of each event to each subscribed platform (signed, with explicit timeouts,
+retried with back-off, in order per record), the publication of a case after the acknowledgement
+that completes it, and the office's actions on subscriptions and deliveries."""
 
 import json
 import logging
 import random
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,38 +16,24 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from repairflow.cases.kinds import REASON_REQUIRED
-from repairflow.cases.models import Case
-from repairflow.cases.services import office_users, required
+from repairflow.cases.kinds import case_kind_named
+from repairflow.cases.services import REASON_REQUIRED, case_locked, case_publish_when_ready, office_users, required
 from repairflow.core.errors import Invalid, TransitionNotAllowed, get_or_not_found
 from repairflow.core.history import history_reason, save_with_history
 from repairflow.core.permissions import Role, require_role
 from repairflow.notifications.services import notify
-from repairflow.objections.services import objection_publish_if_ready
-from repairflow.records.models import CreditRecord
-from repairflow.records.serializers import RecordSerializer
-from repairflow.repair.services import repair_publish_if_ready
+from repairflow.records.models import NAME_TAKEN, Delivery, DeliveryStatus, RecordEvent, Subscription
 from repairflow.sync import client
-from repairflow.sync.models import (
-    NAME_TAKEN,
-    RECORD_ACTION_EVENTS,
-    AttemptOutcome,
-    Delivery,
-    DeliveryAttempt,
-    DeliveryStatus,
-    OutboxEvent,
-    Subscription,
-)
-from repairflow.sync.selectors import CASE_MODELS, case_propagated, case_reference
+from repairflow.sync.models import AttemptOutcome, DeliveryAttempt
+from repairflow.sync.selectors import case_propagated
 
 logger = logging.getLogger(__name__)
 
-DELIVERY_QUEUED = _("Event recorded; delivery queued")
 ATTEMPT_ACKNOWLEDGED = _("Attempt %(number)d: acknowledged (HTTP %(status)s)")
 ATTEMPT_RETRY = _("Attempt %(number)d failed (%(error)s); next try at %(next)s")
 ATTEMPT_FAILED = _("Attempt %(number)d failed (%(error)s); the delivery has failed")
@@ -62,7 +49,7 @@ SUBSCRIPTION_RETIRED = _("This subscription is retired: nothing is sent to it.")
 ALREADY_PAUSED = _("This subscription is already paused.")
 NOT_PAUSED = _("This subscription is not paused.")
 
-# How many due deliveries one run of the sweep (or a resumed subscription) queues at most.
+# How many due deliveries one run of the relay (or a resumed subscription) hands the workers at most.
 SWEEP_BATCH = 1000
 # The jitter of the back-off; tests seed it or put another in its place.
 JITTER = random.Random()
@@ -78,7 +65,7 @@ def _setting(name: str) -> float:
 def lease() -> timedelta:
     """How long a worker holds a delivery it is sending: the longest a well-behaved exchange takes
     (connecting, then waiting for the answer), with a margin. A worker killed while sending frees
-    the delivery when its lease ends; the sweep then sends it again."""
+    the delivery when its lease ends; the relay then hands it again."""
     return timedelta(seconds=_setting("CONNECT_TIMEOUT_SECONDS") + _setting("READ_TIMEOUT_SECONDS") + 30)
 
 
@@ -90,58 +77,10 @@ def backoff_seconds(attempt: int, *, base: float, cap: float, random: Callable[[
     return ceiling / 2 + random() * ceiling / 2
 
 
-# --- The outbox ---------------------------------------------------------------------------------
+# --- What a platform is sent ---------------------------------------------------------------------
 
 
-class _Platform:
-    """Whom an event's record is written for: another platform, which sees a record as the public
-    does (design/api.md "Records": a natural person's identifier is masked for any caller other
-    than the person, the office and auditors)."""
-
-    role = None
-    sees_everything = False
-    credit_subject_id = None
-
-
-PLATFORM = _Platform()
-
-
-def record_snapshots(records: Sequence[CreditRecord]) -> list[dict]:
-    """The records as they now are, in the API's record JSON, as a platform may see them (one
-    serializer for them all: building its fields is most of its cost)."""
-    return json.loads(json.dumps(RecordSerializer(records, many=True, context={"viewer": PLATFORM}).data))
-
-
-def outbox_records_changed(
-    *, records: Sequence[CreditRecord], action: str, actor: Any, case: Case | None = None
-) -> list[OutboxEvent]:
-    """The record change listener (records/services.py): write each changed record's event, and
-    one pending delivery for every active subscription that wants its type, in the transaction of
-    the change (in bulk, for an import's records); after it commits, queue the deliveries of the
-    subscriptions not paused."""
-    event_type = RECORD_ACTION_EVENTS[action]
-    case_kind, case_number = case_reference(case)
-    events = OutboxEvent.objects.bulk_create(
-        OutboxEvent(type=event_type, record=record, snapshot=snapshot, case_kind=case_kind, case_number=case_number)
-        for record, snapshot in zip(records, record_snapshots(records), strict=True)
-    )
-    subscriptions = [s for s in Subscription.objects.filter(active=True) if s.wants(event_type)]
-    if subscriptions:
-        deliveries = bulk_create_with_history(
-            [
-                Delivery(event=event, subscription=subscription, record=event.record, next_try_at=event.occurred_at)
-                for event in events
-                for subscription in subscriptions
-            ],
-            Delivery,
-            default_user=actor,
-            default_change_reason=history_reason(DELIVERY_QUEUED),
-        )
-        _queue_after_commit([delivery.pk for delivery in deliveries if not delivery.subscription.paused])
-    return events
-
-
-def event_payload(event: OutboxEvent) -> dict:
+def event_payload(event: RecordEvent) -> dict:
     """What a platform is sent (design/api.md "Webhooks")."""
     occurred_at = timezone.localtime(event.occurred_at, ZoneInfo(settings.TIME_ZONE))
     return {
@@ -153,12 +92,12 @@ def event_payload(event: OutboxEvent) -> dict:
     }
 
 
-def event_body(event: OutboxEvent) -> bytes:
+def event_body(event: RecordEvent) -> bytes:
     """The exact bytes POSTed and signed: compact UTF-8 JSON with sorted keys, the same on every try."""
     return json.dumps(event_payload(event), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def event_headers(event: OutboxEvent, subscription: Subscription, body: bytes) -> dict[str, str]:
+def event_headers(event: RecordEvent, subscription: Subscription, body: bytes) -> dict[str, str]:
     return {
         "Content-Type": "application/json",
         "X-Repairflow-Event": event.type,
@@ -170,16 +109,23 @@ def event_headers(event: OutboxEvent, subscription: Subscription, body: bytes) -
 # --- Queueing -----------------------------------------------------------------------------------
 
 
-def _queue(ids: Iterable[int], *, countdown: float | None = None) -> None:
-    """Hand deliveries to the workers. A broker that cannot be reached loses nothing: the sweep
-    finds the delivery still pending."""
+def _queue(ids: Sequence[int], *, countdown: float | None = None, now: datetime | None = None) -> None:
+    """Hand deliveries to the workers (now, or `countdown` seconds from now), noting when: the relay
+    hands a delivery again only once that is a resend interval past. `queued_at` is the relay's
+    bookkeeping, not a change of the delivery, so it is set without a history row. A broker that
+    cannot be reached loses nothing: the relay finds the delivery still pending."""
     from repairflow.sync.tasks import deliver
 
+    ids = list(ids)
+    if not ids:
+        return
+    queued_at = (now or timezone.now()) + timedelta(seconds=countdown or 0)
+    Delivery.objects.filter(pk__in=ids).update(queued_at=queued_at)
     for pk in ids:
         try:
             deliver.apply_async((pk,), countdown=countdown)
         except Exception:
-            logger.exception("Delivery %s could not be queued; the resend sweep will send it", pk)
+            logger.exception("Delivery %s could not be queued; the relay will hand it again", pk)
 
 
 def _queue_after_commit(ids: Sequence[int], *, countdown: float | None = None) -> None:
@@ -224,16 +170,19 @@ def deliveries_due(*, before: datetime) -> QuerySet:
     )
 
 
-def deliveries_resend_due(*, now: datetime | None = None) -> list[int]:
-    """The resend sweep (beat runs it every `REPAIRFLOW_SYNC_SWEEP_SECONDS`): queue again every
-    delivery still pending a whole sweep interval after it was due. Whatever lost its task (a
-    crash between commit and queueing, a lost broker message, a worker killed while sending, whose
-    lease has run out) is sent again; a delivery whose own task is merely late is left to it."""
+def deliveries_relay(*, now: datetime | None = None) -> list[int]:
+    """The relay (beat runs it every `REPAIRFLOW_SYNC_RELAY_SECONDS`): hand to the workers every
+    delivery that may be sent now and is not with them already: one never handed (a new event's),
+    or one handed a whole resend interval (`REPAIRFLOW_SYNC_SWEEP_SECONDS`) ago and still pending,
+    whose task was lost (a lost broker message, a worker killed while sending, whose lease has run
+    out). A delivery whose own task is merely late is left to it."""
     now = now or timezone.now()
-    ids = list(deliveries_due(before=now - timedelta(seconds=_setting("SWEEP_SECONDS")))[:SWEEP_BATCH])
-    _queue(ids)
+    stale = now - timedelta(seconds=_setting("SWEEP_SECONDS"))
+    handed = Q(queued_at__isnull=True) | Q(queued_at__lte=stale)
+    ids = list(deliveries_due(before=now).filter(handed)[:SWEEP_BATCH])
+    _queue(ids, now=now)
     if ids:
-        logger.info("Resend sweep: %d deliveries queued again", len(ids))
+        logger.info("Relay: %d deliveries handed to the workers", len(ids))
     return ids
 
 
@@ -409,29 +358,17 @@ def _after_acknowledgement(delivery: Delivery) -> None:
         case_publish_if_propagated(kind=event.case_kind, number=event.case_number)
 
 
-PUBLISHERS: dict[str, Callable[[Any], bool]] = {
-    "objection": lambda case: objection_publish_if_ready(objection=case),
-    "repair": lambda case: repair_publish_if_ready(application=case),
-}
-
-
 def case_publish_if_propagated(*, kind: str, number: str) -> bool:
     """Publish the case (`corrected`/`repaired` → `published`) when every active required platform
     has acknowledged every event it caused (and its own flow's conditions hold): the case row is
     locked, in a savepoint of the caller's transaction, so that a case that cannot be published
     now does not undo the acknowledgement that led here. True when it was published."""
-    model = CASE_MODELS[kind]
     try:
         with transaction.atomic():
-            case = (
-                model.objects.select_for_update(of=("self",))
-                .select_related("record__department", "subject")
-                .filter(number=number)
-                .first()
-            )
-            if case is None or not case_propagated(case):
+            case = case_locked(case_kind_named(kind).model.objects.all(), number=number)
+            if not case_propagated((kind, number)):
                 return False
-            return PUBLISHERS[kind](case)
+            return case_publish_when_ready(case)
     except Exception:
         logger.exception("Case %s could not be published after its last acknowledgement", number)
         return False
@@ -608,7 +545,7 @@ def subscription_save(*, actor: Any, subscription: Subscription) -> Subscription
 def _cases_awaiting(subscription: Subscription) -> list[tuple[str, str]]:
     """The cases with an event not acknowledged by `subscription`."""
     return list(
-        OutboxEvent.objects.filter(
+        RecordEvent.objects.filter(
             deliveries__subscription=subscription,
             deliveries__status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
         )

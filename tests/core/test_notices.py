@@ -1,4 +1,4 @@
-"""Written notices as PDF (core/notices.py): Chinese text in the built-in CID font STSong-Light,
+"""Written notices as PDF (core/pdf.py, cases/notices.py): Chinese text in the built-in CID font STSong-Light,
 the same bytes for the same notice whenever it is rendered, kept with the case with its SHA-256."""
 
 import base64
@@ -15,6 +15,7 @@ from django.utils import translation
 from repairflow.cases.models import Notice, NoticeKind
 from repairflow.cases.notices import notice_issue
 from repairflow.core.errors import INVALID_INPUT
+from repairflow.core.history import Writes
 from repairflow.core.pdf import FONT, NoticeText, notice_pdf
 from tests.factories import CreditRecordFactory
 
@@ -83,17 +84,26 @@ def test_the_same_notice_has_the_same_bytes_whenever_it_is_rendered():
 
 
 @pytest.mark.django_db
-def test_a_notice_is_issued_in_the_sites_language_and_kept_with_its_digest(office):
+def test_a_notice_is_issued_in_the_sites_language_and_kept_with_its_digest(office, django_capture_on_commit_callbacks):
     # given a case (any model will do) and a notice with a message of the system's own
     case = CreditRecordFactory()
     text = NoticeText("处理结果告知", [("案号", "YY2026000001")], [INVALID_INPUT])
 
-    # when it is issued while the user reads the site in English
-    with translation.override("en"):
-        notice = notice_issue(case=case, kind=NoticeKind.RESULT, text=text, issued_on=date(2026, 10, 9), actor=office)
+    # when it is issued on 2026-10-09 while the user reads the site in English
+    writes = Writes()
+    with time_machine.travel(datetime(2026, 10, 9, 10, tzinfo=SHANGHAI), tick=False):
+        with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+            notice = notice_issue(case=case, kind=NoticeKind.RESULT, text=text, actor=office, writes=writes)
+            writes.flush()
 
-    # then it is rendered in Chinese, the site's language, and kept with its size and SHA-256
+    # then its text is kept, and it is rendered after the commit in Chinese, the site's language,
+    # and kept with its size and SHA-256
     notice = Notice.objects.get(pk=notice.pk)
+    assert notice.text == {
+        "title": "处理结果告知",
+        "facts": [["案号", "YY2026000001"]],
+        "paragraphs": ["输入有误，请查看所列字段。"],
+    }
     content = bytes(notice.content)
     with translation.override("zh-hans"):
         assert content == notice_pdf(text, issuer=ISSUER, issued_on=date(2026, 10, 9))

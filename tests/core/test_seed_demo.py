@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from repairflow.cases.models import Notice, Transition
-from repairflow.cases.services import case_timeline
+from repairflow.cases.selectors import case_timeline
 from repairflow.core.attachments import PDF
 from repairflow.core.models import Attachment
 from repairflow.objections.models import Objection, ObjectionState

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from repairflow.cases.services import case_deadlines_sweep
 from repairflow.deadlines.clock import Stage
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Action, Step
-from repairflow.deadlines.services import deadline_start, deadlines_sweep
+from repairflow.deadlines.services import deadline_start
 from repairflow.notifications import tasks
 from repairflow.notifications.models import Notification
 from tests.concurrency import needs_postgresql, run_at_once  # noqa: F401 - an autouse fixture
@@ -49,7 +50,7 @@ def test_two_sweeps_at_once_fire_each_stage_exactly_once(scj, officer_scj, deliv
 
     # When two sweeps run at once on 9/29, in small batches so that they meet on the rows
     with time_machine.travel(datetime(2026, 9, 29, 9, tzinfo=BEIJING), tick=False):
-        reports = run_at_once(*[lambda: deadlines_sweep(today=date(2026, 9, 29), batch_size=3)] * 2)
+        reports = run_at_once(*[lambda: case_deadlines_sweep(today=date(2026, 9, 29), batch_size=3)] * 2)
 
     # Then neither failed, and between them they fired each clock's reminder once
     assert all(not isinstance(report, Exception) for report in reports), reports

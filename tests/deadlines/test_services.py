@@ -14,6 +14,7 @@ from repairflow.calendar.schedule import DAY_OUTSIDE_YEAR, NAME_MISSING, package
 from repairflow.calendar.selectors import calendar_version
 from repairflow.calendar.services import YEAR_LOADED
 from repairflow.calendar.workdays import SpecialDay, explain
+from repairflow.cases.services import case_deadlines_sweep
 from repairflow.core.errors import Conflict, Invalid
 from repairflow.deadlines import policy
 from repairflow.deadlines.clock import Stage
@@ -43,7 +44,6 @@ from repairflow.deadlines.services import (
     deadline_resume,
     deadline_start,
     deadline_stop,
-    deadlines_sweep,
 )
 from tests.factories import CreditRecordFactory
 from tests.i18n import in_chinese
@@ -316,7 +316,7 @@ def test_a_clock_already_overdue_stays_missed_when_its_case_ends(travel, record,
     # Given a verification clock due on 2026-10-10 that the sweep found overdue on 10/12
     deadline = verification(record, scj, date(2026, 9, 30))
     travel(date(2026, 10, 12))
-    deadlines_sweep(today=date(2026, 10, 12))
+    case_deadlines_sweep(today=date(2026, 10, 12))
 
     # When the case ends on 10/13
     deadline_cancel(deadline=Deadline.objects.get(pk=deadline.pk), on=date(2026, 10, 13), reason="异议已撤回")
@@ -525,7 +525,7 @@ def test_a_supplement_restarts_the_clock_afresh(travel, record, office):
     deadline_resume(deadline=deadline, on=date(2026, 10, 9))
     assert (deadline.due_on, deadline.next_action_on) == (date(2026, 10, 15), date(2026, 10, 14))
     travel(date(2026, 10, 14))
-    assert [entry[1] for entry in deadlines_sweep(today=date(2026, 10, 14)).fired] == [Stage.WARNING]
+    assert [entry[1] for entry in case_deadlines_sweep(today=date(2026, 10, 14)).fired] == [Stage.WARNING]
 
     # When the subject's supplement arrives on 10/20
     travel(date(2026, 10, 20))

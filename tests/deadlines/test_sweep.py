@@ -10,21 +10,19 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from repairflow.cases import services as cases
+from repairflow.cases.tasks import sweep_deadlines
 from repairflow.deadlines.clock import Stage
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Action, Step
 from repairflow.deadlines.services import (
-    LAPSE_SERVICES,
     deadline_extend,
     deadline_pause,
     deadline_resume,
     deadline_start,
-    deadlines_sweep,
-    register_lapse,
 )
-from repairflow.deadlines.tasks import sweep_deadlines
 from repairflow.notifications.models import Notification
-from repairflow.records.models import CreditRecord, User
+from repairflow.records.models import User
 from tests.factories import CreditRecordFactory, UserFactory
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -49,7 +47,7 @@ def sweep(travel):
 
     def on(day: date):
         travel(day)
-        return deadlines_sweep(today=day)
+        return cases.case_deadlines_sweep(today=day)
 
     return on
 
@@ -70,16 +68,17 @@ def bystanders(hb, person):
 
 
 @pytest.fixture
-def lapses():
-    """A lapse service for credit records (standing in for a case) that records its calls."""
+def lapses(monkeypatch):
+    """The lapse of a case, here of a credit record standing in for one, noted with its clock as it
+    then is."""
     calls = []
 
-    def lapse(*, case, deadline):
-        calls.append((case, deadline.pk, deadline.ended_on))
+    def lapse(case):
+        clock = Deadline.objects.get(case_id=case.pk, step=Step.OBJECTION_SUPPLEMENT)
+        calls.append((case, clock.pk, clock.ended_on))
 
-    register_lapse(CreditRecord, lapse)
-    yield calls
-    LAPSE_SERVICES.pop(CreditRecord, None)
+    monkeypatch.setattr(cases, "case_lapse", lapse)
+    return calls
 
 
 @pytest.fixture
@@ -260,45 +259,42 @@ def test_a_subjects_period_lapses_the_case_once_on_the_first_working_day_after_i
 
 
 def test_a_failing_lapse_is_reported_and_retried_while_other_clocks_still_fire(
-    sweep, record, scj, officer_scj, company, office
+    sweep, record, scj, officer_scj, company, office, monkeypatch
 ):
-    # Given a lapse service that fails, a subject's period ending 10/9 and a department's clock
-    # ending 10/9 too, both reminded and at their last day
-    def broken_lapse(*, case, deadline):
+    # Given a lapse that fails, a subject's period ending 10/9 and a department's clock ending
+    # 10/9 too, both reminded and at their last day
+    def broken_lapse(case):
         raise RuntimeError("the case service is broken")
 
-    register_lapse(CreditRecord, broken_lapse)
-    try:
-        lapsing = supplement(record, company, date(2026, 9, 24))
-        other = verification(CreditRecordFactory(department=scj), scj, date(2026, 9, 29))
-        assert (lapsing.due_on, other.due_on) == (date(2026, 10, 9), date(2026, 10, 9))
-        sweep(date(2026, 10, 8))
-        sweep(date(2026, 10, 9))
-        before = Deadline.objects.get(pk=lapsing.pk)
-        notifications = Notification.objects.count()
+    monkeypatch.setattr(cases, "case_lapse", broken_lapse)
+    lapsing = supplement(record, company, date(2026, 9, 24))
+    other = verification(CreditRecordFactory(department=scj), scj, date(2026, 9, 29))
+    assert (lapsing.due_on, other.due_on) == (date(2026, 10, 9), date(2026, 10, 9))
+    sweep(date(2026, 10, 8))
+    sweep(date(2026, 10, 9))
+    before = Deadline.objects.get(pk=lapsing.pk)
+    notifications = Notification.objects.count()
 
-        # When the sweep runs on 10/10
-        report = sweep(date(2026, 10, 10))
+    # When the sweep runs on 10/10
+    report = sweep(date(2026, 10, 10))
 
-        # Then the lapse is reported failed and the other clock's overdue reminder still fires
-        assert report.failed == [lapsing.pk]
-        assert report.fired == [(other.pk, Stage.OVERDUE, Action.REMIND)]
-        assert Notification.objects.count() == notifications + 2  # the department's user and the office
-        assert not Notification.objects.filter(kind="deadline.lapsed").exists()
-        # And the failed row is as it was: still open and still due
-        lapsing = Deadline.objects.get(pk=lapsing.pk)
-        assert (lapsing.ended_on, lapsing.status, lapsing.next_stage, lapsing.next_action_on) == (
-            None,
-            DeadlineStatus.RUNNING,
-            Stage.OVERDUE,
-            date(2026, 10, 10),
-        )
-        assert (lapsing.actions, lapsing.history.count()) == (before.actions, before.history.count())
+    # Then the lapse is reported failed and the other clock's overdue reminder still fires
+    assert report.failed == [lapsing.pk]
+    assert report.fired == [(other.pk, Stage.OVERDUE, Action.REMIND)]
+    assert Notification.objects.count() == notifications + 2  # the department's user and the office
+    assert not Notification.objects.filter(kind="deadline.lapsed").exists()
+    # And the failed row is as it was: still open and still due
+    lapsing = Deadline.objects.get(pk=lapsing.pk)
+    assert (lapsing.ended_on, lapsing.status, lapsing.next_stage, lapsing.next_action_on) == (
+        None,
+        DeadlineStatus.RUNNING,
+        Stage.OVERDUE,
+        date(2026, 10, 10),
+    )
+    assert (lapsing.actions, lapsing.history.count()) == (before.actions, before.history.count())
 
-        # And the next sweep tries it again
-        assert sweep(date(2026, 10, 10)).failed == [lapsing.pk]
-    finally:
-        LAPSE_SERVICES.pop(CreditRecord, None)
+    # And the next sweep tries it again
+    assert sweep(date(2026, 10, 10)).failed == [lapsing.pk]
 
 
 def test_an_extension_after_the_notice_arms_the_stages_again_for_the_new_last_day(

@@ -5,7 +5,8 @@ each state by the services."""
 import pytest
 
 from repairflow.cases.models import Notice
-from repairflow.cases.services import case_timeline
+from repairflow.cases.selectors import case_timeline
+from repairflow.cases.services import case_lapse
 from repairflow.deadlines.services import case_deadlines
 from repairflow.notifications.models import Notification
 from repairflow.objections import services
@@ -112,7 +113,7 @@ def objection_in(travel, record, company_user, office, officer_scj):
         "withdraw": lambda number: services.objection_withdraw(
             actor=company_user, number=number, reason="已与部门沟通"
         ),
-        "lapse": lambda number: services.objection_lapse(case=Objection.objects.get(number=number), deadline=None),
+        "lapse": lambda number: case_lapse(Objection.objects.get(number=number)),
     }
 
     def drive(state: str) -> Objection:

@@ -5,10 +5,13 @@ import pytest
 
 from repairflow.cases.models import NoticeKind
 from repairflow.cases.notices import notice_issue
+from repairflow.cases.services import case_publish_if_ready, case_system_step
 from repairflow.core.flows import action_name, available_actions
 from repairflow.core.pdf import NoticeText
 from repairflow.core.permissions import Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
+from repairflow.deadlines.policy import Step
+from repairflow.deadlines.services import CaseClocks
 from repairflow.objections import api, services
 from repairflow.objections.flows import ObjectionFlow
 from repairflow.objections.models import Objection, ObjectionState, Verification
@@ -40,11 +43,18 @@ def flow_in(
         Verification(department_id=department, leads=index == 0, replied_at=FILED_ON if department in replied else None)
         for index, department in enumerate(routed)
     ]
-    flow._verification_clocks = [
-        Deadline(department_id=department, status=DeadlineStatus.PAUSED if department in paused else "running")
-        for department in routed
-        if department not in replied
-    ]
+    flow.clocks = CaseClocks.known(
+        flow.case,
+        [
+            Deadline(
+                step=Step.OBJECTION_VERIFICATION,
+                department_id=department,
+                status=DeadlineStatus.PAUSED if department in paused else "running",
+            )
+            for department in routed
+            if department not in replied
+        ],
+    )
     return flow
 
 
@@ -206,14 +216,15 @@ def test_a_corrected_case_is_published_once_its_result_notice_exists(objection_i
     objection = objection_in("replied")
     objection.state = ObjectionState.CORRECTED
     assert available_actions(ObjectionFlow(objection, actor=None)) == []
+    with case_system_step(objection, "publish") as step:
+        assert case_publish_if_ready(step) is False
 
     # when the result notice is issued
-    notice_issue(
-        case=objection,
-        kind=NoticeKind.RESULT,
-        text=NoticeText("处理结果告知", [("案号", objection.number)], []),
-        issued_on=FILED_ON,
-    )
+    with case_system_step(objection, "publish") as step:
+        text = NoticeText("处理结果告知", [("案号", objection.number)], [])
+        notice_issue(case=objection, kind=NoticeKind.RESULT, text=text, actor=None, writes=step.writes)
+        published = case_publish_if_ready(step)
 
-    # then it may be published
-    assert available_actions(ObjectionFlow(objection, actor=None)) == ["publish"]
+    # then it is published
+    assert published is True
+    assert objection.state == ObjectionState.PUBLISHED

@@ -11,10 +11,11 @@ from datetime import date
 
 import pytest
 
+from repairflow.cases.services import case_deadlines_sweep
 from repairflow.deadlines.clock import Stage
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Action
-from repairflow.deadlines.services import case_deadlines, deadlines_sweep
+from repairflow.deadlines.services import case_deadlines
 from repairflow.notifications.models import Notification
 from repairflow.objections.flows import REASONS
 from repairflow.objections.models import Objection, Outcome
@@ -143,12 +144,19 @@ def test_an_objection_walks_from_filing_to_publication_for_each_outcome(
     for change in record_changes or []:
         expected[change["field"]] = change["new"]
     assert after == expected
+    # (the confirmation changes the record once: the outcome applied and, the case published at
+    # once, its mark cleared, in one history row naming the office that confirmed it)
     history = record_history(api, company_user, record)
-    outcome_entries = [("office", outcome_reason(number, Outcome(outcome)))] if record_changes else []
-    assert reasons(history, number) == [(None, ""), ("office", MARKED), *outcome_entries, (None, CLEARED)]
+    confirmed_entry = (
+        ("office", f"{outcome_reason(number, Outcome(outcome))}；{in_chinese(RECORD_CLEARED) % {'number': number}}")
+        if record_changes
+        else (None, CLEARED)
+    )
+    assert reasons(history, number) == [(None, ""), ("office", MARKED), confirmed_entry]
     if record_changes:
-        version = {"field": "version", "old": before["version"] + 1, "new": before["version"] + 2}
-        assert history[2]["changes"] == [*record_changes, version]
+        mark = {"field": "under_objection", "old": True, "new": False}
+        version = {"field": "version", "old": before["version"] + 1, "new": before["version"] + 3}
+        assert history[2]["changes"] == [*record_changes, mark, version]
 
     # the notices: the receipt and the result, the result's bytes as their SHA-256 says
     assert [(notice["kind"], notice["issued_at"][:10]) for notice in body["notices"]] == [
@@ -284,12 +292,12 @@ def test_an_objection_not_supplemented_in_time_lapses_in_the_sweep(settings, api
 
     # when the sweep runs on the last day: a reminder, nothing lapses
     travel(date(2026, 10, 10))
-    assert deadlines_sweep(today=date(2026, 10, 10)).fired == [(supplement.pk, Stage.DUE, Action.REMIND)]
+    assert case_deadlines_sweep(today=date(2026, 10, 10)).fired == [(supplement.pk, Stage.DUE, Action.REMIND)]
     assert read(api, company_user, number).json()["state"] == "needs_supplement"
 
     # and on Monday 10/12, the next working day
     travel(date(2026, 10, 12))
-    report = deadlines_sweep(today=date(2026, 10, 12))
+    report = case_deadlines_sweep(today=date(2026, 10, 12))
 
     # then the objection has lapsed by itself, its mark is cleared and every clock has ended
     assert report.fired == [(supplement.pk, Stage.OVERDUE, Action.LAPSE)]
@@ -577,7 +585,9 @@ def test_a_department_past_its_last_day_is_escalated_to_its_head_and_the_office(
 
     def sweep(day: date) -> list[tuple]:
         travel(day)
-        return [(pk, stage, action) for pk, stage, action in deadlines_sweep(today=day).fired if pk == verification.pk]
+        return [
+            (pk, stage, action) for pk, stage, action in case_deadlines_sweep(today=day).fired if pk == verification.pk
+        ]
 
     # when the sweep runs the working day before, on the last day and the day after
     assert sweep(date(2026, 9, 30)) == [(verification.pk, Stage.WARNING, Action.REMIND)]

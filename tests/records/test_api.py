@@ -114,7 +114,7 @@ def test_a_subject_cannot_list_another_subjects_records_by_filtering(api, record
     response = api.as_user(company_user).get("/api/v1/records/", {"subject": other_company.identifier})
 
     assert response.status_code == 200
-    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert response.json() == {"count": 0, "count_is_estimate": False, "next": None, "previous": None, "results": []}
 
 
 # --- List: filters and pagination -----------------------------------------------------------
@@ -188,7 +188,7 @@ def test_list_is_paginated(api, records, office, monkeypatch):
     assert second.json()["next"] is None
     assert second.json()["previous"] == "http://testserver/api/v1/records/"
     assert ids(second) == [records["company_scj"].pk, records["other_hb"].pk]
-    assert set(first.json()) == {"count", "next", "previous", "results"}
+    assert set(first.json()) == {"count", "count_is_estimate", "next", "previous", "results"}
 
 
 def test_a_page_past_the_end_is_not_found(api, records, office):
@@ -880,6 +880,7 @@ def test_a_subject_sees_the_look_ups_of_its_records_naming_only_its_own(api, rec
     assert response.status_code == 200
     assert response.json() == {
         "count": 2,
+        "count_is_estimate": False,
         "next": None,
         "previous": None,
         "results": [

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
-from rest_framework.exceptions import ValidationError
 
+from repairflow.core.errors import Invalid
 from repairflow.records.publication import Category, Severity
 from repairflow.records.serializers import (
     DECISION_DATE_IN_FUTURE,
@@ -39,9 +39,9 @@ def record(scj):
 
 
 def errors(record, fields) -> dict:
-    with pytest.raises(ValidationError) as refused, translation.override("zh-hans"):
+    with pytest.raises(Invalid) as refused, translation.override("zh-hans"):
         record_correction_validate(record, fields)
-    return {name: [str(message) for message in messages] for name, messages in refused.value.detail.items()}
+    return refused.value.fields
 
 
 def test_the_changes_are_returned_as_field_values(record):

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
-from repairflow.records import flows, publication
+from repairflow.records import flows, publication, services
 from repairflow.records.models import CreditRecord, RecordState
 from repairflow.records.publication import NDRC_ORDER_36, Category, Severity, SeverityRule
 from repairflow.records.services import CAP_EXPIRED, PERIOD_EXPIRED, records_due_to_expire, records_expire
@@ -179,14 +179,14 @@ def test_the_sweep_works_through_many_records_in_batches(sweep):
 def test_a_record_that_fails_to_expire_does_not_stop_the_others(sweep, monkeypatch, caplog):
     first, broken, last = (CreditRecordFactory(decision_date=date(2026, 1, 5)) for _ in range(3))
     broken_before = state_of(broken)
-    save = flows.save_with_history
+    transition = services.record_transition
 
-    def failing_save(record, **kwargs):
+    def failing_transition(*, record, **kwargs):
         if record.pk == broken.pk:
             raise RuntimeError("disk full")
-        save(record, **kwargs)
+        return transition(record=record, **kwargs)
 
-    monkeypatch.setattr(flows, "save_with_history", failing_save)
+    monkeypatch.setattr(services, "record_transition", failing_transition)
 
     with caplog.at_level(logging.ERROR, logger="repairflow.records.services"):
         report = sweep(EXPIRY_DAY, batch_size=2)
@@ -196,7 +196,7 @@ def test_a_record_that_fails_to_expire_does_not_stop_the_others(sweep, monkeypat
     assert f"Record {broken.pk} could not expire" in caplog.text
 
     # The next sweep tries it again.
-    monkeypatch.setattr(flows, "save_with_history", save)
+    monkeypatch.setattr(services, "record_transition", transition)
     assert sweep(EXPIRY_DAY).expired == [broken.pk]
 
 

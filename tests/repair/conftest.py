@@ -6,7 +6,8 @@ period ended 2026-04-05, so an application on FILED_ON (2026-09-28) is eligible.
 import pytest
 
 from repairflow.cases.models import Notice
-from repairflow.cases.services import case_timeline
+from repairflow.cases.selectors import case_timeline
+from repairflow.cases.services import case_lapse
 from repairflow.deadlines.services import case_deadlines
 from repairflow.notifications.models import Notification
 from repairflow.repair import services
@@ -104,7 +105,7 @@ def repair_in(travel, record, proof, company_user, office, officer_scj):
         "revoke": lambda number: services.repair_revoke(actor=office, number=number, reason="缴费凭证系伪造"),
         "reject": lambda number: services.repair_reject(actor=office, number=number, reason="不属于受理范围"),
         "withdraw": lambda number: services.repair_withdraw(actor=company_user, number=number, reason="暂不申请"),
-        "lapse": lambda number: services.repair_lapse(case=RepairApplication.objects.get(number=number), deadline=None),
+        "lapse": lambda number: case_lapse(RepairApplication.objects.get(number=number)),
     }
 
     def drive(state: str) -> RepairApplication:

@@ -10,9 +10,10 @@ import pytest
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from repairflow.cases.services import PUBLICATION_CONDITIONS
+from repairflow.cases import services as cases
+from repairflow.cases.services import case_deadlines_sweep
 from repairflow.deadlines.policy import Step
-from repairflow.deadlines.services import case_open_deadlines, deadlines_sweep
+from repairflow.deadlines.services import case_open_deadlines
 from repairflow.records.models import RecordState
 from repairflow.records.publication import Category, Severity
 from repairflow.repair import services
@@ -201,10 +202,10 @@ def test_an_application_lapses_when_the_supplement_period_runs_out(api, travel, 
     assert supplement["due_on"] == "2026-10-10"  # 5 working days: 10/1–10/7 off, Saturday 10/10 a working day
 
     travel(date(2026, 10, 10))
-    deadlines_sweep()  # the last day: a reminder
+    case_deadlines_sweep()  # the last day: a reminder
     assert read(api, office, number).json()["state"] == "needs_supplement"
     travel(date(2026, 10, 12))
-    deadlines_sweep()  # the next working day: lapsed
+    case_deadlines_sweep()  # the next working day: lapsed
 
     body = read(api, office, number).json()
     assert body["state"] == "lapsed"
@@ -303,9 +304,9 @@ def test_revoking_a_repair_whose_record_has_since_expired_still_bans(api, travel
     assert RepairBan.objects.filter(application=application).exists()
 
 
-def test_a_repair_waits_in_repaired_until_every_publication_condition_holds(monkeypatch, repair_in, office):
+def test_a_repair_waits_in_repaired_until_every_platform_has_acknowledged(monkeypatch, repair_in, office):
     acknowledged = {"all": False}
-    monkeypatch.setitem(PUBLICATION_CONDITIONS, "platforms", lambda case: acknowledged["all"])
+    monkeypatch.setattr(cases, "case_awaits_platforms", lambda case, writes=None: not acknowledged["all"])
 
     application = repair_in("approved")
     services.repair_execute(actor=office, number=application.number)
@@ -313,14 +314,16 @@ def test_a_repair_waits_in_repaired_until_every_publication_condition_holds(monk
     application.refresh_from_db()
     assert application.state == RepairState.REPAIRED
     sharing = case_open_deadlines(application, Step.REPAIR_SHARING).get()
-    assert services.repair_publish_if_ready(application=application) is False
+    assert cases.case_publish_when_ready(application) is False
 
     acknowledged["all"] = True
     with transaction.atomic():
-        locked = RepairApplication.objects.select_for_update().get(pk=application.pk)
-        assert services.repair_publish_if_ready(application=locked) is True
+        locked = (
+            RepairApplication.objects.select_for_update().select_related("record", "subject").get(pk=application.pk)
+        )
+        assert cases.case_publish_when_ready(locked) is True
 
     application.refresh_from_db()
     sharing.refresh_from_db()
     assert (application.state, sharing.status) == (RepairState.PUBLISHED, "met")
-    assert services.repair_publish_if_ready(application=application) is False
+    assert cases.case_publish_when_ready(application) is False

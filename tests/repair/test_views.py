@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.cases.models import Notice
-from repairflow.cases.services import case_timeline
+from repairflow.cases.selectors import case_timeline
 from repairflow.core.errors import TRANSITION_NOT_ALLOWED
 from repairflow.core.models import Attachment
 from repairflow.core.permissions import ROLE_NOT_ALLOWED

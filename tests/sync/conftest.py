@@ -1,7 +1,8 @@
 """What the push-back tests share: a real HTTP receiver on 127.0.0.1 that records every request
 and answers as the test scripts it, a port nothing listens on, subscriptions, the delivery
-settings made small, the tasks queued after commit, and cases driven to the step that changes
-their record."""
+settings made small, the deliveries handed to the workers (by the relay, a retry, an
+acknowledgement, a resumption or a requeue), and cases driven to the step that changes their
+record."""
 
 import socket
 import threading
@@ -14,11 +15,11 @@ import pytest
 
 from repairflow.objections import services as objections
 from repairflow.objections.models import Objection
+from repairflow.records.models import Subscription
 from repairflow.repair import services as repairs
 from repairflow.repair.models import MaterialKind, RepairApplication
 from repairflow.repair.services import Material
 from repairflow.sync import tasks
-from repairflow.sync.models import Subscription
 from tests.factories import CreditRecordFactory
 
 SECRET = "s3cret-for-the-provincial-platform"
@@ -121,8 +122,10 @@ def _small_delivery_settings(settings):
 
 @pytest.fixture(autouse=True)
 def queued(monkeypatch):
-    """The deliveries handed to the workers, as (delivery id, countdown), in order; none reaches a
-    real broker (a transactional test runs its on-commit callbacks)."""
+    """The deliveries handed to the workers (`deliver.apply_async`), as (delivery id, countdown), in
+    order; none reaches a real broker. The relay hands them when it runs; the services that queue
+    directly (a retry, the next in line after an acknowledgement, resume, requeue) do so after
+    commit, which a test sees with `django_capture_on_commit_callbacks(execute=True)`."""
     calls: list[tuple[int, float | None]] = []
 
     def apply_async(args, countdown=None, **options):

@@ -1,12 +1,14 @@
-"""Push-back in the admin: subscriptions are edited there with the secret written and never shown;
-events and deliveries are read-only, a delivery with its tries."""
+"""Push-back in the admin (repairflow/sync/admin.py registers the outbox's models, which are the
+records app's: `admin:records_subscription_…`, `…_delivery_…`, `…_recordevent_…`): subscriptions
+are edited there with the secret written and never shown; events and deliveries are read-only, a
+delivery with its tries."""
 
 import pytest
 from django.urls import reverse
 
+from repairflow.records.models import SECRET_TOO_SHORT, Delivery, RecordEvent, Subscription
 from repairflow.records.services import record_act
 from repairflow.sync import tasks
-from repairflow.sync.models import SECRET_TOO_SHORT, Delivery, OutboxEvent, Subscription
 from repairflow.sync.services import SUBSCRIPTION_CHANGED, SUBSCRIPTION_CREATED
 from tests.factories import CreditRecordFactory
 from tests.i18n import in_chinese
@@ -35,13 +37,20 @@ def form(**overrides) -> dict:
     }
 
 
-@pytest.mark.parametrize("model", ["subscription", "delivery", "outboxevent"])
-def test_the_office_opens_every_push_back_list(admin_client, model):
-    assert admin_client.get(reverse(f"admin:sync_{model}_changelist")).status_code == 200
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:records_subscription_changelist",
+        "admin:records_delivery_changelist",
+        "admin:records_recordevent_changelist",
+    ],
+)
+def test_the_office_opens_every_push_back_list(admin_client, name):
+    assert admin_client.get(reverse(name)).status_code == 200
 
 
 def test_a_subscription_is_added_with_a_secret_that_is_never_shown_again(admin_client, office):
-    response = admin_client.post(reverse("admin:sync_subscription_add"), form())
+    response = admin_client.post(reverse("admin:records_subscription_add"), form())
 
     assert response.status_code == 302
     subscription = Subscription.objects.get()
@@ -50,15 +59,15 @@ def test_a_subscription_is_added_with_a_secret_that_is_never_shown_again(admin_c
         in_chinese(SUBSCRIPTION_CREATED),
         office,
     )
-    page = admin_client.get(reverse("admin:sync_subscription_change", args=[subscription.pk])).content.decode()
+    page = admin_client.get(reverse("admin:records_subscription_change", args=[subscription.pk])).content.decode()
     assert "admin-typed-secret-0001" not in page
-    history = admin_client.get(reverse("admin:sync_subscription_history", args=[subscription.pk])).content.decode()
+    history = admin_client.get(reverse("admin:records_subscription_history", args=[subscription.pk])).content.decode()
     assert "admin-typed-secret-0001" not in history
 
 
 def test_a_change_without_a_secret_keeps_it_and_a_short_one_is_refused(admin_client, office):
     subscription = subscribe("https://credit.example.gov.cn/hooks", name="市公共信用平台")
-    url = reverse("admin:sync_subscription_change", args=[subscription.pk])
+    url = reverse("admin:records_subscription_change", args=[subscription.pk])
 
     refused = admin_client.post(url, form(secret="short"))
     assert refused.status_code == 200
@@ -73,7 +82,7 @@ def test_a_change_without_a_secret_keeps_it_and_a_short_one_is_refused(admin_cli
 
 
 def test_a_subscription_added_without_a_secret_or_with_a_bad_address_is_refused(admin_client):
-    response = admin_client.post(reverse("admin:sync_subscription_add"), form(secret="", url="mailto:x@example.cn"))
+    response = admin_client.post(reverse("admin:records_subscription_add"), form(secret="", url="mailto:x@example.cn"))
 
     assert response.status_code == 200
     assert Subscription.objects.count() == 0
@@ -82,7 +91,7 @@ def test_a_subscription_added_without_a_secret_or_with_a_bad_address_is_refused(
 def test_subscriptions_are_retired_not_deleted(admin_client):
     subscription = subscribe("https://credit.example.gov.cn/hooks")
 
-    response = admin_client.post(reverse("admin:sync_subscription_delete", args=[subscription.pk]), {"post": "yes"})
+    response = admin_client.post(reverse("admin:records_subscription_delete", args=[subscription.pk]), {"post": "yes"})
 
     assert response.status_code == 403
     assert Subscription.objects.filter(pk=subscription.pk).exists()
@@ -95,13 +104,14 @@ def test_events_and_deliveries_are_read_only_and_a_delivery_shows_its_tries(trav
     receiver.script(Answer(503, b"under maintenance"))
     tasks.deliver(delivery.pk)
 
-    page = admin_client.get(reverse("admin:sync_delivery_change", args=[delivery.pk]))
+    page = admin_client.get(reverse("admin:records_delivery_change", args=[delivery.pk]))
 
     assert page.status_code == 200
     assert "under maintenance" in page.content.decode()
-    event = OutboxEvent.objects.get()
-    assert admin_client.get(reverse("admin:sync_outboxevent_change", args=[event.pk])).status_code == 200
-    assert admin_client.get(reverse("admin:sync_delivery_add")).status_code == 403
-    assert admin_client.get(reverse("admin:sync_outboxevent_add")).status_code == 403
-    deleted = admin_client.post(reverse("admin:sync_delivery_delete", args=[delivery.pk]), {"post": "yes"})
+    event = RecordEvent.objects.get()
+    assert admin_client.get(reverse("admin:records_recordevent_change", args=[event.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:records_delivery_add")).status_code == 403
+    assert admin_client.get(reverse("admin:records_recordevent_add")).status_code == 403
+    deleted = admin_client.post(reverse("admin:records_delivery_delete", args=[delivery.pk]), {"post": "yes"})
     assert deleted.status_code == 403
+    assert Delivery.objects.filter(pk=delivery.pk).exists()

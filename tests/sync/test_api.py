@@ -10,11 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from repairflow.cases.kinds import REASON_REQUIRED
+from repairflow.cases.services import REASON_REQUIRED
 from repairflow.core.history import history_reason
-from repairflow.records.services import record_act
-from repairflow.sync import tasks
-from repairflow.sync.models import (
+from repairflow.records.models import (
     EVENTS_NOT_A_LIST,
     NAME_TAKEN,
     SECRET_REQUIRED,
@@ -25,6 +23,8 @@ from repairflow.sync.models import (
     DeliveryStatus,
     Subscription,
 )
+from repairflow.records.services import record_act
+from repairflow.sync import tasks
 from repairflow.sync.services import (
     ALREADY_PAUSED,
     DELIVERY_REQUEUED,

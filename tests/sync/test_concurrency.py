@@ -4,12 +4,13 @@ acknowledgements a case waits for, arriving together, publish it once."""
 
 import pytest
 
-from repairflow.cases.services import case_timeline
+from repairflow.cases.selectors import case_timeline
 from repairflow.core.errors import Invalid
 from repairflow.objections import services as objections
 from repairflow.objections.models import Objection, ObjectionState
+from repairflow.records.models import NAME_TAKEN, Delivery, DeliveryStatus, Subscription
 from repairflow.records.services import record_act
-from repairflow.sync.models import NAME_TAKEN, AttemptOutcome, Delivery, DeliveryStatus, Subscription
+from repairflow.sync.models import AttemptOutcome
 from repairflow.sync.services import delivery_attempt, subscription_create
 from tests.concurrency import needs_postgresql, run_at_once  # noqa: F401 - an autouse fixture
 from tests.factories import CreditRecordFactory

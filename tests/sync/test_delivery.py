@@ -12,17 +12,19 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db.models import ProtectedError
 from django.utils import timezone, translation
 
 from repairflow.core.history import history_reason
 from repairflow.notifications.models import Notification
+from repairflow.records.models import Delivery, DeliveryStatus, EventType, RecordEvent
 from repairflow.records.services import record_act
 from repairflow.repair.services import repair_execute
 from repairflow.sync import services
 from repairflow.sync.client import Answer as ClientAnswer
 from repairflow.sync.client import signature
-from repairflow.sync.models import AttemptOutcome, Delivery, DeliveryStatus, EventType, OutboxEvent
-from repairflow.sync.notices import DELIVERY_FAILED_BODY, DELIVERY_FAILED_TITLE
+from repairflow.sync.messages import DELIVERY_FAILED_BODY, DELIVERY_FAILED_TITLE
+from repairflow.sync.models import AttemptOutcome
 from repairflow.sync.services import (
     ATTEMPT_ACKNOWLEDGED,
     ATTEMPT_FAILED,
@@ -191,6 +193,8 @@ def test_a_server_error_is_tried_again_after_a_back_off_with_the_same_delivery_i
     )
     assert delivery.next_try_at == failed_at + timedelta(seconds=delay)
     assert queued == [(delivery.pk, delay + 1)]  # the task comes back just after the delivery is due
+    delivery.refresh_from_db()
+    assert delivery.queued_at == failed_at + timedelta(seconds=delay + 1)  # the relay leaves it to that task
     next_at = timezone.localtime(delivery.next_try_at).isoformat(timespec="seconds")
     assert delivery.history.latest().history_change_reason == history_reason(ATTEMPT_RETRY) % {
         "number": 1,
@@ -524,7 +528,7 @@ def test_a_retired_platform_is_sent_nothing(travel, platform, receiver, office):
     assert receiver.requests == []
     suspend(CreditRecordFactory(), office)
     assert Delivery.objects.count() == 1
-    assert OutboxEvent.objects.count() == 2
+    assert RecordEvent.objects.count() == 2
 
 
 def test_a_delivery_queued_twice_is_sent_once(travel, platform, receiver, office):
@@ -532,9 +536,23 @@ def test_a_delivery_queued_twice_is_sent_once(travel, platform, receiver, office
     delivery = only_delivery()
 
     assert attempt(delivery) == AttemptOutcome.ACKNOWLEDGED
-    assert attempt(delivery) is None  # the same task again (a redelivered message, the sweep)
+    assert attempt(delivery) is None  # the same task again (a redelivered message, the relay)
 
     assert len(receiver.requests) == 1
+    assert tries(delivery) == [(1, 200, AttemptOutcome.ACKNOWLEDGED)]
+
+
+def test_a_delivery_that_was_tried_is_never_deleted(travel, platform, receiver, office):
+    suspend(CreditRecordFactory(), office)
+    delivery = only_delivery()
+    attempt(delivery)
+
+    with pytest.raises(ProtectedError) as refused:
+        delivery.delete()
+
+    assert list(refused.value.protected_objects) == list(delivery.attempt_log.all())  # its tries hold it
+
+    assert Delivery.objects.filter(pk=delivery.pk).exists()
     assert tries(delivery) == [(1, 200, AttemptOutcome.ACKNOWLEDGED)]
 
 

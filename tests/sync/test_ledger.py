@@ -6,15 +6,16 @@ import pytest
 
 from repairflow.objections import services as objections
 from repairflow.objections.models import Objection, ObjectionState
+from repairflow.records.models import Delivery, RecordEvent
 from repairflow.records.services import record_act
 from repairflow.repair import services as repairs
 from repairflow.repair.models import RepairApplication, RepairState
 from repairflow.sync import services, tasks
-from repairflow.sync.models import Delivery, OutboxEvent
 from repairflow.sync.selectors import (
     LedgerEntry,
     case_ledger,
     case_propagated,
+    case_reference,
     event_ledger,
     subscription_counts,
     subscriptions_with_counts,
@@ -45,7 +46,7 @@ def test_the_ledger_says_where_each_event_stands_with_each_platform(travel, rece
     refusing = subscribe(receiver.url, name="C平台")
     record = CreditRecordFactory()
     record_act(actor=office, record_id=record.pk, action="suspend", reason="核查中")
-    event = OutboxEvent.objects.get()
+    event = RecordEvent.objects.get()
     assert [(entry.subscription, entry.state) for entry in event_ledger(event)] == [
         ("A平台", "pending"),
         ("B平台", "pending"),
@@ -100,6 +101,41 @@ def test_a_case_with_no_platform_to_tell_is_propagated_and_published_at_once(con
 
     assert case_propagated(objection)
     assert objection.state == ObjectionState.PUBLISHED
+    # the correction and the mark cleared by the publication: one change of the record, one event
+    assert list(
+        RecordEvent.objects.filter(case_number=objection.number).order_by("id").values_list("type", flat=True)
+    ) == ["record.objection_marked", "record.corrected"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"required": False},
+        {"events": ["record.suspended", "record.objection_cleared"]},  # the correction is not for it
+        {"active": False},
+    ],
+    ids=["not-required", "filtered-out", "retired"],
+)
+def test_a_case_no_required_platform_must_acknowledge_is_published_at_once(receiver, confirmed, fields):
+    subscription = subscribe(receiver.url, **fields)
+
+    objection = confirmed()
+
+    assert objection.state == ObjectionState.PUBLISHED
+    assert case_propagated(objection)
+    event = RecordEvent.objects.get(case_number=objection.number, type="record.corrected")
+    expected = [(subscription.pk, "pending")] if subscription.active and subscription.wants(event.type) else []
+    assert list(Delivery.objects.filter(event=event).values_list("subscription", "status")) == expected
+
+
+def test_a_case_a_paused_required_platform_must_acknowledge_waits(receiver, confirmed):
+    subscribe(receiver.url, paused=True)
+
+    objection = confirmed()
+
+    assert objection.state == ObjectionState.CORRECTED
+    assert not case_propagated(objection)
+    assert [(entry.type, entry.state) for entry in case_ledger(objection)] == [("record.corrected", "pending")]
 
 
 def test_a_corrected_objection_is_published_by_the_acknowledgement_that_completes_it(
@@ -133,7 +169,7 @@ def test_a_corrected_objection_is_published_by_the_acknowledgement_that_complete
     assert objection.state == ObjectionState.PUBLISHED
     # its ending cleared the mark: one more event of the case, after its publication
     assert list(
-        OutboxEvent.objects.filter(case_number=objection.number).order_by("id").values_list("type", flat=True)
+        RecordEvent.objects.filter(case_number=objection.number).order_by("id").values_list("type", flat=True)
     ) == ["record.objection_marked", "record.corrected", "record.objection_cleared"]
     assert [(entry.type, entry.subscription, entry.state) for entry in case_ledger(objection)] == [
         ("record.corrected", "国家平台", "acknowledged"),
@@ -169,7 +205,9 @@ def test_an_executed_repair_is_published_once_acknowledged(receiver, approved_re
     repairs.repair_execute(actor=office, number=approved_repair.number)
     application = RepairApplication.objects.get(number=approved_repair.number)
     assert application.state == RepairState.REPAIRED
+    assert case_reference(application) == ("repair", application.number)
     assert not case_propagated(application)
+    assert not case_propagated(("repair", application.number))
 
     deliver_everything_of(platform)
 
@@ -220,12 +258,31 @@ def test_retiring_the_last_platform_a_case_waits_for_publishes_it(receiver, repl
 def test_an_acknowledgement_whose_case_cannot_be_published_is_kept(monkeypatch, receiver, replied_objection, office):
     platform = subscribe(receiver.url)
     objections.objection_confirm(actor=office, number=replied_objection.number)
+    publish = services.case_publish_when_ready
 
-    def broken(*, objection):
+    def broken(case):
+        publish(case)  # the publication is written, then something fails before the savepoint ends
         raise RuntimeError("publishing failed")
 
-    monkeypatch.setitem(services.PUBLISHERS, "objection", lambda case: broken(objection=case))
+    monkeypatch.setattr(services, "case_publish_when_ready", broken)
     deliver_everything_of(platform)
 
     assert Delivery.objects.get(subscription=platform).status == "acknowledged"
-    assert Objection.objects.get(number=replied_objection.number).state == ObjectionState.CORRECTED
+    objection = Objection.objects.get(number=replied_objection.number)
+    assert objection.state == ObjectionState.CORRECTED
+    # the publication is undone whole: the mark stays, no event of its clearing
+    assert objection.record.under_objection
+    assert list(
+        RecordEvent.objects.filter(case_number=objection.number).order_by("id").values_list("type", flat=True)
+    ) == ["record.objection_marked", "record.corrected"]
+
+
+def test_a_case_is_named_by_its_kind_and_number(receiver, replied_objection, office):
+    subscribe(receiver.url)
+    objections.objection_confirm(actor=office, number=replied_objection.number)
+    objection = Objection.objects.get(number=replied_objection.number)
+
+    assert case_reference(objection) == ("objection", objection.number)
+    # the case, or its (kind, number) as its events name it, alike
+    assert case_propagated(objection) is case_propagated(("objection", objection.number)) is False
+    assert case_propagated(("objection", "YY-0000-000000")) is True  # no such case: nothing awaited

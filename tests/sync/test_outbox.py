@@ -1,21 +1,33 @@
-"""The outbox (issue 6 "Outbound" 1): every change to a record writes one event in the
-transaction of the change (its type, the record as it now is, as a platform may see it, and the
-case behind it) and one pending delivery per subscription that wants it; the deliveries are
-handed to the workers only after commit, and a rolled-back change leaves nothing."""
+"""The outbox (issue 6 "Outbound" 1; repairflow/records/outbox.py): every use-case that changes a
+record writes, in its transaction, one event per record it changed (its type, the weightiest of
+the use-case's actions on the record; the record as it now is, as a platform may see it; the case
+behind it) and one pending delivery per active subscription that wants it. Nothing is handed to
+the workers at the commit: the relay (test_relay.py) does that. A rolled-back change leaves
+nothing."""
 
 from datetime import date
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from repairflow.core.flows import action_name
+from repairflow.core.history import REASONS_JOINED, history_reason, writing
 from repairflow.objections import services as objections
+from repairflow.objections.models import Objection, ObjectionState, Outcome
 from repairflow.records.flows import RecordFlow
-from repairflow.records.models import RecordState
+from repairflow.records.models import (
+    RECORD_ACTION_EVENTS,
+    Delivery,
+    DeliveryStatus,
+    EventType,
+    RecordEvent,
+    RecordState,
+)
+from repairflow.records.outbox import DELIVERY_QUEUED, WEIGHT
 from repairflow.records.serializers import RecordInputSerializer
 from repairflow.records.services import (
-    RECORD_CHANGE_LISTENERS,
     record_act,
     record_create,
     record_transition,
@@ -23,8 +35,7 @@ from repairflow.records.services import (
     records_import,
 )
 from repairflow.repair import services as repairs
-from repairflow.sync.models import RECORD_ACTION_EVENTS, Delivery, DeliveryStatus, EventType, OutboxEvent
-from repairflow.sync.services import outbox_records_changed
+from repairflow.sync.services import deliveries_relay
 from tests.factories import CreditRecordFactory, record_entry
 from tests.sync.conftest import subscribe
 
@@ -33,12 +44,8 @@ pytestmark = pytest.mark.django_db
 
 def events_of(record) -> list[tuple]:
     return list(
-        OutboxEvent.objects.filter(record=record).order_by("id").values_list("type", "case_kind", "case_number")
+        RecordEvent.objects.filter(record=record).order_by("id").values_list("type", "case_kind", "case_number")
     )
-
-
-def test_sync_listens_to_every_change_of_a_record():
-    assert outbox_records_changed in RECORD_CHANGE_LISTENERS
 
 
 def test_every_action_of_the_records_state_machine_has_its_event_type():
@@ -50,6 +57,7 @@ def test_every_action_of_the_records_state_machine_has_its_event_type():
 
     assert actions == set(RECORD_ACTION_EVENTS)
     assert set(RECORD_ACTION_EVENTS.values()) == set(EventType)
+    assert sorted(WEIGHT) == sorted(RECORD_ACTION_EVENTS)  # each action weighs, once
 
 
 CHANGES = [
@@ -74,7 +82,7 @@ def test_every_change_of_a_record_writes_its_event(travel, office, state, marked
 
     record_transition(record=record, actor=office, action=action, reason="测试", **arguments)
 
-    event = OutboxEvent.objects.get()
+    event = RecordEvent.objects.get()
     assert (event.type, event.record, event.case_reference) == (event_type, record, None)
     assert event.snapshot["version"] == record.version == 2
     assert event.snapshot["state"] == record.state
@@ -85,7 +93,7 @@ def test_the_event_carries_the_record_as_it_now_is_in_the_apis_shape(travel, off
 
     record_act(actor=office, record_id=record.pk, action="suspend", reason="核查中")
 
-    event = OutboxEvent.objects.get()
+    event = RecordEvent.objects.get()
     assert event.type == "record.suspended"
     assert event.snapshot == {
         "id": record.pk,
@@ -115,10 +123,10 @@ def test_a_natural_persons_identifier_is_masked_in_the_event(travel, office, per
 
     record_act(actor=office, record_id=record.pk, action="suspend", reason="核查中")
 
-    sent = OutboxEvent.objects.get().snapshot["subject_id"]
+    sent = RecordEvent.objects.get().snapshot["subject_id"]
     assert sent == person.masked_identifier
     assert sent != person.identifier
-    assert person.identifier not in str(OutboxEvent.objects.get().snapshot)
+    assert person.identifier not in str(RecordEvent.objects.get().snapshot)
 
 
 def test_a_record_created_published_is_an_event_and_one_created_unpublished_is_not(travel, office, scj):
@@ -147,11 +155,22 @@ def test_imported_records_are_events_when_published(travel, office, scj):
 
     report = records_import(actor=office, rows=rows)
 
-    assert sorted(OutboxEvent.objects.values_list("record__decision_no", "type")) == [
+    assert sorted(RecordEvent.objects.values_list("record__decision_no", "type")) == [
         ("济市监罚〔2026〕11号", "record.published"),
         ("济市监罚〔2026〕13号", "record.published"),
     ]
     assert len(report.created) == 3
+
+
+def test_an_imported_change_to_an_existing_record_is_a_correction(travel, office, scj):
+    records_import(actor=office, rows=[record_entry(department="SCJ", decision_no="济市监罚〔2026〕21号")])
+    changed = record_entry(department="SCJ", decision_no="济市监罚〔2026〕21号", title="未按规定报送年度报告")
+
+    report = records_import(actor=office, rows=[changed])
+
+    (record,) = report.updated
+    assert events_of(record) == [("record.published", "", ""), ("record.corrected", "", "")]
+    assert RecordEvent.objects.get(type="record.corrected").snapshot["title"] == "未按规定报送年度报告"
 
 
 def test_an_import_writes_its_events_and_deliveries_in_bulk(travel, office, scj):
@@ -168,7 +187,7 @@ def test_an_import_writes_its_events_and_deliveries_in_bulk(travel, office, scj)
 
     few, many = queries_to_import(100, 5), queries_to_import(200, 50)
     assert many - few < 5  # a batch more here and there, never a query per record
-    assert (OutboxEvent.objects.count(), Delivery.objects.count()) == (55, 110)
+    assert (RecordEvent.objects.count(), Delivery.objects.count()) == (55, 110)
 
 
 def test_the_expiry_sweep_writes_an_expired_event(travel):
@@ -184,26 +203,115 @@ def test_a_confirmed_objection_writes_the_correction_with_its_case(
     queued, receiver, django_capture_on_commit_callbacks, replied_objection, office
 ):
     subscription = subscribe(receiver.url)
-    before = OutboxEvent.objects.count()
+    before = RecordEvent.objects.count()
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         objections.objection_confirm(actor=office, number=replied_objection.number)
 
     number = replied_objection.number
-    new = list(OutboxEvent.objects.order_by("id")[before:])
+    assert Objection.objects.get(number=number).state == ObjectionState.CORRECTED  # the platform must acknowledge
+    new = list(RecordEvent.objects.order_by("id")[before:])
     assert [(e.type, e.case_kind, e.case_number) for e in new] == [("record.corrected", "objection", number)]
     corrected = new[0]
     assert corrected.snapshot["title"] == "未按规定报送年度报告"
+    assert corrected.snapshot["under_objection"] is True  # cleared when the case is published
     assert corrected.case_reference == {"kind": "objection", "number": number}
-    deliveries = Delivery.objects.filter(event=corrected)
-    assert list(deliveries.values_list("subscription", "status", "attempts")) == [
-        (subscription.pk, DeliveryStatus.PENDING, 0)
-    ]
-    # nothing is handed to the workers before the commit
+    delivery = Delivery.objects.get(event=corrected)
+    assert (delivery.subscription, delivery.status, delivery.attempts, delivery.queued_at) == (
+        subscription,
+        DeliveryStatus.PENDING,
+        0,
+        None,
+    )
+    # the commit hands nothing to the workers; the relay does
     assert queued == []
-    for callback in callbacks:
-        callback()
-    assert (deliveries.get().pk, None) in queued
+    assert deliveries_relay() == [delivery.pk]
+    assert queued == [(delivery.pk, None)]
+
+
+def test_a_confirmation_that_publishes_at_once_is_one_event_and_one_history_row_of_the_record(
+    travel, receiver, replied_objection, office
+):
+    optional = subscribe(receiver.url, required=False)  # nothing awaits it: the case is published at once
+    record = replied_objection.record
+    number = replied_objection.number
+    history_before = record.history.count()
+
+    objections.objection_confirm(actor=office, number=number)
+
+    assert Objection.objects.get(number=number).state == ObjectionState.PUBLISHED
+    # corrected, then the mark cleared by the publication: one change, typed by the weightier action
+    event = RecordEvent.objects.get(record=record, case_number=number, type="record.corrected")
+    assert events_of(record) == [
+        ("record.objection_marked", "objection", number),
+        ("record.corrected", "objection", number),
+    ]
+    record.refresh_from_db()
+    assert (record.title, record.under_objection, record.version) == ("未按规定报送年度报告", False, 4)
+    assert (event.snapshot["title"], event.snapshot["under_objection"], event.snapshot["version"]) == (
+        "未按规定报送年度报告",
+        False,
+        4,
+    )
+    assert list(Delivery.objects.filter(event=event).values_list("subscription", "status")) == [
+        (optional.pk, DeliveryStatus.PENDING)
+    ]
+    assert record.history.count() == history_before + 1
+    outcome = history_reason(objections.RECORD_OUTCOME) % {
+        "number": number,
+        "outcome": history_reason(Outcome.CORRECT.label),
+    }
+    cleared = history_reason(objections.RECORD_CLEARED) % {"number": number}
+    latest = record.history.latest()
+    assert (latest.history_change_reason, latest.history_user) == (f"{outcome}{REASONS_JOINED}{cleared}", office)
+
+
+TWICE = [
+    # (the record's state and mark before, two actions in one use-case, the one event's type)
+    (
+        RecordState.PUBLISHED,
+        True,
+        [("correct", {"changes": {"title": "新标题"}}), ("clear-objection", {})],
+        "record.corrected",
+    ),
+    (
+        RecordState.PUBLISHED,
+        True,
+        [("clear-objection", {}), ("correct", {"changes": {"title": "新标题"}})],
+        "record.corrected",
+    ),
+    (RecordState.PUBLISHED, False, [("correct", {"changes": {"title": "新标题"}}), ("revoke", {})], "record.revoked"),
+    (RecordState.PUBLISHED, False, [("suspend", {}), ("resume", {})], "record.suspended"),
+    (RecordState.PUBLISHED, False, [("end-publication", {}), ("republish", {})], "record.publication_ended"),
+    (RecordState.UNPUBLISHED, False, [("publish", {}), ("mark-objection", {})], "record.published"),
+    (RecordState.PUBLISHED, False, [("suspend", {}), ("expire", {})], "record.expired"),
+]
+
+
+@pytest.mark.parametrize(("state", "marked", "actions", "event_type"), TWICE)
+def test_a_record_changed_twice_by_one_use_case_is_one_event_typed_by_the_weightier_action(
+    travel, office, state, marked, actions, event_type
+):
+    record = CreditRecordFactory(state=state, under_objection=marked)
+    subscription = subscribe("http://127.0.0.1:9/hook")
+    history_before = record.history.count()
+
+    with transaction.atomic(), writing() as writes:
+        for n, (action, arguments) in enumerate(actions, start=1):
+            record_transition(record=record, actor=office, action=action, reason=f"理由{n}", writes=writes, **arguments)
+
+    event = RecordEvent.objects.get()
+    record.refresh_from_db()
+    assert record.version == 3  # each action bumps it
+    assert (event.type, event.record, event.snapshot["version"], event.snapshot["state"]) == (
+        event_type,
+        record,
+        3,
+        record.state,
+    )
+    assert list(Delivery.objects.values_list("event", "subscription")) == [(event.pk, subscription.pk)]
+    assert record.history.count() == history_before + 1
+    assert record.history.latest().history_change_reason == f"理由1{REASONS_JOINED}理由2"
 
 
 def test_the_objection_mark_is_an_event_of_the_case(travel, receiver, record, company_user, office):
@@ -219,7 +327,7 @@ def test_the_objection_mark_is_an_event_of_the_case(travel, receiver, record, co
 
 def test_a_confirmation_that_fails_writes_no_event(monkeypatch, receiver, replied_objection, office):
     subscribe(receiver.url)
-    before = (OutboxEvent.objects.count(), Delivery.objects.count())
+    before = (RecordEvent.objects.count(), Delivery.objects.count())
 
     def broken(objection):
         raise RuntimeError("the notice could not be made")
@@ -228,7 +336,7 @@ def test_a_confirmation_that_fails_writes_no_event(monkeypatch, receiver, replie
     with pytest.raises(RuntimeError):
         objections.objection_confirm(actor=office, number=replied_objection.number)
 
-    assert (OutboxEvent.objects.count(), Delivery.objects.count()) == before
+    assert (RecordEvent.objects.count(), Delivery.objects.count()) == before
     replied_objection.record.refresh_from_db()
     assert replied_objection.record.title == "未按规定公示年度报告"
 
@@ -238,7 +346,7 @@ def test_an_executed_repair_writes_the_end_of_publication_with_its_case(receiver
 
     repairs.repair_execute(actor=office, number=approved_repair.number)
 
-    event = OutboxEvent.objects.get(type="record.publication_ended")
+    event = RecordEvent.objects.get(type="record.publication_ended")
     assert (event.record_id, event.case_kind, event.case_number) == (
         approved_repair.record_id,
         "repair",
@@ -258,7 +366,7 @@ def test_an_execution_that_fails_writes_no_event(monkeypatch, receiver, approved
     with pytest.raises(RuntimeError):
         repairs.repair_execute(actor=office, number=approved_repair.number)
 
-    assert not OutboxEvent.objects.filter(type="record.publication_ended").exists()
+    assert not RecordEvent.objects.filter(type="record.publication_ended").exists()
     assert not Delivery.objects.exists()
 
 
@@ -268,7 +376,7 @@ def test_a_revoked_repair_writes_the_republication_with_its_case(receiver, appro
 
     repairs.repair_revoke(actor=office, number=approved_repair.number, reason="缴费凭证系伪造")
 
-    event = OutboxEvent.objects.get(type="record.republished")
+    event = RecordEvent.objects.get(type="record.republished")
     assert event.case_reference == {"kind": "repair", "number": approved_repair.number}
     assert Delivery.objects.filter(event=event).count() == 1
 
@@ -281,7 +389,7 @@ def test_a_change_rolled_back_leaves_no_event(travel, office):
         record_act(actor=office, record_id=record.pk, action="suspend", reason="核查中")
         raise RuntimeError("the caller's transaction fails afterwards")
 
-    assert (OutboxEvent.objects.count(), Delivery.objects.count()) == (0, 0)
+    assert (RecordEvent.objects.count(), Delivery.objects.count()) == (0, 0)
 
 
 def test_each_subscription_that_wants_the_type_gets_a_delivery(
@@ -297,13 +405,29 @@ def test_each_subscription_that_wants_the_type_gets_a_delivery(
     with django_capture_on_commit_callbacks(execute=True):
         record_act(actor=office, record_id=record.pk, action="suspend", reason="核查中")
 
+    event = RecordEvent.objects.get()
     deliveries = {d.subscription: d for d in Delivery.objects.select_related("subscription")}
     assert set(deliveries) == {everything, suspensions, paused}
-    assert {(d.status, d.attempts) for d in deliveries.values()} == {(DeliveryStatus.PENDING, 0)}
-    assert {d.record for d in deliveries.values()} == {record}
-    # after commit, what a paused platform is owed waits; the others are handed to the workers
-    assert sorted(queued) == sorted([(deliveries[everything].pk, None), (deliveries[suspensions].pk, None)])
     assert corrections not in deliveries and retired not in deliveries
+    assert {
+        (d.event_id, d.record_id, d.status, d.attempts, d.next_try_at, d.queued_at) for d in deliveries.values()
+    } == {(event.pk, record.pk, DeliveryStatus.PENDING, 0, event.occurred_at, None)}
+    for delivery in deliveries.values():
+        assert [(h.history_type, h.history_user, h.history_change_reason) for h in delivery.history.all()] == [
+            ("+", office, history_reason(DELIVERY_QUEUED))
+        ]
+    # the commit hands nothing to the workers
+    assert queued == []
+
+    # the relay hands what may go now; what a paused platform is owed waits
+    handed = sorted([deliveries[everything].pk, deliveries[suspensions].pk])
+    assert sorted(deliveries_relay()) == handed
+    assert sorted(queued) == [(pk, None) for pk in handed]
+    assert dict(Delivery.objects.values_list("pk", "queued_at")) == {
+        deliveries[everything].pk: timezone.now(),
+        deliveries[suspensions].pk: timezone.now(),
+        deliveries[paused].pk: None,
+    }
 
 
 def test_a_change_with_no_subscription_writes_the_event_and_queues_nothing(
@@ -316,6 +440,8 @@ def test_a_change_with_no_subscription_writes_the_event_and_queues_nothing(
 
     assert events_of(record) == [("record.suspended", "", "")]
     assert (Delivery.objects.count(), callbacks, queued) == (0, [], [])
+    assert deliveries_relay() == []
+    assert queued == []
 
 
 def test_every_event_has_its_own_stable_id(travel, office):
@@ -324,8 +450,8 @@ def test_every_event_has_its_own_stable_id(travel, office):
     record_act(actor=office, record_id=record.pk, action="suspend", reason="核查中")
     record_act(actor=office, record_id=record.pk, action="resume", reason="核查完毕")
 
-    first, second = OutboxEvent.objects.order_by("id")
+    first, second = RecordEvent.objects.order_by("id")
     assert first.uuid != second.uuid
     assert (first.type, second.type) == ("record.suspended", "record.resumed")
     first.refresh_from_db()
-    assert OutboxEvent.objects.get(pk=first.pk).uuid == first.uuid
+    assert RecordEvent.objects.get(pk=first.pk).uuid == first.uuid

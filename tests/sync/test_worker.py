@@ -7,12 +7,14 @@ CELERY_BROKER_URL), or Redis (CELERY_BROKER_URL=redis://…, the CI's PostgreSQL
 database of its own made by the test (tests/sync/worker_harness.py: a SQLite file in a temporary
 var directory, or a PostgreSQL database created and dropped on DATABASE_URL's server), not
 pytest-django's. The delivery settings are small (through the environment): back-off from 0.2 s,
-the resend sweep (beat, embedded in each worker) every 5 s. The subscription is paused while the
-events are made; resuming it once the worker is up queues each record's first delivery, and each
-acknowledgement the next. The worker (4 pool processes) is SIGKILLed, with its pool, after the
-receiver has seen 300 requests, at a moment one is being answered; what it held (its leased
-deliveries, its prefetched and countdown tasks) comes back through beat's sweep once the lease
-(connect + read timeout + 30 s) has run out, so the second worker finishes about 45 s later.
+the relay (beat, embedded in each worker) every 0.2 s, the resend interval 5 s. The events are
+all made before any worker runs, and nothing is queued when a record changes: the worker's beat
+runs the relay (`relay_deliveries`), which hands each record's first delivery, and each
+acknowledgement hands the record's next. The worker (4 pool processes) is SIGKILLed, with its
+pool and its beat, after the receiver has seen 300 requests, at a moment one is being answered;
+what it held (its leased deliveries, its prefetched and countdown tasks) is handed again by the
+second worker's relay once the lease (connect + read timeout + 30 s) has run out, so the second
+worker finishes about 35–45 s later.
 """
 
 import time
@@ -25,7 +27,7 @@ from tests.sync.worker_harness import (
     Worker,
     deliveries,
     populate,
-    resume,
+    queued_count,
     status_counts,
     wait_until,
     worker_database,
@@ -42,6 +44,7 @@ SETTINGS = {
     "REPAIRFLOW_SYNC_MAX_ATTEMPTS": "50",  # the receiver fails one request in three: none may fail
     "REPAIRFLOW_SYNC_BACKOFF_SECONDS": "0.2",
     "REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS": "1",
+    "REPAIRFLOW_SYNC_RELAY_SECONDS": "0.2",
     "REPAIRFLOW_SYNC_SWEEP_SECONDS": "5",
 }
 CONCURRENCY = 4  # pool processes of each worker: at most this many requests out at once
@@ -57,14 +60,14 @@ def test_a_killed_worker_loses_nothing_and_sends_each_event_once_in_order():
     try:
         with worker_database(SETTINGS) as env:
             try:
-                populate(env, url=receiver.url, records=RECORDS, changes=CHANGES, paused=True)
+                populate(env, url=receiver.url, records=RECORDS, changes=CHANGES)
                 assert status_counts(env) == {"pending": EVENTS}
+                assert queued_count(env) == 0  # nothing is handed until a relay runs
 
+                began = time.monotonic()
                 first = Worker(env, "first", concurrency=CONCURRENCY, beat=True)
                 workers.append(first)
                 first.wait_ready()
-                began = time.monotonic()
-                resume(env)
                 # Killed once it has delivered a good part, at a moment a request is being answered.
                 assert wait_until(
                     lambda: receiver.requests() >= KILL_AFTER and receiver.in_flight > 0, timeout=90, interval=0.005
@@ -131,5 +134,5 @@ def test_a_killed_worker_loses_nothing_and_sends_each_event_once_in_order():
         f"\n{EVENTS} events: {len(seen)} requests ({len(seen) // 3} answered 500), killed after {seen_at_kill}"
         f" with {in_flight_at_kill} in flight"
         f" ({acknowledged_at_kill} acknowledged), all acknowledged {recovery:.1f} s after the restart,"
-        f" {duplicates} duplicate 2xx; killed {killed_after:.1f} s after the resume"
+        f" {duplicates} duplicate 2xx; killed {killed_after:.1f} s after the first worker was started"
     )

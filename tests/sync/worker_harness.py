@@ -12,10 +12,12 @@ is one of the run's own (tests/sync/worker_settings.py), so that a shared Redis 
     python -m tests.sync.worker_harness populate --url URL --records N --changes N [--paused]
 
 (run with that environment) makes an office user, one subscription to URL (paused with
---paused: nothing is queued yet) and N records, each changed by the office N times (suspend,
-resume, suspend, …): one event and one delivery each. `… worker_harness resume` resumes the
-paused subscription: the first delivery of each record is queued, and each acknowledgement
-queues the record's next.
+--paused) and N records, each changed by the office N times (suspend, resume, suspend, …): one
+event and one pending delivery each, none handed to the workers yet (nothing is queued when a
+record changes). A worker's beat runs the relay (`relay_deliveries`), which hands each record's
+first delivery, unless the subscription is paused; each acknowledgement hands the record's next.
+`… worker_harness resume` resumes the paused subscription: its first-in-line deliveries are
+handed at once.
 """
 
 import argparse
@@ -161,7 +163,7 @@ def populate(env: dict[str, str], *, url: str, records: int, changes: int, pause
 
 
 def resume(env: dict[str, str]) -> None:
-    """The office resumes the subscription: its first-in-line deliveries are queued."""
+    """The office resumes the subscription: its first-in-line deliveries are handed to the workers."""
     subprocess.run([PYTHON, "-m", "tests.sync.worker_harness", "resume"], env=env, cwd=BASE_DIR, check=True)
 
 
@@ -259,8 +261,15 @@ def connect(env: dict[str, str]):
 
 def status_counts(env: dict[str, str]) -> dict[str, int]:
     with connect(env) as connection:
-        rows = connection.execute("SELECT status, COUNT(*) FROM sync_delivery GROUP BY status").fetchall()
+        rows = connection.execute("SELECT status, COUNT(*) FROM records_delivery GROUP BY status").fetchall()
     return dict(rows)
+
+
+def queued_count(env: dict[str, str]) -> int:
+    """How many deliveries have been handed to the workers (`queued_at` set)."""
+    with connect(env) as connection:
+        (count,) = connection.execute("SELECT COUNT(*) FROM records_delivery WHERE queued_at IS NOT NULL").fetchone()
+    return count
 
 
 @dataclass(frozen=True)
@@ -274,8 +283,8 @@ class Row:
 def deliveries(env: dict[str, str]) -> list[Row]:
     with connect(env) as connection:
         rows = connection.execute(
-            "SELECT e.uuid, d.record_id, d.event_id, d.status FROM sync_delivery d"
-            " JOIN sync_outboxevent e ON e.id = d.event_id ORDER BY d.event_id"
+            "SELECT e.uuid, d.record_id, d.event_id, d.status FROM records_delivery d"
+            " JOIN records_recordevent e ON e.id = d.event_id ORDER BY d.event_id"
         ).fetchall()
     return [Row(str(uuid.UUID(str(key))), record, event, status) for key, record, event, status in rows]
 
@@ -294,8 +303,8 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, interval: float
 
 def make_events(url: str, records: int, changes: int, paused: bool) -> None:
     """The office user, the subscription, the records and their changes (Django set up)."""
+    from repairflow.records.models import Subscription
     from repairflow.records.services import record_act
-    from repairflow.sync.models import Subscription
     from tests.factories import CreditRecordFactory, UserFactory
 
     office = UserFactory(username="office", office=True)
@@ -309,8 +318,7 @@ def make_events(url: str, records: int, changes: int, paused: bool) -> None:
 
 def resume_paused() -> None:
     """The office resumes every paused subscription (Django set up)."""
-    from repairflow.records.models import User
-    from repairflow.sync.models import Subscription
+    from repairflow.records.models import Subscription, User
     from repairflow.sync.services import subscription_resume
 
     office = User.objects.get(username="office")

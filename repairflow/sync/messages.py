@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.notifications.messages import Message, register
-from repairflow.sync.models import EventType
+from repairflow.records.models import EventType
 
 
 def _labels(params: Mapping[str, Any]) -> Mapping[str, Any]:

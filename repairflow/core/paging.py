@@ -1,0 +1,79 @@
+"""Pages of long lists whose count stays cheap: a list is counted exactly up to `EXACT_UP_TO` rows
+and, beyond that, by the database planner's estimate (PostgreSQL; others count exactly), so that
+no page costs a scan of a million rows to say how many there are. For the pages (`page_of`) and
+the API (`Pagination`, the setting DEFAULT_PAGINATION_CLASS)."""
+
+import json
+from functools import cached_property
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from rest_framework.pagination import PageNumberPagination
+
+EXACT_UP_TO = 10_000
+
+
+def estimated_count(queryset: QuerySet) -> int | None:
+    """The planner's estimate of the rows `queryset` holds (PostgreSQL), else None."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class CappedCountPaginator(Paginator):
+    """A paginator whose `count` reads at most EXACT_UP_TO + 1 rows of the list; `count_is_estimate`
+    says when the count beyond that is the planner's."""
+
+    count_is_estimate = False
+
+    @cached_property
+    def count(self) -> int:
+        objects = self.object_list
+        if not isinstance(objects, QuerySet):
+            return super().count
+        counted = objects.order_by()[: EXACT_UP_TO + 1].count()
+        if counted <= EXACT_UP_TO:
+            return counted
+        estimate = estimated_count(objects)
+        if estimate is None:
+            return objects.count()
+        self.count_is_estimate = True
+        return max(estimate, counted)
+
+
+def page_of(objects: Any, number: Any, size: int) -> Any:
+    """Page `number` of `objects` (the last one when out of range), `size` rows a page."""
+    return CappedCountPaginator(objects, size).get_page(number)
+
+
+class Pagination(PageNumberPagination):
+    """`{"count", "count_is_estimate", "next", "previous", "results"}`: the count is exact up to
+    10,000 rows and the database's estimate beyond (repairflow/core/paging.py), so that no page of
+    a long list costs a full count."""
+
+    django_paginator_class = CappedCountPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = {
+            "count": response.data["count"],
+            "count_is_estimate": self.page.paginator.count_is_estimate,
+            **{key: value for key, value in response.data.items() if key != "count"},
+        }
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "True when `count` is the database's estimate (a list of over 10,000 rows).",
+        }
+        return paginated
