@@ -29,6 +29,6 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("calendar", "0001_initial")]
+    dependencies = [("calendar", "0001_squashed_0003_history_reason_text")]
 
     operations = [migrations.RunPython(load, unload)]
