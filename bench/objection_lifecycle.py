@@ -7,23 +7,26 @@ Runs N objections (default 200) through the use-cases of `repairflow.objections.
 department) → `objection_reply` (by the department: outcome `correct`, the title corrected) →
 `objection_confirm`, which applies the correction, issues the result notice and publishes the
 case by itself. Then the baseline: the same rows written as bare ORM saves and creates in the
-same five transactions (the objection and its history rows, the `Transition` rows, the clocks
-with their history as they start and stop, the verification, the record's three changes with
-their history rows and outbox events, the two notices, the notification rows), without the
-services' reads, locks, permission and state checks, validation, calendar arithmetic, the
-record's API snapshot and delivery tasks. A
-notice's row holds its PDF, so the baseline renders each notice as the services do
-(`repairflow.core.notices.notice_pdf`, about 7 ms each): the same bytes are written on both
-sides. The target: the services take at most twice the
-baseline's time per lifecycle (ratio <= 2).
+same five transactions, each row saved with `Model.save()` and its history row written by
+django-simple-history's post_save handler, as the library does by default (the objection and its
+history rows, the `Transition` rows, the clocks with their history as they start and stop, the
+verification, the record's two changes with their history rows and events, the two notices, the
+notification rows), without the services' reads, locks, permission and state checks,
+validation, calendar arithmetic, the record's API snapshot and delivery tasks. A notice's row
+is rendered after its transaction's commit, its PDF stored then, on both sides
+(`repairflow.core.pdf.notice_pdf`): the same bytes are written.
+
+Targets: the services take at most 1.5 times the baseline's time per lifecycle, and at most 14
+queries per business transition (the lifecycle's queries over its 5 steps, each step's BEGIN
+and COMMIT included, and the UPDATE that stores a notice's PDF after the commit).
 
 Subjects, users and records (one record per objection) are created first and are not timed;
 the day is today's (filed on a day off, the objection is received on the next working day).
 A few lifecycles of each kind warm up first; then each kind runs again with its SQL captured
 (`CaptureQueriesContext`) to count queries per lifecycle and per step; then the timed runs,
-without capture. The script checks that every objection ended published with its record
-corrected and free of the objection mark, and that the baseline wrote as many rows to every
-table as the services did.
+without capture, in alternating blocks. The script checks that every objection ended published
+with its record corrected and free of the objection mark, and that the baseline wrote as many
+rows to every table as the services did.
 
 Databases as in `bench/records_import.py`: on SQLite a file in a temporary `REPAIRFLOW_VAR_DIR`;
 elsewhere (`DATABASE_URL`) a database of its own made by Django's test-database creation and
@@ -33,6 +36,7 @@ written to `bench/results/objection_lifecycle.json`, one entry per database vend
 """
 
 import argparse
+import statistics
 import sys
 import time
 from collections import Counter
@@ -49,13 +53,14 @@ from _setup import (
 )
 
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "objection_lifecycle.json"
-TARGET_RATIO = 2.0
+TARGET_RATIO = 1.5
+TARGET_QUERIES_PER_STEP = 14
 DEPARTMENT_CODE = "BENCH"
 OFFICE_USERS = 2
 DEPARTMENT_OFFICERS = 2
 WARM_UP_CASES = 5
 COUNTED_CASES = 10
-BLOCK = 20  # timed lifecycles of one kind before the other kind's turn
+BLOCK = 5  # timed lifecycles of one kind before the other kind's turn
 BASELINE_PREFIX = "YB"  # the baseline's objections are numbered apart from the services' ("YY")
 STEPS = ("submit", "accept", "forward", "reply", "confirm")
 GROUNDS = ["content_error"]
@@ -231,7 +236,6 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
     from django.utils import timezone, translation
 
     from repairflow.cases.models import Notice, Transition
-    from repairflow.core.history import save_with_history
     from repairflow.core.pdf import notice_pdf
     from repairflow.deadlines.models import Deadline
     from repairflow.notifications.models import Notification
@@ -241,6 +245,12 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
 
     subject_user, office, officer = people.subject_user(record), people.office[0], people.officers[0]
     case_type = ContentType.objects.get_for_model(Objection)
+
+    def save_with_history(instance: Any, *, actor: Any, reason: str) -> None:
+        """A bare ORM save: django-simple-history writes the history row from its post_save signal."""
+        instance._history_user, instance._change_reason = actor, reason
+        instance.save()
+
     today, now = timezone.localdate(), timezone.now()
     objection: Objection
 
@@ -281,18 +291,24 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
         )
 
     def issue(kind: str, actor: Any) -> None:
+        """The notice's text in the transaction; its PDF rendered and stored after the commit."""
         text = {"receipt": objection_notices.receipt, "result": objection_notices.result}[kind](objection)
         with translation.override(settings.LANGUAGE_CODE):
-            content = notice_pdf(text, issuer=settings.REPAIRFLOW_OFFICE_NAME, issued_on=today)
-        Notice.objects.create(
-            case_type=case_type,
-            case_id=objection.pk,
-            kind=kind,
-            content=content,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            issued_by=actor,
-        )
+            kept = {
+                "title": str(text.title),
+                "facts": [[str(label), str(value)] for label, value in text.facts],
+                "paragraphs": [str(paragraph) for paragraph in text.paragraphs],
+            }
+        notice = Notice.objects.create(case_type=case_type, case_id=objection.pk, kind=kind, text=kept, issued_by=actor)
+
+        def render() -> None:
+            with translation.override(settings.LANGUAGE_CODE):
+                content = notice_pdf(text, issuer=settings.REPAIRFLOW_OFFICE_NAME, issued_on=today)
+            notice.content, notice.size = content, len(content)
+            notice.sha256 = hashlib.sha256(content).hexdigest()
+            notice.save(update_fields=["content", "size", "sha256"])
+
+        transaction.on_commit(render)
 
     def notify(recipients: list[Any], kind: str, **params: Any) -> None:
         params = {"number": objection.number, "record": str(record), **params}
@@ -533,11 +549,19 @@ def run(cases: int) -> dict[str, Any]:
         "notice_bytes": {kind: len(content) for kind, content in template.notices.items()},
         "ratio": round(ratio, 2),
         "block_ratios": [round(min(block_ratios), 2), round(max(block_ratios), 2)],
+        "median_block_ratio": round(statistics.median(block_ratios), 2),
         "query_ratio": round(query_ratio, 2),
+        "queries_per_step": round(services_figures["queries_per_lifecycle"] / len(STEPS), 1),
         "target_ratio": TARGET_RATIO,
-        "target_met": ratio <= TARGET_RATIO,
+        "target_queries_per_step": TARGET_QUERIES_PER_STEP,
+        "target_met": ratio <= TARGET_RATIO
+        and services_figures["queries_per_lifecycle"] / len(STEPS) <= TARGET_QUERIES_PER_STEP,
         **environment(),
     }
+
+
+def ratio_met(figures: dict[str, Any]) -> bool:
+    return figures["ratio"] <= TARGET_RATIO
 
 
 def report(figures: dict[str, Any]) -> None:
@@ -559,13 +583,17 @@ def report(figures: dict[str, Any]) -> None:
         print(f"    statements: {kinds}")
     rows = ", ".join(f"{table} {n:g}" for table, n in figures["rows_per_lifecycle"].items())
     print(f"  rows per lifecycle (both): {rows}")
-    verdict = "met" if figures["target_met"] else "NOT met"
+    verdict = "met" if ratio_met(figures) else "NOT met"
     low, high = figures["block_ratios"]
     print(
-        f"  ratio (services / baseline): time {figures['ratio']:.2f} (blocks of {BLOCK}: {low:.2f}–{high:.2f}),"
+        f"  ratio (services / baseline): time {figures['ratio']:.2f} (blocks of {BLOCK}: median"
+        f" {figures['median_block_ratio']:.2f}, {low:.2f}–{high:.2f}),"
         f" target <= {TARGET_RATIO:g}: {verdict}"
     )
-    print(f"  ratio (services / baseline): queries {figures['query_ratio']:.2f}")
+    print(
+        f"  queries per business transition: {figures['queries_per_step']:g}"
+        f" (target <= {TARGET_QUERIES_PER_STEP}); ratio (services / baseline): queries {figures['query_ratio']:.2f}"
+    )
     print(f"results: {RESULTS_FILE.relative_to(BASE_DIR)}")
 
 

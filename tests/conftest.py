@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from repairflow.calendar.selectors import work_calendar_forget
+from repairflow.records.selectors import active_subscriptions_forget
 from tests.cases import evidence, throttle_history_empty, travel  # noqa: F401 (fixtures for every kind of case)
 from tests.factories import CreditSubjectFactory, DepartmentFactory, UserFactory
 
@@ -23,9 +24,10 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _calendar_from_the_database():
-    """Each test reads the calendar from its own database state, never from a calendar an
-    earlier test built (a rolled-back load may have left the same fingerprint)."""
+    """Each test reads the calendar and the subscriptions from its own database state, never what
+    an earlier test read (a rolled-back change may have left the same version)."""
     work_calendar_forget()
+    active_subscriptions_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,34 +1,27 @@
-from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Subquery
+from django.db.models.functions import Coalesce
 
 from repairflow.calendar.models import CalendarDay, CalendarYear
 from repairflow.calendar.workdays import SpecialDay, WorkCalendar
 
-# The calendar last built in this process, under the fingerprint of the tables it was built from.
-_built: tuple[tuple, WorkCalendar] | None = None
+# The calendar last built in this process, with the calendar version it was built at.
+_built: tuple[int, WorkCalendar] | None = None
 
 
-def _fingerprint() -> tuple:
-    """What changes whenever a schedule is loaded or edited: every load saves its year (a new
-    version and `loaded_at`) and replaces its days (new ids). One read of two small tables,
-    written in SQL because it runs for every clock computed."""
-    years, days = CalendarYear._meta.db_table, CalendarDay._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(version) FROM {years}), (SELECT MAX(loaded_at) FROM {years}),"
-            f" (SELECT COUNT(*) FROM {years} WHERE confirmed), (SELECT COUNT(*) FROM {years}),"
-            f" (SELECT COUNT(*) FROM {days}), (SELECT MAX(id) FROM {days})"
-        )
-        return cursor.fetchone()
+def calendar_version_now() -> Coalesce:
+    """The calendar's version as an expression, for a use-case to read with its first query: every
+    change of a schedule is saved under a new version (`services.calendar_year_save`)."""
+    return Coalesce(Subquery(CalendarYear.objects.order_by("-version").values("version")[:1]), 0)
 
 
-def work_calendar() -> WorkCalendar:
-    """The calendar as the database has it now; rebuilt only when the tables have changed (two
-    aggregate reads instead of every special day on each deadline computed)."""
+def work_calendar(*, version: int | None = None) -> WorkCalendar:
+    """The calendar as the database has it now, rebuilt only when its version has changed; `version`
+    is the current version when the caller has read it already (else it is read here)."""
     global _built
-    fingerprint = _fingerprint()
-    if _built is None or _built[0] != fingerprint:
-        _built = (fingerprint, _build())
+    if version is None:
+        version = calendar_version()
+    if _built is None or _built[0] != version:
+        _built = (version, _build(version))
     return _built[1]
 
 
@@ -38,12 +31,12 @@ def work_calendar_forget() -> None:
     _built = None
 
 
-def _build() -> WorkCalendar:
+def _build(version: int) -> WorkCalendar:
     years = list(CalendarYear.objects.values_list("year", "confirmed"))
     return WorkCalendar.build(
         (SpecialDay(*row) for row in CalendarDay.objects.values_list("date", "is_workday", "name")),
         confirmed_years=[year for year, confirmed in years if confirmed],
-        version=calendar_version(),
+        version=version,
     )
 
 

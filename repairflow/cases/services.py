@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.selectors import calendar_version_now, work_calendar
 from repairflow.calendar.workdays import WorkCalendar, receipt_day, working_days_between
 from repairflow.cases.kinds import CaseKind, case_kind_of
 from repairflow.cases.models import Case, CaseSequence, Notice, NoticeKind, Transition
@@ -37,7 +37,8 @@ from repairflow.deadlines.policy import Action, Party, SupplementRule, active_pr
 from repairflow.deadlines.services import CaseClocks, SweepReport, deadlines_sweep
 from repairflow.notifications.services import notify
 from repairflow.records.models import CreditRecord, User
-from repairflow.records.outbox import case_awaits_platforms
+from repairflow.records.outbox import case_awaits_platforms, record_events
+from repairflow.records.selectors import subscriptions_version_now
 from repairflow.records.services import record_transition
 
 NUMBER_DIGITS = 6
@@ -170,12 +171,15 @@ class CaseStep:
         action: str,
         *,
         new: bool = False,
-        calendar: WorkCalendar | None = None,
+        calendar_version: int | None = None,
     ) -> None:
-        """`new`: the case is being filed (it has no clocks yet); `calendar`: one already read."""
+        """`new`: the case is being filed (it has no clocks yet); `calendar_version`: the calendar's
+        version read with the case (else read when a clock first needs the calendar)."""
         self.kind, self.case, self.actor, self.action = kind, case, actor, action
         self.writes = Writes()
-        self.clocks = CaseClocks(case, self.writes, new=new, calendar=calendar)
+        calendar_version = getattr(case, "calendar_version", calendar_version)
+        self.clocks = CaseClocks(case, self.writes, new=new, calendar_version=calendar_version)
+        record_events(self.writes).subscriptions_version = getattr(case, "subscriptions_version", None)
         self.flow = kind.flow(
             case, actor=actor, reason=kind.flow.REASONS.get(action, ""), writes=self.writes, clocks=self.clocks
         )
@@ -252,9 +256,13 @@ class CaseStep:
 
 def case_locked(visible: models.QuerySet, *, number: str) -> Any:
     """The case numbered `number` among those its actor may see (else 404), with what every step
-    reads of it, locked with its record until the transaction ends (a step may change the record:
-    both are locked in one statement, always in this order)."""
-    locked = visible.select_for_update(of=("self", "record")).select_related("record__department", "subject")
+    reads of it (and the calendar's version), locked with its record until the transaction ends (a
+    step may change the record: both are locked in one statement, always in this order)."""
+    locked = (
+        visible.select_for_update(of=("self", "record"), no_key=True)
+        .select_related("record__department", "subject")
+        .annotate(calendar_version=calendar_version_now(), subscriptions_version=subscriptions_version_now())
+    )
     case = get_or_not_found(locked, number=number)
     case.record.subject = case.subject  # a case's subject is its record's
     return case

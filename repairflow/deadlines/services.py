@@ -322,13 +322,15 @@ class CaseClocks:
         writes: Writes | None = None,
         *,
         new: bool = False,
-        calendar: WorkCalendar | None = None,
+        calendar_version: int | None = None,
     ) -> None:
-        """`new`: a case being created, which has no clocks yet; `calendar`: one already read."""
+        """`new`: a case being created, which has no clocks yet; `calendar_version`: the calendar's
+        version as the use-case has read it already."""
         self.case = case
         self.writes = writes
         self._open: list[Deadline] | None = [] if new else None
-        self._calendar = calendar
+        self._calendar: WorkCalendar | None = None
+        self._calendar_version = calendar_version
 
     @classmethod
     def known(cls, case: models.Model, deadlines: Iterable[Deadline]) -> "CaseClocks":
@@ -341,7 +343,7 @@ class CaseClocks:
     @property
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:
-            self._calendar = work_calendar()
+            self._calendar = work_calendar(version=self._calendar_version)
         return self._calendar
 
     def _all_open(self) -> list[Deadline]:

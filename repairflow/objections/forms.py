@@ -22,9 +22,9 @@ from repairflow.cases.forms import (
     text_field,
 )
 from repairflow.objections.models import OUTCOMES_WITH_FIELDS, Ground, Outcome
+from repairflow.records.corrections import record_correction_validate
 from repairflow.records.models import Department
 from repairflow.records.publication import Category, Severity
-from repairflow.records.serializers import record_correction_validate
 
 UNCHANGED = ("", _("— unchanged —"))
 NO_SEVERITY = "none"

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.selectors import calendar_version_now, work_calendar
 from repairflow.calendar.workdays import receipt_day
 from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import NoticeKind
@@ -45,9 +45,9 @@ from repairflow.objections.models import (
     Verification,
 )
 from repairflow.objections.selectors import objections_visible_to
+from repairflow.records.corrections import record_correction_validate
 from repairflow.records.models import CreditRecord, Department, RecordState, User
 from repairflow.records.publication import LIST_CATEGORIES
-from repairflow.records.serializers import record_correction_validate
 
 ALREADY_OPEN = _("This subject already has an open objection to this record.")
 RECORD_REVOKED = _("This record has been revoked: it is no longer published and cannot be objected to.")
@@ -166,10 +166,15 @@ def objection_submit(
     case_filer_check(actor, record)
     try:
         with transaction.atomic():
-            record = CreditRecord.objects.select_for_update().select_related("subject", "department").get(pk=record.pk)
+            record = (
+                CreditRecord.objects.select_for_update()
+                .select_related("subject", "department")
+                .annotate(calendar_version=calendar_version_now())
+                .get(pk=record.pk)
+            )
             if record.state == RecordState.REVOKED:
                 raise Invalid({"record": [RECORD_REVOKED]})
-            calendar = work_calendar()
+            calendar = work_calendar(version=record.calendar_version)
             objection = Objection(
                 number=case_number_next(prefix=Objection.NUMBER_PREFIX, year=today().year),
                 record=record,
@@ -181,7 +186,7 @@ def objection_submit(
                 contact_phone=contact_phone,
                 received_on=receipt_day(calendar, today()),
             )
-            step = CaseStep(OBJECTIONS, objection, actor, "submit", new=True, calendar=calendar)
+            step = CaseStep(OBJECTIONS, objection, actor, "submit", new=True, calendar_version=record.calendar_version)
             step.writes.create(objection, actor=actor, reason=RECEIVED, now=True)
             if attachments:
                 objection.attachments.set(attachments)

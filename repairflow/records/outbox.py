@@ -19,7 +19,7 @@ from repairflow.records.models import (
     RecordEvent,
     Subscription,
 )
-from repairflow.records.selectors import record_as_json
+from repairflow.records.selectors import active_subscriptions, record_as_json
 
 DELIVERY_QUEUED = _("Event recorded; delivery queued")
 
@@ -49,12 +49,14 @@ class RecordEvents:
     def __init__(self, writes: Writes) -> None:
         self.writes = writes
         self.changes: dict[int, tuple[CreditRecord, list[str], CaseReference | None, Any]] = {}
+        # The subscriptions' version when the use-case read it with its first query, else None.
+        self.subscriptions_version: int | None = None
         writes.before_flush(self.write)
 
     @cached_property
     def subscriptions(self) -> list[Subscription]:
         """The platforms subscribed now (retired ones get nothing), read once per use-case."""
-        return list(Subscription.objects.filter(active=True))
+        return active_subscriptions(version=self.subscriptions_version)
 
     def event_type(self, actions: list[str]) -> str:
         return RECORD_ACTION_EVENTS[min(actions, key=WEIGHT.index)]

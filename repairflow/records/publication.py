@@ -185,3 +185,19 @@ def may_be_published(*, category: str, severity: str | None, decision_date: date
     if category not in NEGATIVE_CATEGORIES or severity is None:
         return True
     return rule_set_on(decision_date).severities[Severity(severity)].publishable
+
+
+SEVERITY_ON_NON_NEGATIVE = _("Only negative information has a severity.")
+SEVERITY_REQUIRED = _("Negative information needs a severity.")
+SERIOUS_LIST_IS_SERIOUS = _("Entries of the serious dishonesty list are serious.")
+
+
+def classification_errors(category: str, severity: str | None) -> dict[str, list]:
+    """What is wrong with a record's category and severity together, by field."""
+    if category not in NEGATIVE_CATEGORIES and severity is not None:
+        return {"severity": [SEVERITY_ON_NON_NEGATIVE]}
+    if category in NEGATIVE_CATEGORIES and severity is None:
+        return {"severity": [SEVERITY_REQUIRED]}
+    if category == Category.SERIOUS_LIST and severity != Severity.SERIOUS:
+        return {"severity": [SERIOUS_LIST_IS_SERIOUS]}
+    return {}

@@ -4,11 +4,13 @@ see does not exist for them (404)."""
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from repairflow.core.errors import NotFound, get_or_not_found
+from repairflow.core.history import history_model
 from repairflow.core.permissions import Role
-from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport
+from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport, Subscription
 
 # The fields of a record as the API shows it (design/api.md "Records"), in order.
 RECORD_FIELDS = (
@@ -73,6 +75,35 @@ def record_as_json(record: CreditRecord, viewer: Any) -> dict[str, Any]:
         "max_period_end": _iso(record.max_period_end),
         "version": record.version,
     }
+
+
+# The active subscriptions last read in this process, with the version they were read at.
+_subscriptions: tuple[int, list[Subscription]] | None = None
+
+
+def subscriptions_version_now() -> Coalesce:
+    """The subscriptions' version as an expression, for a use-case to read with its first query:
+    every change of a subscription is saved with a history row, whose id is the version."""
+    latest = history_model(Subscription).objects.order_by("-history_id").values("history_id")[:1]
+    return Coalesce(Subquery(latest), 0)
+
+
+def active_subscriptions(*, version: int | None = None) -> list[Subscription]:
+    """The platforms subscribed now (retired ones get nothing): read again only when the
+    subscriptions have changed; `version` is their version when the caller has read it already."""
+    global _subscriptions
+    if version is None:
+        version = history_model(Subscription).objects.aggregate(version=Max("history_id"))["version"]
+    version = version or 0
+    if _subscriptions is None or _subscriptions[0] != version:
+        _subscriptions = (version, list(Subscription.objects.filter(active=True).order_by("id")))
+    return _subscriptions[1]
+
+
+def active_subscriptions_forget() -> None:
+    """Drop the subscriptions read in this process (tests start each from the database)."""
+    global _subscriptions
+    _subscriptions = None
 
 
 def records_visible_to(user: Any) -> QuerySet[CreditRecord]:

@@ -5,33 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from repairflow.core.errors import Invalid
 from repairflow.core.identifiers import InvalidIdentifier, SubjectType, validate_identifier
 from repairflow.core.permissions import Role
+from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.models import CreditRecord, Department
-from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity, may_be_published
+from repairflow.records.publication import Category, Severity, classification_errors, may_be_published
 from repairflow.records.selectors import RECORD_FIELDS, record_as_json
 
-DECISION_DATE_IN_FUTURE = _("The decision date cannot be in the future.")
-SEVERITY_ON_NON_NEGATIVE = _("Only negative information has a severity.")
-SEVERITY_REQUIRED = _("Negative information needs a severity.")
-SERIOUS_LIST_IS_SERIOUS = _("Entries of the serious dishonesty list are serious.")
 UNKNOWN_DEPARTMENT = _("No department has this code.")
 DEPARTMENT_REQUIRED = _("Name the department that made the decision.")
 OTHER_DEPARTMENT = _("A department may only create records of its own.")
-DUPLICATE_DECISION = _("This department already has a record with this decision number.")
 NOT_PUBLISHABLE = _("Under the rule set in force on the decision date, information of this severity is not published.")
-
-
-def classification_errors(category: str, severity: str | None) -> dict[str, list]:
-    """What is wrong with a record's category and severity together, by field."""
-    if category not in NEGATIVE_CATEGORIES and severity is not None:
-        return {"severity": [SEVERITY_ON_NON_NEGATIVE]}
-    if category in NEGATIVE_CATEGORIES and severity is None:
-        return {"severity": [SEVERITY_REQUIRED]}
-    if category == Category.SERIOUS_LIST and severity != Severity.SERIOUS:
-        return {"severity": [SERIOUS_LIST_IS_SERIOUS]}
-    return {}
 
 
 class RecordInputSerializer(serializers.Serializer):
@@ -114,56 +98,3 @@ class RecordSerializer(serializers.ModelSerializer):
 
     def to_representation(self, record: CreditRecord) -> dict:
         return record_as_json(record, self.context["viewer"])
-
-
-NO_CORRECTED_FIELDS = _("Name at least one field to correct.")
-NOT_CORRECTABLE = _("This field cannot be corrected: %(fields)s.")
-UNCHANGED = _("The corrected fields are the same as the record's.")
-
-
-class RecordCorrectionSerializer(serializers.Serializer):
-    """The fields of a record an objection's outcome may correct, validated as a new record's
-    are, together with the record's other fields. Context: `record`."""
-
-    category = serializers.ChoiceField(choices=Category.choices, required=False)
-    severity = serializers.ChoiceField(choices=Severity.choices, allow_null=True, required=False)
-    decision_no = serializers.CharField(max_length=100, required=False)
-    decision_date = serializers.DateField(required=False)
-    title = serializers.CharField(max_length=200, required=False)
-    content = serializers.CharField(required=False, allow_blank=True)
-
-    validate_decision_date = RecordInputSerializer.validate_decision_date
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict) or not data:
-            raise serializers.ValidationError({"non_field_errors": [NO_CORRECTED_FIELDS]})
-        unknown = sorted(set(data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({"non_field_errors": [NOT_CORRECTABLE % {"fields": ", ".join(unknown)}]})
-        return super().to_internal_value(data)
-
-    def validate(self, attrs):
-        record = self.context["record"]
-        merged = {name: attrs.get(name, getattr(record, name)) for name in self.fields}
-        errors = classification_errors(merged["category"], merged["severity"])
-        if (
-            "decision_no" in attrs
-            and CreditRecord.objects.filter(department_id=record.department_id, decision_no=attrs["decision_no"])
-            .exclude(pk=record.pk)
-            .exists()
-        ):
-            errors["decision_no"] = [DUPLICATE_DECISION]
-        if errors:
-            raise serializers.ValidationError(errors)
-        changes = {name: value for name, value in attrs.items() if value != getattr(record, name)}
-        if not changes:
-            raise serializers.ValidationError({"non_field_errors": [UNCHANGED]})
-        return changes
-
-
-def record_correction_validate(record: CreditRecord, fields: object) -> dict:
-    """The changes `fields` make to `record`, as field values; Invalid naming each bad field."""
-    correction = RecordCorrectionSerializer(data=fields, context={"record": record})
-    if not correction.is_valid():
-        raise Invalid(correction.errors)
-    return dict(correction.validated_data)

@@ -19,6 +19,7 @@ from repairflow.core.flows import available_actions, run_transition
 from repairflow.core.history import Writes, history_reason, writing
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.policy import active_profile
+from repairflow.records.corrections import DUPLICATE_DECISION
 from repairflow.records.flows import LIVE, RecordFlow
 from repairflow.records.importing import REQUIRED_COLUMNS, import_file_read
 from repairflow.records.models import (
@@ -34,7 +35,7 @@ from repairflow.records.models import (
 from repairflow.records.outbox import CaseReference, record_events
 from repairflow.records.publication import NEGATIVE_CATEGORIES, may_be_published, publication_periods
 from repairflow.records.selectors import record_as_json
-from repairflow.records.serializers import DUPLICATE_DECISION, RecordInputSerializer
+from repairflow.records.serializers import RecordInputSerializer
 
 logger = logging.getLogger(__name__)
 

@@ -10,16 +10,10 @@ from rest_framework.pagination import PageNumberPagination
 from repairflow.core.errors import INVALID_INPUT, TRANSITION_NOT_ALLOWED
 from repairflow.core.identifiers import INVALID_USCC, NOT_AN_IDENTIFIER
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
+from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, QueryLog, RecordState
-from repairflow.records.publication import Category
-from repairflow.records.serializers import (
-    DECISION_DATE_IN_FUTURE,
-    DEPARTMENT_REQUIRED,
-    NOT_PUBLISHABLE,
-    OTHER_DEPARTMENT,
-    SEVERITY_ON_NON_NEGATIVE,
-    UNKNOWN_DEPARTMENT,
-)
+from repairflow.records.publication import SEVERITY_ON_NON_NEGATIVE, Category
+from repairflow.records.serializers import DEPARTMENT_REQUIRED, NOT_PUBLISHABLE, OTHER_DEPARTMENT, UNKNOWN_DEPARTMENT
 from repairflow.records.services import DUPLICATE_DECISION, RECORD_CREATED
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory, record_entry
 from tests.i18n import in_chinese

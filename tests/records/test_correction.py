@@ -9,17 +9,24 @@ import pytest
 from django.utils import translation
 
 from repairflow.core.errors import Invalid
-from repairflow.records.publication import Category, Severity
-from repairflow.records.serializers import (
+from repairflow.records.corrections import (
     DECISION_DATE_IN_FUTURE,
     DUPLICATE_DECISION,
     NO_CORRECTED_FIELDS,
+    NOT_A_CHOICE,
+    NOT_A_DATE,
     NOT_CORRECTABLE,
+    NOT_TEXT,
+    TOO_LONG,
+    UNCHANGED,
+    record_correction_validate,
+)
+from repairflow.records.publication import (
     SERIOUS_LIST_IS_SERIOUS,
     SEVERITY_ON_NON_NEGATIVE,
     SEVERITY_REQUIRED,
-    UNCHANGED,
-    record_correction_validate,
+    Category,
+    Severity,
 )
 from tests.factories import CreditRecordFactory, DepartmentFactory
 from tests.i18n import in_chinese
@@ -106,10 +113,11 @@ def test_only_the_decisions_own_fields_can_be_corrected(record, fields, named):
 
 
 def test_a_field_of_the_wrong_type_is_refused_by_its_own_rule(record):
-    assert errors(record, {"category": "fine", "decision_date": "yesterday", "title": "x" * 201}) == {
-        "category": ["“fine” 不是合法选项。"],
-        "decision_date": ["日期格式错误。请从这些格式中选择：YYYY-MM-DD。"],
-        "title": ["请确保这个字段不能超过 200 个字符。"],
+    assert errors(record, {"category": "fine", "decision_date": "yesterday", "title": "x" * 201, "content": 5}) == {
+        "category": [in_chinese(NOT_A_CHOICE) % {"value": "fine"}],
+        "decision_date": [in_chinese(NOT_A_DATE)],
+        "title": [in_chinese(TOO_LONG) % {"limit": 200}],
+        "content": [in_chinese(NOT_TEXT)],
     }
 
 

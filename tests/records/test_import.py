@@ -22,6 +22,7 @@ from repairflow.core.history import history_entries
 from repairflow.core.identifiers import INVALID_USCC
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.core.services import FILE_TOO_LARGE
+from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.importing import (
     CONFLICTING_COLUMNS,
     HEADER_ALIASES,
@@ -39,7 +40,7 @@ from repairflow.records.importing import (
     import_file_read,
 )
 from repairflow.records.models import CreditRecord, CreditSubject, ImportFormat, RecordImport, RecordState
-from repairflow.records.serializers import DECISION_DATE_IN_FUTURE, OTHER_DEPARTMENT
+from repairflow.records.serializers import OTHER_DEPARTMENT
 from repairflow.records.services import (
     DUPLICATE_DECISION_IN_BATCH,
     IMPORT_OTHER_SUBJECT,

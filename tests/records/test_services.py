@@ -11,16 +11,19 @@ from repairflow.core.errors import TRANSITION_NOT_ALLOWED, Conflict, Forbidden, 
 from repairflow.core.history import history_entries
 from repairflow.core.identifiers import INVALID_RESIDENT_ID, INVALID_USCC, SubjectType
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
+from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, QueryKind, QueryLog, RecordState
-from repairflow.records.publication import Category, Severity
-from repairflow.records.serializers import (
-    DECISION_DATE_IN_FUTURE,
-    DEPARTMENT_REQUIRED,
-    NOT_PUBLISHABLE,
-    OTHER_DEPARTMENT,
+from repairflow.records.publication import (
     SERIOUS_LIST_IS_SERIOUS,
     SEVERITY_ON_NON_NEGATIVE,
     SEVERITY_REQUIRED,
+    Category,
+    Severity,
+)
+from repairflow.records.serializers import (
+    DEPARTMENT_REQUIRED,
+    NOT_PUBLISHABLE,
+    OTHER_DEPARTMENT,
     UNKNOWN_DEPARTMENT,
     RecordInputSerializer,
     RecordSerializer,
