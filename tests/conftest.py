@@ -5,8 +5,7 @@ from django.apps import apps
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from repairflow.calendar.selectors import work_calendar_forget
-from repairflow.records.selectors import active_subscriptions_forget
+from repairflow.core.versioned import ReadPerVersion
 from tests.cases import evidence, throttle_history_empty, travel  # noqa: F401 (fixtures for every kind of case)
 from tests.factories import CreditSubjectFactory, DepartmentFactory, UserFactory
 
@@ -23,11 +22,10 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _calendar_from_the_database():
-    """Each test reads the calendar and the subscriptions from its own database state, never what
-    an earlier test read (a rolled-back change may have left the same version)."""
-    work_calendar_forget()
-    active_subscriptions_forget()
+def _reads_from_the_database():
+    """Each test reads the calendar, the subscriptions and the staff from its own database state,
+    never what an earlier test read (a rolled-back change may have left the same version)."""
+    ReadPerVersion.forget_all()
 
 
 @pytest.fixture(autouse=True)

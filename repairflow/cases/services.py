@@ -18,7 +18,6 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +37,13 @@ from repairflow.deadlines.services import CaseClocks, SweepReport, deadlines_swe
 from repairflow.notifications.services import notify
 from repairflow.records.models import CreditRecord, User
 from repairflow.records.outbox import case_awaits_platforms, record_events
-from repairflow.records.selectors import subscriptions_version_now
+from repairflow.records.selectors import (
+    active_users,
+    department_users,
+    office_users,
+    staff_version_now,
+    subscriptions_version_now,
+)
 from repairflow.records.services import record_transition
 
 NUMBER_DIGITS = 6
@@ -100,61 +105,34 @@ def due_on_text(deadline: Any) -> str:
 # --- Who is told ---------------------------------------------------------------------------------
 
 
-# What telling a user needs of it (the inbox, e-mail, SMS, who heads a unit).
-RECIPIENT_FIELDS = (
-    "id",
-    "username",
-    "is_active",
-    "role",
-    "department",
-    "credit_subject",
-    "email",
-    "mobile",
-    "is_unit_head",
-)
-
-
-def _active_users() -> models.QuerySet[User]:
-    return User.objects.filter(is_active=True).only(*RECIPIENT_FIELDS).order_by("pk")
-
-
-def office_users() -> models.QuerySet[User]:
-    return _active_users().filter(role=Role.OFFICE)
-
-
-def department_users(departments: Iterable[int]) -> models.QuerySet[User]:
-    return _active_users().filter(role=Role.DEPARTMENT, department__in=list(departments))
-
-
 class People:
-    """The people a step about one case tells, read once: the office's, the subject's and, when
-    named first, departments' users in one query; any other department's when asked for."""
+    """The people a step about one case tells: the office's and departments' users from the staff
+    kept at the version read with the case, the subject's read once when first asked for."""
 
-    def __init__(self, case: Case) -> None:
-        self.case = case
-        self._users: list[User] | None = None
-        self._departments: set[int] = set()
-
-    def _read(self, departments: Iterable[int] = ()) -> list[User]:
-        wanted = set(departments) - self._departments
-        if self._users is None or wanted:
-            people = Q(role=Role.DEPARTMENT, department__in=wanted)
-            if self._users is None:
-                people |= Q(role=Role.OFFICE) | Q(role=Role.SUBJECT, credit_subject=self.case.subject_id)
-            self._users = [*(self._users or []), *_active_users().filter(people)]
-            self._departments |= wanted
-        return self._users
+    def __init__(self, case: Case, *, staff_version: int | None = None) -> None:
+        self.case, self.staff_version = case, staff_version
+        self._subject: list[User] | None = None
 
     def office(self) -> list[User]:
-        return [user for user in self._read() if user.role == Role.OFFICE]
+        return office_users(version=self.staff_version)
 
     def subject(self) -> list[User]:
-        return [user for user in self._read() if user.role == Role.SUBJECT]
+        if self._subject is None:
+            self._subject = list(active_users().filter(role=Role.SUBJECT, credit_subject=self.case.subject_id))
+        return self._subject
 
     def departments(self, ids: Iterable[int]) -> list[User]:
-        ids = list(dict.fromkeys(ids))
-        users = self._read(ids)
-        return [user for pk in ids for user in users if user.role == Role.DEPARTMENT and user.department_id == pk]
+        return department_users(ids, version=self.staff_version)
+
+
+def versions_now() -> dict[str, Any]:
+    """What a step reads once per version (the calendar, the subscriptions, the staff), as the
+    annotations of its first query."""
+    return {
+        "calendar_version": calendar_version_now(),
+        "subscriptions_version": subscriptions_version_now(),
+        "staff_version": staff_version_now(),
+    }
 
 
 # --- A step -------------------------------------------------------------------------------------
@@ -171,19 +149,21 @@ class CaseStep:
         action: str,
         *,
         new: bool = False,
-        calendar_version: int | None = None,
+        read_with: Any = None,
     ) -> None:
-        """`new`: the case is being filed (it has no clocks yet); `calendar_version`: the calendar's
-        version read with the case (else read when a clock first needs the calendar)."""
+        """`new`: the case is being filed (it has no clocks yet); `read_with`: what was read with
+        `versions_now()` (the case itself when none: `case_locked`)."""
         self.kind, self.case, self.actor, self.action = kind, case, actor, action
         self.writes = Writes()
-        calendar_version = getattr(case, "calendar_version", calendar_version)
-        self.clocks = CaseClocks(case, self.writes, new=new, calendar_version=calendar_version)
-        record_events(self.writes).subscriptions_version = getattr(case, "subscriptions_version", None)
+        versions = case if read_with is None else read_with
+        self.clocks = CaseClocks(
+            case, self.writes, new=new, calendar_version=getattr(versions, "calendar_version", None)
+        )
+        record_events(self.writes).subscriptions_version = getattr(versions, "subscriptions_version", None)
         self.flow = kind.flow(
             case, actor=actor, reason=kind.flow.REASONS.get(action, ""), writes=self.writes, clocks=self.clocks
         )
-        self.people = People(case)
+        self.people = People(case, staff_version=getattr(versions, "staff_version", None))
         self.today = today()
 
     @cached_property
@@ -261,11 +241,18 @@ def case_locked(visible: models.QuerySet, *, number: str) -> Any:
     locked = (
         visible.select_for_update(of=("self", "record"), no_key=True)
         .select_related("record__department", "subject")
-        .annotate(calendar_version=calendar_version_now(), subscriptions_version=subscriptions_version_now())
+        .annotate(**versions_now())
     )
     case = get_or_not_found(locked, number=number)
     case.record.subject = case.subject  # a case's subject is its record's
     return case
+
+
+def record_locked(record: CreditRecord) -> CreditRecord:
+    """The record a case is being filed on, read again with its subject and department and what
+    a step reads once per version (`versions_now`), locked until the transaction ends."""
+    locked = CreditRecord.objects.select_for_update().select_related("subject", "department")
+    return locked.annotate(**versions_now()).get(pk=record.pk)
 
 
 @contextmanager
@@ -415,12 +402,11 @@ def case_lapse(case: Case) -> None:
 
 
 def deadline_owners(deadline: Deadline) -> list[User]:
-    users = _active_users()
     if deadline.owner == Party.DEPARTMENT:
-        return list(users.filter(role=Role.DEPARTMENT, department=deadline.department_id))
+        return department_users([deadline.department_id])
     if deadline.owner == Party.SUBJECT:
-        return list(users.filter(role=Role.SUBJECT, credit_subject=deadline.subject_id))
-    return list(users.filter(role=Role.OFFICE))
+        return list(active_users().filter(role=Role.SUBJECT, credit_subject=deadline.subject_id))
+    return office_users()
 
 
 def _owner_name(deadline: Deadline) -> str:
@@ -444,7 +430,7 @@ def deadline_stage_act(deadline: Deadline, stage: Stage, action: Action, calenda
     }
     link = case.get_absolute_url()
     owners = deadline_owners(deadline)
-    office = list(office_users())
+    office = office_users()
     if action is Action.LAPSE:
         case_lapse(case)
         notify(recipients=[*owners, *office], kind="deadline.lapsed", params=params, link=link)

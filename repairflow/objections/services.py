@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.calendar.selectors import calendar_version_now, work_calendar
+from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import receipt_day
 from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import NoticeKind
@@ -28,6 +28,7 @@ from repairflow.cases.services import (
     case_supplemented,
     case_withdraw,
     due_on_text,
+    record_locked,
     required,
     today,
 )
@@ -166,12 +167,7 @@ def objection_submit(
     case_filer_check(actor, record)
     try:
         with transaction.atomic():
-            record = (
-                CreditRecord.objects.select_for_update()
-                .select_related("subject", "department")
-                .annotate(calendar_version=calendar_version_now())
-                .get(pk=record.pk)
-            )
+            record = record_locked(record)
             if record.state == RecordState.REVOKED:
                 raise Invalid({"record": [RECORD_REVOKED]})
             calendar = work_calendar(version=record.calendar_version)
@@ -186,7 +182,7 @@ def objection_submit(
                 contact_phone=contact_phone,
                 received_on=receipt_day(calendar, today()),
             )
-            step = CaseStep(OBJECTIONS, objection, actor, "submit", new=True, calendar_version=record.calendar_version)
+            step = CaseStep(OBJECTIONS, objection, actor, "submit", new=True, read_with=record)
             step.writes.create(objection, actor=actor, reason=RECEIVED, now=True)
             if attachments:
                 objection.attachments.set(attachments)

@@ -66,7 +66,7 @@ class RecordImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ("username", "role", "department", "credit_subject", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = DjangoUserAdmin.fieldsets + (

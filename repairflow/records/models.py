@@ -99,6 +99,9 @@ class User(AbstractUser):
         validators=[RegexValidator(r"^1\d{10}$", _("Enter an 11-digit mainland mobile number."))],
         help_text=_("Notices are also sent by SMS when this is set."),
     )
+    # Who changed an account, its role or its binding, and when; not the password hash, nor each
+    # sign-in (`last_login` is written without history: `records.apps`).
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")

@@ -2,15 +2,17 @@
 records it produced, the office and auditors everything (design/api.md). What a user may not
 see does not exist for them (404)."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Max, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from repairflow.core.errors import NotFound, get_or_not_found
 from repairflow.core.history import history_model
 from repairflow.core.permissions import Role
-from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport, Subscription
+from repairflow.core.versioned import ReadPerVersion
+from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport, Subscription, User
 
 # The fields of a record as the API shows it (design/api.md "Records"), in order.
 RECORD_FIELDS = (
@@ -77,33 +79,66 @@ def record_as_json(record: CreditRecord, viewer: Any) -> dict[str, Any]:
     }
 
 
-# The active subscriptions last read in this process, with the version they were read at.
-_subscriptions: tuple[int, list[Subscription]] | None = None
+# The platforms subscribed now (retired ones get nothing), read once per version: every change of a
+# subscription is saved with a history row, whose id is the version.
+_subscriptions = ReadPerVersion(
+    lambda: history_model(Subscription).objects.order_by("-history_id").values_list("history_id", flat=True),
+    lambda version: list(Subscription.objects.filter(active=True).order_by("id")),
+)
 
 
-def subscriptions_version_now() -> Coalesce:
-    """The subscriptions' version as an expression, for a use-case to read with its first query:
-    every change of a subscription is saved with a history row, whose id is the version."""
-    latest = history_model(Subscription).objects.order_by("-history_id").values("history_id")[:1]
-    return Coalesce(Subquery(latest), 0)
+def subscriptions_version_now() -> RawSQL:
+    """The subscriptions' version as an expression, for a use-case to read with its first query."""
+    return _subscriptions.now()
 
 
 def active_subscriptions(*, version: int | None = None) -> list[Subscription]:
-    """The platforms subscribed now (retired ones get nothing): read again only when the
-    subscriptions have changed; `version` is their version when the caller has read it already."""
-    global _subscriptions
-    if version is None:
-        version = history_model(Subscription).objects.aggregate(version=Max("history_id"))["version"]
-    version = version or 0
-    if _subscriptions is None or _subscriptions[0] != version:
-        _subscriptions = (version, list(Subscription.objects.filter(active=True).order_by("id")))
-    return _subscriptions[1]
+    """The platforms subscribed now; `version` is their version when the caller has read it already."""
+    return _subscriptions.get(version)
 
 
-def active_subscriptions_forget() -> None:
-    """Drop the subscriptions read in this process (tests start each from the database)."""
-    global _subscriptions
-    _subscriptions = None
+# What telling a user needs of it (the inbox, e-mail, SMS, who heads a unit).
+RECIPIENT_FIELDS = (
+    "id",
+    "username",
+    "is_active",
+    "role",
+    "department",
+    "credit_subject",
+    "email",
+    "mobile",
+    "is_unit_head",
+)
+
+
+def active_users() -> QuerySet[User]:
+    """Users who can be told of something, with what telling them needs."""
+    return User.objects.filter(is_active=True).only(*RECIPIENT_FIELDS).order_by("pk")
+
+
+# The office's and the departments' active users, read once per version: every change of a user
+# is saved with a history row, whose id is the version.
+_staff = ReadPerVersion(
+    lambda: history_model(User).objects.order_by("-history_id").values_list("history_id", flat=True),
+    lambda version: list(active_users().filter(role__in=(Role.OFFICE, Role.DEPARTMENT))),
+)
+
+
+def staff_version_now() -> RawSQL:
+    """The staff's version as an expression, for a use-case to read with its first query."""
+    return _staff.now()
+
+
+def office_users(*, version: int | None = None) -> list[User]:
+    """The office's active users; `version`: the staff's version when the caller has read it."""
+    return [user for user in _staff.get(version) if user.role == Role.OFFICE]
+
+
+def department_users(departments: Iterable[int], *, version: int | None = None) -> list[User]:
+    """The active users of `departments`, department by department in the order given."""
+    staff = _staff.get(version)
+    ids = list(dict.fromkeys(departments))
+    return [user for pk in ids for user in staff if user.role == Role.DEPARTMENT and user.department_id == pk]
 
 
 def records_visible_to(user: Any) -> QuerySet[CreditRecord]:

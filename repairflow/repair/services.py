@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.calendar.selectors import calendar_version_now, work_calendar
+from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import months_period_end, receipt_day
 from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import NoticeKind
@@ -30,6 +30,7 @@ from repairflow.cases.services import (
     case_supplemented,
     case_withdraw,
     due_on_text,
+    record_locked,
     required,
     today,
 )
@@ -136,12 +137,7 @@ def repair_submit(
         raise Invalid({"commitment": [COMMITMENT_REQUIRED]})
     try:
         with transaction.atomic():
-            record = (
-                CreditRecord.objects.select_for_update()
-                .select_related("subject", "department")
-                .annotate(calendar_version=calendar_version_now())
-                .get(pk=record.pk)
-            )
+            record = record_locked(record)
             if not record.is_negative:
                 raise Invalid({"record": [NOT_NEGATIVE]})
             if record.state not in LIVE:
@@ -157,7 +153,7 @@ def repair_submit(
                 contact_phone=contact_phone,
                 received_on=receipt_day(calendar, today()),
             )
-            step = CaseStep(REPAIRS, application, actor, "submit", new=True, calendar_version=record.calendar_version)
+            step = CaseStep(REPAIRS, application, actor, "submit", new=True, read_with=record)
             step.writes.create(application, actor=actor, reason=RECEIVED, now=True)
             application.attachments.set(attachments)
             _add_materials(application, materials)

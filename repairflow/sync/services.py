@@ -22,12 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from repairflow.cases.kinds import case_kind_named
-from repairflow.cases.services import REASON_REQUIRED, case_locked, case_publish_when_ready, office_users, required
+from repairflow.cases.services import REASON_REQUIRED, case_locked, case_publish_when_ready, required
 from repairflow.core.errors import Invalid, TransitionNotAllowed, get_or_not_found
 from repairflow.core.history import history_reason, save_with_history
 from repairflow.core.permissions import Role, require_role
 from repairflow.notifications.services import notify
 from repairflow.records.models import NAME_TAKEN, Delivery, DeliveryStatus, RecordEvent, Subscription
+from repairflow.records.selectors import office_users
 from repairflow.sync import client
 from repairflow.sync.models import AttemptOutcome, DeliveryAttempt
 from repairflow.sync.selectors import case_propagated
