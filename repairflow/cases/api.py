@@ -1,4 +1,4 @@
-"""What the API of every kind of case shares (design/api.md "Objections", "Repair
+"""What the API of every kind of case shares (docs/api.md "Objections", "Repair
 applications"): the case as JSON with its clocks, timeline, notices and the caller's actions;
 filing; the bodies every kind of case takes; running an action; the notices as PDF. Each kind's
 api.py declares its endpoints as subclasses of `CaseViewSet` and `CaseNoticeView`."""
@@ -20,14 +20,14 @@ from rest_framework.views import APIView
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import explain, working_days_left
-from repairflow.cases.kinds import CaseKind
+from repairflow.cases.kinds import CaseKind, case_kind_of
 from repairflow.cases.models import Case, Notice, NoticeKind, Transition
 from repairflow.cases.notices import notice_content, notice_rendered
 from repairflow.cases.selectors import case_notice, cases_overdue
 from repairflow.cases.services import NOT_YOUR_RECORD
 from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin
 from repairflow.core.errors import get_or_not_found
-from repairflow.core.flows import available_actions
+from repairflow.core.flows import available_actions, transition_check
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.models import Attachment
 from repairflow.core.permissions import Role, require_role
@@ -246,11 +246,15 @@ ActionBodies = Mapping[str, tuple[type[serializers.Serializer], Callable[..., Ca
 
 def case_action_run(*, case: Case, bodies: ActionBodies, actor: Any, action: str, data: Any) -> Case:
     """Read the body of an action and run its service (shared by the API and the pages): the
-    body's shape is judged here (400), then the service locks the case and checks, once, that
-    the actor may take the action (403) in its state (409) before judging what the body says."""
+    service locks the case and checks, once, that the actor may take the action (403) in its
+    state (409) before judging what the body says. The body's shape is read here first; when it
+    is bad, the action is checked on the case as read before the 400, so that a refused action
+    is refused for what it is (403, 409) whatever its body."""
     body_class, service = bodies[action]
     body = body_class(data=data, context={"actor": actor, "case": case})
-    body.is_valid(raise_exception=True)
+    if not body.is_valid():
+        transition_check(case_kind_of(case).flow(case, actor=actor), action, user=actor)
+        raise serializers.ValidationError(body.errors)
     values = dict(body.validated_data)
     if "department" in values:
         values["department"] = values["department"] or None
@@ -281,7 +285,7 @@ class CaseFilterSerializer(serializers.Serializer):
 
 
 class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
-    """List, file, read and act on one kind of case (design/api.md): `/api/v1/{collection}/` to list
+    """List, file, read and act on one kind of case (docs/api.md): `/api/v1/{collection}/` to list
     and file, `{number}/` to read, `{number}/{action}/` to act. A kind's subclass names its kind,
     serializers, action bodies (`action_bodies`: action → body serializer and service), filing
     service, what its cases are read with (`prefetch`) and the lookup its `department=` filter
@@ -352,7 +356,7 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
 
 def case_action_endpoint(*, name: str, collection: str, serializer: type, actions: list[str]) -> Callable:
     """The `act` endpoint of a kind's viewset: `POST /api/v1/{collection}/{number}/{action}/`, one
-    of `actions` (design/api.md's table says who, from which state, and the body)."""
+    of `actions` (docs/api.md's table says who, from which state, and the body)."""
     parameter = f"{name}_action"
 
     def decorate(method: Callable) -> Callable:

@@ -1,4 +1,4 @@
-"""Who may take each action, in which state, with what body (design/api.md, the objections'
+"""Who may take each action, in which state, with what body (docs/api.md, the objections'
 table and "Errors"): the role allowed succeeds; any other role is refused with 403 when it sees
 the case and 404 when it does not; a wrong state is 409 naming the state and the actions open to
 the caller; a bad body is 400. Every refusal leaves everything as it was."""
@@ -185,6 +185,28 @@ def test_an_action_in_a_state_that_does_not_allow_it_is_409_and_nothing_changes(
         assert (response.status_code, response.json()) == (409, expected)
     else:
         assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    assert snapshot(number) == before
+
+
+@pytest.mark.parametrize(
+    ("state", "role", "action", "body", "expected"),
+    [
+        ("published", "department", "reply", {"outcome": "keep", "explanation": 7}, 409),
+        ("submitted", "office", "reply", {"outcome": ["correct"]}, 403),
+    ],
+)
+def test_a_refused_action_is_refused_for_what_it_is_whatever_its_body(
+    api, given, user, state, role, action, body, expected
+):
+    number = given(state).number
+    before = snapshot(number)
+
+    response = act(api, user(role), number, action, **body)
+
+    assert (response.status_code, response.json()["error"]) == (
+        expected,
+        {409: "transition_not_allowed", 403: "forbidden"}[expected],
+    )
     assert snapshot(number) == before
 
 
