@@ -42,9 +42,10 @@ run: $(VENV)/.installed ## Run the app with demo data: web on $(HOST):$(PORT), o
 test: $(VENV)/.installed-test ## Run the whole test suite (DATABASE_URL / CELERY_BROKER_URL switch to PostgreSQL / Redis)
 	$(BIN)/python -m pytest
 
-lint: $(VENV)/.installed-test ## Lint and check formatting with ruff
+lint: $(VENV)/.installed-test ## Lint, check formatting (ruff) and the layers contract (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test ## Format and fix what ruff can
 	$(BIN)/ruff format .

@@ -1,5 +1,5 @@
 """What the tests of every kind of case share: a clock stopped on a real 2026 working day, the
-error bodies of design/api.md, the throttles' history emptied, a case's timeline and clocks as
+error bodies of docs/api.md, the throttles' history emptied, a case's timeline and clocks as
 tuples, its record and history through the API, who was notified, and evidence to upload."""
 
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""Calendar endpoints (design/api.md "Calendar"): a deadline computed on the working-day calendar,
+"""Calendar endpoints (docs/api.md "Calendar"): a deadline computed on the working-day calendar,
 and a year's official schedule (loading one, which moves open deadlines, is the legal clock's:
 `repairflow.deadlines.api.CalendarYearLoadView`)."""
 

@@ -1,6 +1,6 @@
 """The legal clock's arithmetic: working days and month periods, each result explained.
 
-Rules (design/domain.md "Working days"):
+Rules (docs/domain.md "Working days"):
 
 - A period in working days excludes weekends and statutory holidays and includes the weekend
   days the State Council's yearly notice makes working days (调休上班).

@@ -1,7 +1,7 @@
 """The base of every case's state machine (objections/flows.py, repair/flows.py declare theirs):
 it wraps the case, knows who acts, why, and the use-case's writes, and saves the case with its
 history once the transition succeeds. Each kind's `flows.py` declares every one of its
-transitions, intake included, with who may take it (design/architecture.md "How a transition
+transitions, intake included, with who may take it (docs/architecture.md "How a request
 runs"); the transition bodies only set the case's fields."""
 
 from collections.abc import Mapping

@@ -1,7 +1,7 @@
 """What the forms of every kind of case share (objections, repair applications): files and the
 attachments already uploaded, the layout the templates follow, and the bodies of the actions
 both kinds take. A form only gives the input its shape; the rules are the API's (the kind's
-create serializer, its `*_act` and the services), so that a page and an API client are refused
+create serializer, `cases.api.case_action_run` and the services), so that a page and an API client are refused
 for the same reasons in the same words."""
 
 from typing import Any
@@ -138,7 +138,7 @@ class FilingForm(CaseForm):
         }
 
 
-# --- The actions every kind of case takes (design/api.md, the tables of actions) ----------------
+# --- The actions every kind of case takes (docs/api.md, the tables of actions) ----------------
 
 
 class ActionForm(CaseForm):

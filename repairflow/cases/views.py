@@ -1,7 +1,7 @@
 """What the pages of every kind of case share (objections, repair applications): the caller's
 list (a department's queue), filing a case, the case with its clocks, timeline, notices and one
 form per action the caller may take, and taking an action. Pages act through the API's own
-path (the kind's create serializer and service, its `*_act`), so that a page is refused for the
+path (the kind's create serializer and filing service, `cases.api.case_action_run`), so that a page is refused for the
 same reasons, in the user's language, with the API's status: 400, 403, 409, 413, 415; the form
 is shown again with everything typed and every file uploaded kept."""
 

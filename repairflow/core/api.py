@@ -1,4 +1,4 @@
-"""What every app's API shares (design/api.md "Errors", "Authentication", "Attachments"): the
+"""What every app's API shares (docs/api.md "Errors", "Authentication", "Attachments"): the
 error format every refusal is answered in, with its HTTP status; idempotent POSTs; the token
 and attachment endpoints. The only module of core that knows HTTP and DRF."""
 
@@ -79,7 +79,7 @@ def _as_api_exception(exc: Exception) -> Exception:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Every refusal as `{"error": code, "detail": text, ...}` (design/api.md "Errors")."""
+    """Every refusal as `{"error": code, "detail": text, ...}` (docs/api.md "Errors")."""
     if isinstance(exc, DomainError):
         return Response(exc.body(), status=status_of(exc))
     exc = _as_api_exception(exc)
@@ -123,7 +123,7 @@ def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
 
 
 class IdempotentPostMixin:
-    """`Idempotency-Key` on POST (design/api.md "Errors"): a repeat of a successful POST with the
+    """`Idempotency-Key` on POST (docs/api.md "Errors"): a repeat of a successful POST with the
     same key returns the first response and changes nothing. The key is claimed in its own row
     before the action runs, so two concurrent requests with one key cannot both act: the second
     is answered 409 while the first is under way."""

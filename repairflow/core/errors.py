@@ -1,5 +1,5 @@
 """The refusals of the domain. Services raise these and nothing else; each carries the API's
-error code (design/api.md "Errors") and its message, and `repairflow.core.api` answers it with
+error code (docs/api.md "Errors") and its message, and `repairflow.core.api` answers it with
 its HTTP status, as the pages do with theirs."""
 
 from collections.abc import Iterable, Mapping, Sequence

@@ -11,7 +11,7 @@ ROLE_NOT_ALLOWED = _("Your role may not do this.")
 
 
 class Role(models.TextChoices):
-    """What a user is to repairflow; design/api.md "Authentication and roles"."""
+    """What a user is to repairflow; docs/api.md "Authentication and roles"."""
 
     SUBJECT = "subject", _("Credit subject")
     DEPARTMENT = "department", _("Source department")

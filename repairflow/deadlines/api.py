@@ -1,4 +1,4 @@
-"""Loading a year's official schedule through the API (design/api.md "Calendar"): `PUT
+"""Loading a year's official schedule through the API (docs/api.md "Calendar"): `PUT
 /api/v1/calendar/{year}/` (office) replaces the year's named days and recomputes every open
 deadline it touches; the answer names each deadline that moved."""
 

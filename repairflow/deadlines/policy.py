@@ -6,7 +6,7 @@ whose duty it is, how many working days ahead the owner is reminded, and what ha
 last day and after it. Every figure names its source; where a figure is local practice or not
 yet confirmed it says so (`confirmed=False`) and stays here, in configuration, never in code.
 
-Sources (design/domain.md):
+Sources (docs/domain.md):
 - Objections: 山东省社会信用条例 Art. 39–40 (3 working days in the platform's own scope, 7 when
   another unit verifies); 河南省社会信用条例 Art. 41–42 (the same, plus the department's 3 from
   its notice; testing and appraisal time not counted; the mark set on receipt); 上海市社会信用条例
@@ -118,7 +118,7 @@ class RuleSet:
 @dataclass(frozen=True)
 class RepairLocalRules:
     """A jurisdiction's own refusals of credit repair and the ban after a revoked repair
-    (design/domain.md "Credit repair": local practice, kept as configuration). None turns a
+    (docs/domain.md "Credit repair": local practice, kept as configuration). None turns a
     refusal off."""
 
     recent_repair_months: int | None = 12  # refused when the subject was repaired less than this ago

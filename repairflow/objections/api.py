@@ -1,4 +1,4 @@
-"""Objection endpoints (design/api.md "Objections"): file, list, read, act, and the notices."""
+"""Objection endpoints (docs/api.md "Objections"): file, list, read, act, and the notices."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -24,7 +24,7 @@ from repairflow.objections.models import Ground, Objection, ObjectionState
 from repairflow.objections.services import OBJECTIONS
 from repairflow.records.models import Department
 
-# The notices an objection issues (design/api.md).
+# The notices an objection issues (docs/api.md).
 NOTICE_KINDS = [NoticeKind.RECEIPT, NoticeKind.SUPPLEMENT, NoticeKind.REJECTION, NoticeKind.RESULT]
 UNKNOWN_DEPARTMENTS = _("No department has this code: %(codes)s.")
 STATEMENT_REQUIRED = _("Say what is wrong with the record.")
@@ -122,7 +122,7 @@ class ExtendSerializer(ClockSerializer):
     days = serializers.IntegerField(min_value=1, max_value=60)
 
 
-# action → (the serializer of its body, the service it runs): the actions of design/api.md's table
+# action → (the serializer of its body, the service it runs): the actions of docs/api.md's table
 ACTION_BODIES = {
     "accept": (CommentSerializer, services.objection_accept),
     "reject": (ReasonSerializer, services.objection_reject),
@@ -167,7 +167,7 @@ class ObjectionViewSet(CaseViewSet):
 
     @case_action_endpoint(name="objection", collection="objections", serializer=ObjectionSerializer, actions=ACTIONS)
     def act(self, request, number=None, objection_action=None):
-        """Take an action on the objection (design/api.md's table says who, from which state, and the body)."""
+        """Take an action on the objection (docs/api.md's table says who, from which state, and the body)."""
         return self.run_action(request, number, objection_action)
 
 

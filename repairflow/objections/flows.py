@@ -1,4 +1,4 @@
-"""The objection lifecycle (design/domain.md "Objection"; 山东省社会信用条例 Art. 39–40,
+"""The objection lifecycle (docs/domain.md "Objection"; 山东省社会信用条例 Art. 39–40,
 河南省社会信用条例 Art. 41–42).
 
     submitted ──accept──▶ accepted ──forward──▶ verifying ──reply (the last)──▶ replied
@@ -15,9 +15,9 @@ within its own scope when the platform itself was wrong; it may return a reply f
 again, and confirms it, which applies the outcome to the record (`corrected`). `published`
 follows by itself once the result notice exists and every required platform has acknowledged
 the change; `lapsed` by itself when the subject's supplement period runs out. The subject may
-withdraw until the departments' replies are in (design/api.md: from submitted, needs_supplement,
+withdraw until the departments' replies are in (docs/api.md: from submitted, needs_supplement,
 accepted or verifying). Transition bodies only set the case's fields; services do the rest
-(design/architecture.md "How a transition runs").
+(docs/architecture.md "How a request runs").
 """
 
 from typing import Any

@@ -1,5 +1,5 @@
 """The forms of the objection pages. They only give the input its shape (checkboxes, choices,
-files); the rules are the API's (api.ObjectionCreateSerializer, case_api.case_action_run and the
+files); the rules are the API's (api.ObjectionCreateSerializer, cases.api.case_action_run and the
 services), so that a page and an API client are refused for the same reasons in the same words."""
 
 from typing import Any
@@ -52,7 +52,7 @@ class ObjectionForm(FilingForm):
         }
 
 
-# --- One form per action (design/api.md "Objections", the table of actions) --------------------
+# --- One form per action (docs/api.md "Objections", the table of actions) --------------------
 
 
 class ConfirmForm(CommentForm):

@@ -52,7 +52,7 @@ OUTCOMES_WITH_FIELDS = (Outcome.CORRECT, Outcome.SUPPLEMENT)
 
 
 class Objection(Case):
-    """An objection (异议) by a subject to one of its records (design/domain.md "Objection")."""
+    """An objection (异议) by a subject to one of its records (docs/domain.md "Objection")."""
 
     NUMBER_PREFIX = "YY"
 
@@ -74,7 +74,7 @@ class Objection(Case):
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         constraints = [
-            # One open objection per subject per record (design/api.md: a second one is 409).
+            # One open objection per subject per record (docs/api.md: a second one is 409).
             models.UniqueConstraint(
                 fields=["record", "subject"], condition=Q(state__in=OPEN_STATES), name="objection_one_open"
             ),

@@ -1,5 +1,5 @@
 """Reads of objections, scoped by who asks: a subject its own cases, a department the cases
-routed to it, the office and auditors every case (design/api.md). What a user may not see does
+routed to it, the office and auditors every case (docs/api.md). What a user may not see does
 not exist for them (404)."""
 
 from typing import Any

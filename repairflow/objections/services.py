@@ -1,4 +1,4 @@
-"""Use-cases of an objection, one per action of design/api.md, each atomic: a step on the locked
+"""Use-cases of an objection, one per action of docs/api.md, each atomic: a step on the locked
 case (repairflow/cases/services.py) runs its transition, starts and stops the clocks the new state
 calls for, changes the record through its own state machine, issues the notice and tells whoever
 acts next; every row it changed is written once when it ends."""

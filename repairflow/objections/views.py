@@ -1,8 +1,8 @@
-"""The objection pages (design/api.md "Objections"): the caller's objections (a department's
+"""The objection pages (docs/api.md "Objections"): the caller's objections (a department's
 queue), filing one, the case with everything about it, its notices, and one form per action the
 caller may take. Scoped as the API is (what a user may not see is 404), and acting through the
-API's own path (`core.case_api.case_action_run`, `api.ObjectionCreateSerializer`) with what every kind of
-case shares (core/portal.py), so that a page is refused for the same reasons, in the user's
+API's own path (`cases.api.case_action_run`, `api.ObjectionCreateSerializer`) with the pages every
+kind of case shares (`cases.views.CasePages`), so that a page is refused for the same reasons, in the user's
 language, with the API's status: 400, 403, 409, 413, 415."""
 
 from typing import Any

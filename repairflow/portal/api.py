@@ -1,4 +1,4 @@
-"""The public progress query (design/api.md "Public progress query"): anyone holding a case
+"""The public progress query (docs/api.md "Public progress query"): anyone holding a case
 number and the subject's identifier may see where the case stands, without signing in. Both
 must match, else 404, so that neither a number nor an identifier can be probed; throttled.
 

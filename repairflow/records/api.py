@@ -1,4 +1,4 @@
-"""Records endpoints (design/api.md "Records"): list, create, detail, history, the office's
+"""Records endpoints (docs/api.md "Records"): list, create, detail, history, the office's
 publication actions, imports of CSV and XLSX files and their kept reports, credit checks and the
 query log."""
 

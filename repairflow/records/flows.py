@@ -1,4 +1,4 @@
-"""The publication lifecycle of a credit record (design/domain.md "Credit records").
+"""The publication lifecycle of a credit record (docs/domain.md "Credit records").
 
     unpublished ──publish──▶ published ◀──resume── suspended
                                 │  ▲                 ▲

@@ -1,6 +1,6 @@
-"""Reading a file of records sent by a department (issue 6 "Inbound"): CSV or XLSX, judged by its
+"""Reading a file of records sent by a department (docs/api.md "Records"): CSV or XLSX, judged by its
 bytes and never by its name, whose first line names the columns with the record fields of
-design/api.md or the Chinese titles in HEADER_ALIASES. Every later line that is not blank becomes
+docs/api.md or the Chinese titles in HEADER_ALIASES. Every later line that is not blank becomes
 a row of field values as the API takes them, with its own line number in the file (the header is
 line 1); `records_import` (services.py) then validates and imports the rows.
 
@@ -52,7 +52,7 @@ TOO_MANY_ROWS = _("The file has more than %(limit)s rows; split it into smaller 
 UNPACKED_TOO_LARGE = _("Unpacked, this workbook is larger than %(limit)s; split it into smaller files.")
 CONFLICTING_COLUMNS = _("The columns %(columns)s give different values.")
 
-# The record fields of design/api.md, as RecordInputSerializer takes them, and those every row
+# The record fields of docs/api.md, as RecordInputSerializer takes them, and those every row
 # needs (the office's rows also need `department`; a department's are its own).
 IMPORT_FIELDS: tuple[str, ...] = tuple(RecordInputSerializer._declared_fields)
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(

@@ -279,8 +279,8 @@ class ImportFormat(models.TextChoices):
 
 
 class RecordImport(models.Model):
-    """The kept report of one file of records imported by a department or the office (issue 6
-    "Inbound"): what the file was, what became of its rows, and why each refused row was refused."""
+    """The kept report of one file of records imported by a department or the office (docs/api.md
+    "Records"): what the file was, what became of its rows, and why each refused row was refused."""
 
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="record_imports"
@@ -320,7 +320,7 @@ class RecordImport(models.Model):
 
 
 class EventType(models.TextChoices):
-    """The event types of design/api.md "Webhooks"."""
+    """The event types of docs/api.md "Webhooks"."""
 
     RECORD_PUBLISHED = "record.published", _("Record published")
     RECORD_CORRECTED = "record.corrected", _("Record corrected")

@@ -1,4 +1,4 @@
-"""The record's events (design/api.md "Webhooks"): every change to a record is one `RecordEvent`,
+"""The record's events (docs/api.md "Webhooks"): every change to a record is one `RecordEvent`,
 written in the transaction of the change, with one pending `Delivery` for every active
 subscription that wants its type. `repairflow.sync` sends them; nothing here knows how."""
 

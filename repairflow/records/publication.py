@@ -1,5 +1,5 @@
 """Publication periods (公示期) of negative credit information, by the rule set in force on the
-decision date (design/domain.md "Credit records").
+decision date (docs/domain.md "Credit records").
 
 | rule set                          | in force (decision date)  | minor           | general  | serious   |
 |-----------------------------------|---------------------------|-----------------|----------|-----------|

@@ -1,5 +1,5 @@
 """Reads of the registry, scoped by who asks: a subject sees its own records, a department the
-records it produced, the office and auditors everything (design/api.md). What a user may not
+records it produced, the office and auditors everything (docs/api.md). What a user may not
 see does not exist for them (404)."""
 
 from collections.abc import Iterable
@@ -14,7 +14,7 @@ from repairflow.core.permissions import Role
 from repairflow.core.versioned import ReadPerVersion
 from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport, Subscription, User
 
-# The fields of a record as the API shows it (design/api.md "Records"), in order.
+# The fields of a record as the API shows it (docs/api.md "Records"), in order.
 RECORD_FIELDS = (
     "id",
     "subject_id",

@@ -1,4 +1,4 @@
-"""Repair application endpoints (design/api.md "Repair applications"): apply, list, read, act,
+"""Repair application endpoints (docs/api.md "Repair applications"): apply, list, read, act,
 and the notices."""
 
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from repairflow.repair.eligibility import RuleResult
 from repairflow.repair.models import MaterialKind, RepairApplication, RepairState
 from repairflow.repair.services import REPAIRS
 
-# The notices a repair application issues (issue 5).
+# The notices a repair application issues (docs/workflows/repair.md).
 NOTICE_KINDS = [
     NoticeKind.RECEIPT,
     NoticeKind.SUPPLEMENT,
@@ -130,7 +130,7 @@ class RepairSupplementSerializer(SupplementSerializer):
     materials = MaterialsField(required=False, default=list)
 
 
-# action → (the serializer of its body, the service it runs): the actions of design/api.md's table
+# action → (the serializer of its body, the service it runs): the actions of docs/api.md's table
 ACTION_BODIES = {
     "accept": (CommentSerializer, services.repair_accept),
     "reject": (ReasonSerializer, services.repair_reject),
@@ -173,7 +173,7 @@ class RepairViewSet(CaseViewSet):
 
     @case_action_endpoint(name="repair", collection="repairs", serializer=RepairSerializer, actions=ACTIONS)
     def act(self, request, number=None, repair_action=None):
-        """Take an action on the application (design/api.md's table says who, from which state, and the body)."""
+        """Take an action on the application (docs/api.md's table says who, from which state, and the body)."""
         return self.run_action(request, number, repair_action)
 
 

@@ -1,4 +1,4 @@
-"""Eligibility for credit repair (信用修复) as a small rules engine (design/domain.md "Credit repair").
+"""Eligibility for credit repair (信用修复) as a small rules engine (docs/domain.md "Credit repair").
 
 Each rule is a module-level function `rule(facts, rule_set, local) -> RuleResult`, named by what it
 checks; `RULES` lists them in the order they are shown. A result keeps its English msgid and its
@@ -126,7 +126,7 @@ NDRC_2019_527 = RepairRuleSet(
     name="发改办财金〔2019〕527号",
     source="国家发展改革委办公厅《关于进一步完善“信用中国”网站及地方信用门户网站行政处罚信息信用修复机制的通知》: "
     "proof of performance and a commitment; for serious dishonesty also a credit repair training certificate "
-    f"and a credit report (design/domain.md); {REPORT_VALIDITY_SOURCE}. Whether the training and report were "
+    f"and a credit report (docs/domain.md); {REPORT_VALIDITY_SOURCE}. Whether the training and report were "
     "still asked for up to 2023-04-30 in every place is unconfirmed",
     in_force_from=None,
     in_force_until=ORDER_58_FROM - ONE_DAY,
@@ -138,7 +138,7 @@ NDRC_ORDER_58 = RepairRuleSet(
     code="ndrc_order_58",
     name="国家发展改革委令第58号",
     source="《失信行为纠正后的信用信息修复管理办法（试行）》(国家发展改革委令第58号): application, commitment and "
-    "proof of performance; no training certificate or credit report (design/domain.md)",
+    "proof of performance; no training certificate or credit report (docs/domain.md)",
     in_force_from=ORDER_58_FROM,
     in_force_until=ORDER_36_FROM - ONE_DAY,
     materials=(MaterialKind.PERFORMANCE_PROOF,),
@@ -148,7 +148,7 @@ NDRC_ORDER_36 = RepairRuleSet(
     code="ndrc_order_36",
     name="国办发〔2025〕22号、国家发展改革委令第36号",
     source="国务院办公厅国办发〔2025〕22号; 国家发展改革委令第36号 (in force 2026-04-01): proof of performance and "
-    "the commitment letter (design/domain.md)",
+    "the commitment letter (docs/domain.md)",
     in_force_from=ORDER_36_FROM,
     in_force_until=None,
     materials=(MaterialKind.PERFORMANCE_PROOF,),
@@ -214,7 +214,7 @@ NEVER_REPAIRABLE: tuple[NeverRepairableKind, ...] = (
         code="ndrc_527_specific_serious",
         name=_("specific serious dishonesty under NDRC notice 527 (2019)"),
         keywords=("特定严重失信",),
-        source='发改办财金〔2019〕527号, as summarised in design/domain.md ("some 特定严重失信 never repairable"); '
+        source='发改办财金〔2019〕527号, as summarised in docs/domain.md ("some 特定严重失信 never repairable"); '
         "the notice's own description of such conduct was not read (unconfirmed), so only a record that calls "
         "itself 特定严重失信 matches",
         categories=frozenset({Category.ADMINISTRATIVE_PENALTY}),

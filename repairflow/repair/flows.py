@@ -1,4 +1,4 @@
-"""The credit repair lifecycle (design/domain.md "Credit repair"; 国办发〔2025〕22号, NDRC Orders 58
+"""The credit repair lifecycle (docs/domain.md "Credit repair"; 国办发〔2025〕22号, NDRC Orders 58
 and 36).
 
     submitted ──accept──▶ accepted ──forward──▶ reviewing ──approve──▶ approved ──execute──▶ repaired
@@ -16,7 +16,7 @@ the record's publication ends (a penalty) or the entry leaves its list, in the s
 acknowledged; `lapsed` by itself when the subject's supplement period runs out. A repair found
 to rest on a false commitment or false materials is revoked by the office: the record is
 published again and the subject is banned from applying for a while. Transition bodies only set
-the case's fields; services do the rest (design/architecture.md "How a transition runs").
+the case's fields; services do the rest (docs/architecture.md "How a request runs").
 """
 
 from typing import Any

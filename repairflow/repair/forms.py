@@ -81,7 +81,7 @@ class RepairForm(MaterialsForm, case_forms.FilingForm):
         }
 
 
-# --- One form per action (design/api.md "Repair applications", the table of actions) -----------
+# --- One form per action (docs/api.md "Repair applications", the table of actions) -----------
 
 
 class RejectForm(case_forms.RejectForm):

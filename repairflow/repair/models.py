@@ -41,7 +41,7 @@ EFFECTIVE_STATES = (RepairState.REPAIRED, RepairState.PUBLISHED)
 
 
 class MaterialKind(models.TextChoices):
-    """What a piece of the application's evidence is (design/domain.md "Credit repair": materials)."""
+    """What a piece of the application's evidence is (docs/domain.md "Credit repair": materials)."""
 
     PERFORMANCE_PROOF = "performance_proof", _("Proof of performance")
     TRAINING_CERTIFICATE = "training_certificate", _("Training certificate")
@@ -95,7 +95,7 @@ class RepairApplication(Case):
         verbose_name = _("repair application")
         verbose_name_plural = _("repair applications")
         constraints = [
-            # One open application per subject per record (design/api.md: a second one is 409).
+            # One open application per subject per record (docs/api.md: a second one is 409).
             models.UniqueConstraint(
                 fields=["record", "subject"], condition=Q(state__in=OPEN_STATES), name="repair_one_open"
             ),
@@ -137,7 +137,7 @@ class RepairMaterial(models.Model):
 
 class RepairBan(models.Model):
     """A ban on new repair applications by a subject, started when one of its repairs is revoked
-    for a false commitment or false materials (design/domain.md "Credit repair")."""
+    for a false commitment or false materials (docs/domain.md "Credit repair")."""
 
     subject = models.ForeignKey(
         "records.CreditSubject", verbose_name=_("credit subject"), on_delete=models.PROTECT, related_name="repair_bans"

@@ -1,5 +1,5 @@
 """Reads of repair applications, scoped by who asks: a subject its own, a department those it
-reviews, the office and auditors all (design/api.md). What a user may not see does not exist
+reviews, the office and auditors all (docs/api.md). What a user may not see does not exist
 for them (404)."""
 
 from typing import Any

@@ -1,10 +1,10 @@
-"""The repair application pages (design/api.md "Repair applications"): the caller's applications
+"""The repair application pages (docs/api.md "Repair applications"): the caller's applications
 (a department's queue, by its decision clock), applying (the statement, the commitment, the
 materials the rules ask for), the application with its eligibility results, materials, clocks,
 timeline, notices, the department's decision and a revoked repair's ban, and one form per
 action the caller may take. Scoped as the API is (what a user may not see is 404), and acting
-through the API's own path (`core.case_api.case_action_run`, `api.RepairCreateSerializer`) with what every kind
-of case shares (core/portal.py)."""
+through the API's own path (`cases.api.case_action_run`, `api.RepairCreateSerializer`) with the
+pages every kind of case shares (`cases.views.CasePages`)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,4 @@
-"""Subscriptions and deliveries (design/api.md "Webhooks"): the office subscribes platforms,
+"""Subscriptions and deliveries (docs/api.md "Webhooks"): the office subscribes platforms,
 pauses and resumes them and requeues failed deliveries; auditors read. Nobody else sees them:
 their existence is no secret, so other roles are refused (403), not answered 404. A
 subscription's secret is taken in, never given back."""

@@ -82,7 +82,7 @@ def backoff_seconds(attempt: int, *, base: float, cap: float, random: Callable[[
 
 
 def event_payload(event: RecordEvent) -> dict:
-    """What a platform is sent (design/api.md "Webhooks")."""
+    """What a platform is sent (docs/api.md "Webhooks")."""
     occurred_at = timezone.localtime(event.occurred_at, ZoneInfo(settings.TIME_ZONE))
     return {
         "id": str(event.uuid),

@@ -1,4 +1,4 @@
-"""The calendar endpoints of design/api.md: a deadline with its explanation, a year's schedule,
+"""The calendar endpoints of docs/api.md: a deadline with its explanation, a year's schedule,
 and the office loading one (which recomputes the open deadlines it touches)."""
 
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""The API's shared behaviour (design/api.md "Authentication and roles", "Errors"): tokens, the
+"""The API's shared behaviour (docs/api.md "Authentication and roles", "Errors"): tokens, the
 error format, languages, and Idempotency-Key on POST."""
 
 from datetime import datetime

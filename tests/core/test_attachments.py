@@ -1,4 +1,4 @@
-"""Attachments (design/api.md "Attachments"): PDF, JPEG, PNG and OFD only, judged by content;
+"""Attachments (docs/api.md "Attachments"): PDF, JPEG, PNG and OFD only, judged by content;
 413 over the limit and 415 for anything else, with nothing stored either way."""
 
 import hashlib

@@ -1,4 +1,4 @@
-"""What every case's state machine shares (core/flows.py, core/cases.py), on a toy flow: actions
+"""What every case's state machine shares (core/flows.py, cases/flows.py), on a toy flow: actions
 named from transitions, the actions open in a state and to a user, and the order of refusals —
 403 when the user's role may never take the action, before 409 when the state does not allow it."""
 

@@ -1,4 +1,4 @@
-"""The public progress query (repairflow/core/public.py) for an objection, and what every kind of
+"""The public progress query (repairflow/portal/api.py) for an objection, and what every kind of
 case shares: no login, both the number and the subject's identifier must match, throttled. The
 repair application's answer: tests/repair/test_public.py."""
 

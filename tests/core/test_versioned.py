@@ -1,6 +1,7 @@
 """A read kept per version (`repairflow.core.versioned`): made again only when the version moves."""
 
 import pytest
+
 from repairflow.core.versioned import ReadPerVersion
 from repairflow.records.models import Department
 from tests.factories import DepartmentFactory

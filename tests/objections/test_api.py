@@ -1,4 +1,4 @@
-"""The objections API apart from the actions (design/api.md "Objections", "Errors"): filing and
+"""The objections API apart from the actions (docs/api.md "Objections", "Errors"): filing and
 its input rules, the office filing for a subject, Idempotency-Key, one open objection per record,
 reading, lists with their filters and scoping, and the notices."""
 

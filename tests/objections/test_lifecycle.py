@@ -1,5 +1,5 @@
-"""Objections walked through the API from filing to the end (design/api.md "Objections";
-design/domain.md "Objection"), asserting at the end what each walk left behind: the record, its
+"""Objections walked through the API from filing to the end (docs/api.md "Objections";
+docs/domain.md "Objection"), asserting at the end what each walk left behind: the record, its
 mark and history, the case's timeline, its clocks and its notices.
 
 The clock is stopped in 2026 around 国庆: filed Monday 9/28, 10/1–10/7 holidays, Saturday 10/10

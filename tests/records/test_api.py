@@ -1,4 +1,4 @@
-"""The records API (design/api.md "Records"): scoping by role, masking, creation, history, the
+"""The records API (docs/api.md "Records"): scoping by role, masking, creation, history, the
 office's publication actions, the query log and credit checks."""
 
 from datetime import date, datetime, timedelta

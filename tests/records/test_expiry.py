@@ -1,4 +1,4 @@
-"""Automatic expiry (design/domain.md "Credit records"): the sweep ends the publication of every
+"""Automatic expiry (docs/domain.md "Credit records"): the sweep ends the publication of every
 live record the day after its maximum period, with a history row and a version like any other
 change, and the provincial 5-year cap (山东省社会信用条例 Art. 38, 河南省社会信用条例 Art. 19)
 is part of that maximum. A general penalty decided 2026-01-05 is published through 2027-01-05."""

@@ -1,4 +1,4 @@
-"""Importing records from a file (issue 6 "Inbound"; repairflow/records/importing.py, the
+"""Importing records from a file (repairflow/records/importing.py, the
 `records_import` and `records_import_file` services, `POST /api/v1/records/import/` and the kept
 reports under `/api/v1/records/imports/`): CSV in UTF-8 or GBK and XLSX, judged by content; every
 valid row imported with history, every invalid one reported by its line in the file; a decision

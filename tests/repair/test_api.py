@@ -1,4 +1,4 @@
-"""The repair API's refusals (design/api.md "Errors"): what may not be filed, who may not act,
+"""The repair API's refusals (docs/api.md "Errors"): what may not be filed, who may not act,
 in which state, with which body; each refusal changes nothing. Also the list's scoping and
 filters and the OpenAPI description."""
 

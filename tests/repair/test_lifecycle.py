@@ -1,4 +1,4 @@
-"""Whole repair applications through the API (design/api.md "Repair applications"), one per way
+"""Whole repair applications through the API (docs/api.md "Repair applications"), one per way
 an application ends: approved and executed (a penalty's publication ends, a list entry is
 removed), denied, rejected, lapsed, withdrawn, revoked. Each walk checks the record, its
 history, the timeline, the clocks and the notices."""

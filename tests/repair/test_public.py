@@ -1,4 +1,4 @@
-"""The public progress query answers for repair applications too (design/api.md "Public progress
+"""The public progress query answers for repair applications too (docs/api.md "Public progress
 query"): found by the `XF` of its number, with the answer clock's last day as its due date."""
 
 import pytest

@@ -1,5 +1,5 @@
-"""Subscriptions and deliveries through the API (design/api.md "Webhooks"; issue 6 "Outbound" 2
-and 6): the office subscribes platforms (the secret is taken, never shown), lists them with their
+"""Subscriptions and deliveries through the API (docs/api.md "Webhooks"):
+the office subscribes platforms (the secret is taken, never shown), lists them with their
 counts, reads the deliveries with every try, pauses and resumes a platform and requeues failed
 deliveries with a reason kept in history; auditors read; nobody else may; every refusal and every
 bad input changes nothing."""

@@ -1,4 +1,4 @@
-"""Delivery to a real HTTP receiver on 127.0.0.1 (issue 6 "Outbound" 3): a signed POST of the
+"""Delivery to a real HTTP receiver on 127.0.0.1: a signed POST of the
 event with the same delivery id on every try; 2xx acknowledges; connection errors, timeouts, 5xx
 and 429 are tried again after an exponential back-off with jitter, up to the limit; any other
 answer fails at once; a failure tells the office; every try is kept; and one record's events

@@ -1,4 +1,4 @@
-"""The propagation ledger (issue 6 "Outbound" 5): where each event stands with each platform,
+"""The propagation ledger: where each event stands with each platform,
 the counts per subscription, whether a case has reached every platform that must acknowledge
 it, and the case published by the acknowledgement that completes it (not before)."""
 

@@ -1,4 +1,4 @@
-"""The outbox (issue 6 "Outbound" 1; repairflow/records/outbox.py): every use-case that changes a
+"""The outbox (repairflow/records/outbox.py): every use-case that changes a
 record writes, in its transaction, one event per record it changed (its type, the weightiest of
 the use-case's actions on the record; the record as it now is, as a platform may see it; the case
 behind it) and one pending delivery per active subscription that wants it. Nothing is handed to

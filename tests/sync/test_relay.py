@@ -1,4 +1,4 @@
-"""The relay (issue 6 "Outbound" 4; repairflow/sync/README.md "The relay"): nothing is handed to
+"""The relay (repairflow/sync/README.md "The relay"): nothing is handed to
 the workers when a record changes; beat runs the relay, which hands them every delivery that may
 be sent now (pending, due, to an active platform not paused, first in line for its record) and is
 not with them already: never handed (`queued_at` empty: a new event's, or one whose retry was

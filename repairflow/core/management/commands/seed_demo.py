@@ -1,5 +1,5 @@
 """Demo data (`make run` loads it): the registry of `seed_records` (departments, subjects, the
-accounts of design/api.md, about 60 records), then each kind of case's demo, `seed_objections`
+accounts of docs/api.md, about 60 records), then each kind of case's demo, `seed_objections`
 and `seed_repairs`: a few cases in different states, each taken there through the same services
 the pages and the API use. Every part is idempotent, so this is: a second run creates nothing.
 

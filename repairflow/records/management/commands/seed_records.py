@@ -1,5 +1,5 @@
 """The demo registry (`seed_demo` runs it first): the departments, subjects and accounts of
-design/api.md and about 60 records across categories, severities, states and decision dates
+docs/api.md and about 60 records across categories, severities, states and decision dates
 from 2022 to 2026. Idempotent: a second run creates nothing and changes nothing. Records are
 created through the same services and state machine a department's system uses, so their
 history is real."""
