@@ -228,6 +228,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="repairflow@localhost")
 # answer; a delivery that times out is tried again.
 REPAIRFLOW_SYNC_CONNECT_TIMEOUT_SECONDS = env.float("REPAIRFLOW_SYNC_CONNECT_TIMEOUT_SECONDS", default=5.0)
 REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS = env.float("REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS", default=15.0)
+# A worker holds a delivery it sends for the two timeouts and this margin (its own writes); one
+# killed while sending frees the delivery when that lease ends, and the relay hands it again.
+REPAIRFLOW_SYNC_LEASE_MARGIN_SECONDS = env.float("REPAIRFLOW_SYNC_LEASE_MARGIN_SECONDS", default=30.0)
 # Tries of a delivery before it fails (connection errors, timeouts, 5xx and 429 are tried again;
 # any other answer but 2xx fails it at once) and the office is told.
 REPAIRFLOW_SYNC_MAX_ATTEMPTS = env.int("REPAIRFLOW_SYNC_MAX_ATTEMPTS", default=10)

@@ -67,7 +67,8 @@ def lease() -> timedelta:
     """How long a worker holds a delivery it is sending: the longest a well-behaved exchange takes
     (connecting, then waiting for the answer), with a margin. A worker killed while sending frees
     the delivery when its lease ends; the relay then hands it again."""
-    return timedelta(seconds=_setting("CONNECT_TIMEOUT_SECONDS") + _setting("READ_TIMEOUT_SECONDS") + 30)
+    timeouts = _setting("CONNECT_TIMEOUT_SECONDS") + _setting("READ_TIMEOUT_SECONDS")
+    return timedelta(seconds=timeouts + _setting("LEASE_MARGIN_SECONDS"))
 
 
 def backoff_seconds(attempt: int, *, base: float, cap: float, random: Callable[[], float]) -> float:

@@ -36,7 +36,8 @@ class Request:
 class Answer:
     status: int = 200
     body: bytes = b'{"ok":true}'
-    delay: float = 0.0  # seconds before answering (longer than the read timeout: a timeout)
+    delay: float = 0.0  # seconds before answering
+    hang: bool = False  # no answer while the test runs: only the client's read timeout ends the try
 
 
 class Receiver:
@@ -48,6 +49,7 @@ class Receiver:
         self.answers: deque[Answer] = deque()
         self.default = Answer()
         self.lock = threading.Lock()
+        self.released = threading.Event()  # set when the receiver closes: hanging answers end
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,6 +61,8 @@ class Receiver:
                     )
                     answer = receiver.answers.popleft() if receiver.answers else receiver.default
                 time.sleep(answer.delay)
+                if answer.hang:
+                    receiver.released.wait()
                 try:
                     self.send_response(answer.status)
                     self.send_header("Content-Type", "application/json")
@@ -86,6 +90,7 @@ class Receiver:
             self.answers.extend(answers)
 
     def close(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -112,8 +117,10 @@ def _clock_stopped(travel):
 
 @pytest.fixture(autouse=True)
 def _small_delivery_settings(settings):
-    settings.REPAIRFLOW_SYNC_CONNECT_TIMEOUT_SECONDS = 2.0
-    settings.REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS = 0.3
+    """Few tries and short back-offs; timeouts long enough that an answering receiver is never
+    timed out on a slow machine (a test of the read timeout makes it short and the receiver hang)."""
+    settings.REPAIRFLOW_SYNC_CONNECT_TIMEOUT_SECONDS = 5.0
+    settings.REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS = 5.0
     settings.REPAIRFLOW_SYNC_MAX_ATTEMPTS = 3
     settings.REPAIRFLOW_SYNC_BACKOFF_SECONDS = 10.0
     settings.REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS = 60.0

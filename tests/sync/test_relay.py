@@ -161,7 +161,7 @@ def test_a_delivery_whose_worker_was_killed_while_sending_is_handed_again_once_i
     delivery = Delivery.objects.get()
     assert relay.after(0) == [delivery.pk]
     claim = services._claim(delivery.pk)  # a worker takes it, and dies before it can answer
-    assert claim.lease_until == relay.start + timedelta(seconds=2.0 + 0.3 + 30)
+    assert claim.lease_until == relay.start + timedelta(seconds=5.0 + 5.0 + 30)
 
     # handed again once both its lease has run out and a resend interval has passed since it was handed
     again = max(claim.lease_until, relay.start + timedelta(seconds=sweep))
