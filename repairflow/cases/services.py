@@ -418,7 +418,7 @@ def _owner_name(deadline: Deadline) -> str:
 
 
 def deadline_stage_act(deadline: Deadline, stage: Stage, action: Action, calendar: WorkCalendar, on: date) -> None:
-    """What a fired stage does (the sweep's `perform`): remind the owner, send the 督办 notice to
+    """What a fired stage does (the sweep's `perform`): remind the owner, send the 督办 notification to
     its head and the office, tell them it is overdue, or lapse the case."""
     case = deadline.case
     params = {

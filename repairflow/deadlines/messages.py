@@ -1,5 +1,5 @@
 """What the legal clock tells people: the reminder before a last day, the last day itself, the
-督办 notice, the daily overdue reminder and the lapse of a case."""
+督办 notification, the daily overdue reminder and the lapse of a case."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -28,7 +28,7 @@ def register_messages() -> None:
         ),
         (
             "deadline.escalation",
-            _("Supervision notice (督办): %(step)s"),
+            _("Supervision (督办): %(step)s"),
             _("%(case)s: %(owner)s must %(step)s by today, %(due_on)s. Please see that it is done."),
         ),
         (

@@ -15,7 +15,7 @@ Sources (docs/domain.md):
   department's decision within 3 of receiving it); results shared within 3 (NDRC Order 58
   practice). Order 36's own step lengths are unconfirmed: the 22号 values stand in for them.
 - No source says what follows a department's missed deadline: the software reminds before it,
-  sends a 督办 notice to the owner's head and the office on the last day, and reminds every
+  sends a 督办 notification to the owner's head and the office on the last day, and reminds every
   working day after. A subject's missed supplement period lapses the case.
 - A supplement request restarts the clock from the day the supplement is received (practice of
   政府信息公开条例 Art. 30); a profile may choose to pause it instead.
@@ -67,7 +67,7 @@ class Action(StrEnum):
 
     NONE = "none"
     REMIND = "remind"  # a reminder to the owner
-    ESCALATE = "escalate"  # a 督办 notice to the owner's head and the office
+    ESCALATE = "escalate"  # a 督办 notification to the owner's head and the office
     LAPSE = "lapse"  # the case lapses (a subject's period ran out); the clock ends
 
 

@@ -90,14 +90,14 @@ class User(AbstractUser):
     is_unit_head = models.BooleanField(
         _("head of unit"),
         default=False,
-        help_text=_("Receives the 督办 notices for the department or the office when a deadline is reached."),
+        help_text=_("Receives the 督办 notifications for the department or the office when a deadline is reached."),
     )
     mobile = models.CharField(
         _("mobile number"),
         max_length=11,
         blank=True,
         validators=[RegexValidator(r"^1\d{10}$", _("Enter an 11-digit mainland mobile number."))],
-        help_text=_("Notices are also sent by SMS when this is set."),
+        help_text=_("Notifications are also sent by SMS when this is set."),
     )
     # Who changed an account, its role or its binding, and when; not the password hash, nor each
     # sign-in (`last_login` is written without history: `records.apps`).

@@ -1,5 +1,5 @@
 """The sweep fires each clock's stages on the right working day, once each: the reminder before
-the last day, the 督办 notice or the subject's last-day reminder on it, then the daily overdue
+the last day, the 督办 notification or the subject's last-day reminder on it, then the daily overdue
 reminder, or the lapse of the case when a subject's period runs out. Dates are around 国庆 2026:
 中秋 9/25–9/27, 国庆 10/1–10/7, and Saturday 10/10 a make-up working day."""
 
@@ -137,7 +137,7 @@ def test_a_department_clock_is_reminded_escalated_and_then_chased_each_working_d
             f"{record}: 市场监督管理局 must verify the objection and reply by 2026-09-30.",
         )
 
-    # When it runs on the last day, the 督办 notice goes to the department's head and the office
+    # When it runs on the last day, the 督办 notification goes to the department's head and the office
     assert sweep(date(2026, 9, 30)).fired == [(deadline.pk, Stage.DUE, Action.ESCALATE)]
     assert sent()[2:] == [("deadline.escalation", "scj-head"), ("deadline.escalation", "office")]
     assert Deadline.objects.get(pk=deadline.pk).status == DeadlineStatus.RUNNING
@@ -192,7 +192,7 @@ def test_without_a_head_the_notice_goes_to_every_user_of_the_department(sweep, h
     # When its last day comes
     assert sweep(date(2026, 9, 30)).fired == [(deadline.pk, Stage.DUE, Action.ESCALATE)]
 
-    # Then every user of the department and the office get the 督办 notice
+    # Then every user of the department and the office get the 督办 notification
     recipients = Notification.objects.filter(kind="deadline.escalation").values_list("recipient", flat=True)
     assert sorted(recipients) == sorted([office.pk, officer_hb.pk, other_officer.pk])
 
@@ -204,7 +204,7 @@ def test_a_late_sweep_goes_straight_to_the_last_day_without_a_stale_reminder(swe
     # When the sweep runs on the last day
     report = sweep(date(2026, 9, 30))
 
-    # Then the 督办 notice fires; "deadline approaching" is not sent on the last day
+    # Then the 督办 notification fires; "deadline approaching" is not sent on the last day
     assert report.fired == [(deadline.pk, Stage.DUE, Action.ESCALATE)]
     assert sent() == [("deadline.escalation", "scj-head"), ("deadline.escalation", "office")]
     assert fired_stages(deadline) == [("due", "escalate", "2026-09-30", "2026-09-30")]
@@ -318,7 +318,7 @@ def test_an_extension_after_the_notice_arms_the_stages_again_for_the_new_last_da
         date(2026, 10, 9),
     )
     assert sweep(date(2026, 10, 8)).fired == []
-    # And the reminder, the 督办 notice and the overdue reminder fire again for the new last day
+    # And the reminder, the 督办 notification and the overdue reminder fire again for the new last day
     assert sweep(date(2026, 10, 9)).fired == [(deadline.pk, Stage.WARNING, Action.REMIND)]
     assert sweep(date(2026, 10, 10)).fired == [(deadline.pk, Stage.DUE, Action.ESCALATE)]
     assert sweep(date(2026, 10, 11)).fired == []

@@ -593,7 +593,7 @@ def test_a_department_past_its_last_day_is_escalated_to_its_head_and_the_office(
     assert sweep(date(2026, 9, 30)) == [(verification.pk, Stage.WARNING, Action.REMIND)]
     assert told("deadline.reminder") == ["dept-scj", "scj-head"]
     assert sweep(date(2026, 10, 8)) == [(verification.pk, Stage.DUE, Action.ESCALATE)]
-    # then on the last day the 督办 notice goes to the department's head and the office
+    # then on the last day the 督办 notification goes to the department's head and the office
     assert told("deadline.escalation") == ["office", "scj-head"]
     assert sweep(date(2026, 10, 9)) == [(verification.pk, Stage.OVERDUE, Action.REMIND)]
     assert told("deadline.overdue") == ["dept-scj", "office", "scj-head"]
