@@ -6,8 +6,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from repairflow.core.versioned import ReadPerVersion
-from tests.cases import evidence, throttle_history_empty, travel  # noqa: F401 (fixtures for every kind of case)
 from tests.factories import CreditSubjectFactory, DepartmentFactory, UserFactory
+from tests.helpers import evidence, throttle_history_empty, travel  # noqa: F401 (fixtures for every kind of case)
 
 
 @pytest.fixture(autouse=True)

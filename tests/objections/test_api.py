@@ -17,8 +17,8 @@ from repairflow.objections import api as objections_api
 from repairflow.objections import services
 from repairflow.objections.models import Objection
 from repairflow.records.models import RecordState
-from tests.cases import NOT_FOUND, conflict, forbidden, invalid, timeline
 from tests.factories import CreditRecordFactory, CreditSubjectFactory
+from tests.helpers import NOT_FOUND, conflict, forbidden, invalid, timeline
 from tests.i18n import in_chinese
 from tests.objections.conftest import act, file_objection, read
 

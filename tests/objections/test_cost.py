@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from repairflow.objections import services
-from tests.cases import told
 from tests.factories import CreditRecordFactory, UserFactory
+from tests.helpers import told
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from repairflow.objections import api, services
 from repairflow.objections.flows import ObjectionFlow
 from repairflow.objections.models import Objection, ObjectionState, Verification
 from repairflow.records.models import User
-from tests.cases import FILED_ON
+from tests.helpers import FILED_ON
 
 SUBJECT_ID, SCJ_ID, HB_ID = 1, 7, 8
 OFFICE = User(role=Role.OFFICE)

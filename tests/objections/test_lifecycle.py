@@ -26,8 +26,8 @@ from repairflow.objections.services import (
     RECORD_OUTCOME,
     VERIFICATION_RETURNED,
 )
-from tests.cases import clocks, invalid, record_history, record_of, timeline, told
 from tests.factories import UserFactory
+from tests.helpers import clocks, invalid, record_history, record_of, timeline, told
 from tests.i18n import in_chinese
 from tests.objections.conftest import DEPARTMENT_REPLY, act, file_objection, read, snapshot
 

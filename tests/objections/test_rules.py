@@ -9,7 +9,7 @@ from repairflow.objections import services
 from repairflow.objections.models import Objection
 from repairflow.records.corrections import DECISION_DATE_IN_FUTURE, NO_CORRECTED_FIELDS, NOT_CORRECTABLE, UNCHANGED
 from repairflow.records.publication import SEVERITY_ON_NON_NEGATIVE
-from tests.cases import NOT_FOUND, conflict, forbidden, invalid, not_allowed, timeline
+from tests.helpers import NOT_FOUND, conflict, forbidden, invalid, not_allowed, timeline
 from tests.i18n import in_chinese
 from tests.objections.conftest import DEPARTMENT_REPLY, act, snapshot
 

@@ -20,8 +20,8 @@ from repairflow.objections import api, flows, services
 from repairflow.objections.models import Objection, ObjectionState
 from repairflow.objections.views import ROLE_MAY_NOT_FILE
 from repairflow.records.models import CreditRecord
-from tests.cases import SHANGHAI
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory
+from tests.helpers import SHANGHAI
 from tests.i18n import in_chinese
 from tests.pages import EXE_BYTES, page, pdf, text
 

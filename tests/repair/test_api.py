@@ -11,8 +11,8 @@ from repairflow.records.publication import Category
 from repairflow.repair import api as repair_api
 from repairflow.repair import services
 from repairflow.repair.models import RepairApplication
-from tests.cases import NOT_FOUND, conflict, forbidden, invalid, not_allowed
 from tests.factories import CreditRecordFactory, UserFactory
+from tests.helpers import NOT_FOUND, conflict, forbidden, invalid, not_allowed
 from tests.i18n import in_chinese
 from tests.repair.conftest import URL, act, apply, read, snapshot
 

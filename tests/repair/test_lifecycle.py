@@ -19,8 +19,8 @@ from repairflow.records.publication import Category, Severity
 from repairflow.repair import services
 from repairflow.repair.eligibility import BAN_IN_FORCE, MINIMUM_PERIOD_NOT_PASSED, RULES
 from repairflow.repair.models import RepairApplication, RepairBan, RepairState
-from tests.cases import clocks, invalid, record_history, record_of, timeline, told
 from tests.factories import CreditRecordFactory
+from tests.helpers import clocks, invalid, record_history, record_of, timeline, told
 from tests.i18n import in_chinese
 from tests.repair.conftest import act, apply, read, snapshot
 

@@ -3,7 +3,7 @@ query"): found by the `XF` of its number, with the answer clock's last day as it
 
 import pytest
 
-from tests.cases import NOT_FOUND
+from tests.helpers import NOT_FOUND
 
 URL = "/api/v1/public/status/"
 

@@ -23,8 +23,8 @@ from repairflow.records.publication import Category
 from repairflow.repair import eligibility, flows, forms, services
 from repairflow.repair.models import MaterialKind, RepairApplication, RepairBan, RepairState
 from repairflow.repair.views import ROLE_MAY_NOT_APPLY, RULE_LABELS
-from tests.cases import SHANGHAI
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory
+from tests.helpers import SHANGHAI
 from tests.i18n import in_chinese
 from tests.pages import EXE_BYTES, PDF_BYTES, page, pdf, text
 

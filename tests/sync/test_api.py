@@ -34,8 +34,8 @@ from repairflow.sync.services import (
     SUBSCRIPTION_PAUSED_BECAUSE,
     SUBSCRIPTION_RESUMED,
 )
-from tests.cases import NOT_FOUND, forbidden, invalid
 from tests.factories import CreditRecordFactory
+from tests.helpers import NOT_FOUND, forbidden, invalid
 from tests.i18n import in_chinese
 from tests.sync.conftest import SECRET, Answer, subscribe
 

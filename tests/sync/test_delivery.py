@@ -35,8 +35,8 @@ from repairflow.sync.services import (
     subscription_pause,
     subscription_resume,
 )
-from tests.cases import told
 from tests.factories import CreditRecordFactory, UserFactory
+from tests.helpers import told
 from tests.sync.conftest import SECRET, Answer, subscribe
 
 pytestmark = pytest.mark.django_db

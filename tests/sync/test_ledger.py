@@ -21,8 +21,8 @@ from repairflow.sync.selectors import (
     subscriptions_with_counts,
 )
 from repairflow.sync.services import subscription_pause, subscription_save
-from tests.cases import FILED_ON
 from tests.factories import CreditRecordFactory
+from tests.helpers import FILED_ON
 from tests.sync.conftest import Answer, subscribe
 
 pytestmark = pytest.mark.django_db

@@ -83,7 +83,9 @@ def test_a_killed_worker_loses_nothing_and_sends_each_event_once_in_order():
                 second = Worker(env, "second", concurrency=CONCURRENCY, beat=True)
                 workers.append(second)
                 started = time.monotonic()
-                done = wait_until(lambda: status_counts(env) == {"acknowledged": EVENTS}, timeout=DEADLINE, interval=0.2)
+                done = wait_until(
+                    lambda: status_counts(env) == {"acknowledged": EVENTS}, timeout=DEADLINE, interval=0.2
+                )
                 assert done, f"after {DEADLINE} s: {status_counts(env)}\n{second.tail()}"
                 recovery = time.monotonic() - started
                 rows = deliveries(env)
