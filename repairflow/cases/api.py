@@ -7,12 +7,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.validators import RegexValidator
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -282,6 +283,20 @@ class CaseFilterSerializer(serializers.Serializer):
 
     overdue = serializers.BooleanField(required=False, default=False)
     department = serializers.CharField(max_length=32, required=False)
+
+
+def case_endpoints_schema(*, states: type[models.TextChoices], create: type, read: type) -> Callable:
+    """The OpenAPI description of a kind's list filters and of filing a case (its `CaseViewSet`)."""
+    return extend_schema_view(
+        list=extend_schema(
+            parameters=[
+                OpenApiParameter("state", str, enum=states.values),
+                OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
+                OpenApiParameter("department", str, description="Department code"),
+            ]
+        ),
+        create=extend_schema(request=create, responses={201: read}),
+    )
 
 
 class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):

@@ -159,6 +159,19 @@ def deadline_start(
     return deadline
 
 
+def _end(deadline: Deadline, on: date, calendar: WorkCalendar | None, ending: DeadlineStatus) -> bool:
+    """End the open clock on `on` as `ending`, or as missed when its last day had passed (or it was
+    missed already); True when missed."""
+    _require_open(deadline)
+    if deadline.status == DeadlineStatus.PAUSED:
+        _end_pause(deadline, on, calendar)
+    missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
+    deadline.status = DeadlineStatus.MISSED if missed else ending
+    deadline.ended_on = on
+    deadline.next_stage, deadline.next_action_on = "", None
+    return missed
+
+
 def deadline_stop(
     *,
     deadline: Deadline,
@@ -168,13 +181,7 @@ def deadline_stop(
     calendar: WorkCalendar | None = None,
 ) -> Deadline:
     """The owner has done what the clock asked, on `on`: met when not after the last day."""
-    _require_open(deadline)
-    if deadline.status == DeadlineStatus.PAUSED:
-        _end_pause(deadline, on, calendar)
-    missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
-    deadline.status = DeadlineStatus.MISSED if missed else DeadlineStatus.MET
-    deadline.ended_on = on
-    deadline.next_stage, deadline.next_action_on = "", None
+    missed = _end(deadline, on, calendar, DeadlineStatus.MET)
     with writing(writes) as batch:
         batch.save(deadline, actor=actor, reason=CLOCK_MISSED if missed else CLOCK_MET)
     return deadline
@@ -191,13 +198,7 @@ def deadline_cancel(
 ) -> Deadline:
     """The duty fell away on `on` because the case ended without it (withdrawn, lapsed): the
     clock ends `cancelled`, neither met nor missed, unless its last day had already passed."""
-    _require_open(deadline)
-    if deadline.status == DeadlineStatus.PAUSED:
-        _end_pause(deadline, on, calendar)
-    missed = deadline.status == DeadlineStatus.MISSED or on > deadline.due_on
-    deadline.status = DeadlineStatus.MISSED if missed else DeadlineStatus.CANCELLED
-    deadline.ended_on = on
-    deadline.next_stage, deadline.next_action_on = "", None
+    _end(deadline, on, calendar, DeadlineStatus.CANCELLED)
     with writing(writes) as batch:
         batch.save(deadline, actor=actor, reason=history_reason(CLOCK_CANCELLED) % {"reason": history_reason(reason)})
     return deadline

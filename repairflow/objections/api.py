@@ -1,7 +1,6 @@
 """Objection endpoints (docs/api.md "Objections"): file, list, read, act, and the notices."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from repairflow.cases.api import (
@@ -16,6 +15,7 @@ from repairflow.cases.api import (
     ReasonSerializer,
     SupplementSerializer,
     case_action_endpoint,
+    case_endpoints_schema,
     notice_endpoint,
 )
 from repairflow.cases.models import NoticeKind
@@ -145,16 +145,7 @@ class ObjectionFilterSerializer(CaseFilterSerializer):
     state = serializers.ChoiceField(choices=ObjectionState.choices, required=False)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("state", str, enum=ObjectionState.values),
-            OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
-            OpenApiParameter("department", str, description="Department code"),
-        ]
-    ),
-    create=extend_schema(request=ObjectionCreateSerializer, responses={201: ObjectionSerializer}),
-)
+@case_endpoints_schema(states=ObjectionState, create=ObjectionCreateSerializer, read=ObjectionSerializer)
 class ObjectionViewSet(CaseViewSet):
     kind = OBJECTIONS
     serializer_class = ObjectionSerializer

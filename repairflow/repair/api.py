@@ -2,7 +2,6 @@
 and the notices."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from repairflow.cases.api import (
@@ -17,6 +16,7 @@ from repairflow.cases.api import (
     SupplementSerializer,
     attachments_uploaded_by,
     case_action_endpoint,
+    case_endpoints_schema,
     notice_endpoint,
 )
 from repairflow.cases.models import NoticeKind
@@ -150,16 +150,7 @@ class RepairFilterSerializer(CaseFilterSerializer):
     state = serializers.ChoiceField(choices=RepairState.choices, required=False)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("state", str, enum=RepairState.values),
-            OpenApiParameter("overdue", bool, description="Only cases with a clock past its last day"),
-            OpenApiParameter("department", str, description="Department code"),
-        ]
-    ),
-    create=extend_schema(request=RepairCreateSerializer, responses={201: RepairSerializer}),
-)
+@case_endpoints_schema(states=RepairState, create=RepairCreateSerializer, read=RepairSerializer)
 class RepairViewSet(CaseViewSet):
     kind = REPAIRS
     serializer_class = RepairSerializer
