@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
 from repairflow.cases import forms as case_forms
 from repairflow.cases.forms import (
@@ -21,6 +20,7 @@ from repairflow.cases.forms import (
     action_forms,
     text_field,
 )
+from repairflow.core.errors import Invalid
 from repairflow.objections.models import OUTCOMES_WITH_FIELDS, Ground, Outcome
 from repairflow.records.corrections import record_correction_validate
 from repairflow.records.models import Department
@@ -29,7 +29,7 @@ from repairflow.records.publication import Category, Severity
 UNCHANGED = ("", _("— unchanged —"))
 NO_SEVERITY = "none"
 CORRECTED = "corrected_"
-# The record's fields a correction may change (records.serializers.RecordCorrectionSerializer).
+# The record's fields a correction may change (records.corrections.CORRECTABLE).
 CORRECTABLE = ("title", "content", "decision_no", "decision_date", "category", "severity")
 
 
@@ -134,8 +134,8 @@ class OutcomeForm(ActionForm):
         if corrected and data.get("outcome") in OUTCOMES_WITH_FIELDS:
             try:
                 record_correction_validate(self.case.record, corrected)
-            except serializers.ValidationError as error:
-                raise serializers.ValidationError({"corrected_fields": error.detail}) from error
+            except Invalid as error:
+                raise Invalid({"corrected_fields": error.fields}) from error
 
 
 class ReplyForm(OutcomeForm):

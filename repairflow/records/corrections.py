@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.errors import Invalid
@@ -18,47 +19,62 @@ from repairflow.records.publication import Category, Severity, classification_er
 NO_CORRECTED_FIELDS = _("Name at least one field to correct.")
 NOT_CORRECTABLE = _("This field cannot be corrected: %(fields)s.")
 UNCHANGED = _("The corrected fields are the same as the record's.")
-NOT_A_CHOICE = _('"%(value)s" is not one of the choices.')
-NOT_A_DATE = _("Enter a date as YYYY-MM-DD.")
-NOT_TEXT = _("Enter text.")
-EMPTY = _("This field may not be blank.")
-TOO_LONG = _("Use at most %(limit)d characters.")
 DECISION_DATE_IN_FUTURE = _("The decision date cannot be in the future.")
 DUPLICATE_DECISION = _("This department already has a record with this decision number.")
+# A field's own refusals, in the words the API uses for every other field (Django REST framework's
+# messages, so that a corrected field is refused as the same field of a new record is).
+NULL = _("This field may not be null.")
+NOT_TEXT = _("Not a valid string.")
+EMPTY = _("This field may not be blank.")
+TOO_LONG = _("Ensure this field has no more than {max_length} characters.")
+NOT_A_CHOICE = _('"{input}" is not a valid choice.')
+NOT_A_DATE = _("Date has wrong format. Use one of these formats instead: {format}.")
+DATE_FORMAT = "YYYY-MM-DD"
 
 
 def _choice(choices: type, *, nullable: bool = False) -> Callable[[Any], Any]:
+    """One of `choices`, given as itself or as text (`5` and `"5"` alike)."""
+
     def read(value: Any) -> Any:
-        if value is None and nullable:
-            return None
-        if value not in choices.values:
-            raise ValueError(NOT_A_CHOICE % {"value": value})
-        return value
+        if value is None:
+            if nullable:
+                return None
+            raise ValueError(NULL)
+        if str(value) not in choices.values:
+            raise ValueError(NOT_A_CHOICE.format(input=value))
+        return str(value)
 
     return read
 
 
-def _text(limit: int | None = None, *, blank: bool = False) -> Callable[[Any], str]:
+def _text(max_length: int | None = None, *, blank: bool = False) -> Callable[[Any], str]:
+    """Text, trimmed; a number is taken as its text."""
+
     def read(value: Any) -> str:
-        if not isinstance(value, str):
+        if value is None:
+            raise ValueError(NULL)
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValueError(NOT_TEXT)
-        value = value.strip()
+        value = str(value).strip()
         if not value and not blank:
             raise ValueError(EMPTY)
-        if limit is not None and len(value) > limit:
-            raise ValueError(TOO_LONG % {"limit": limit})
+        if max_length is not None and len(value) > max_length:
+            raise ValueError(TOO_LONG.format(max_length=max_length))
         return value
 
     return read
 
 
 def _decision_date(value: Any) -> date:
+    """A date in ISO 8601 (`2026-01-05`, `2026-1-5`, `20260105`), not after today."""
+    if value is None:
+        raise ValueError(NULL)
     try:
-        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
+        day = parse_date(value)
+    except (TypeError, ValueError):
         day = None
     if day is None:
-        raise ValueError(NOT_A_DATE)
+        raise ValueError(NOT_A_DATE.format(format=DATE_FORMAT))
     if day > timezone.localdate():
         raise ValueError(DECISION_DATE_IN_FUTURE)
     return day

@@ -19,6 +19,7 @@ from repairflow.deadlines.policy import Step
 from repairflow.objections import api, flows, services
 from repairflow.objections.models import Objection, ObjectionState
 from repairflow.objections.views import ROLE_MAY_NOT_FILE
+from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.models import CreditRecord
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory
 from tests.helpers import SHANGHAI
@@ -334,6 +335,7 @@ def test_a_department_replies_with_corrected_fields_and_the_office_confirms(
     )
     assert response.status_code == 400
     assert "核实有误。" in page(response)
+    assert response.context["form"].errors["corrected_decision_date"] == [in_chinese(DECISION_DATE_IN_FUTURE)]
     assert Objection.objects.get(pk=objection.pk).state == ObjectionState.VERIFYING
 
     # when it replies with a corrected title (the empty inputs are not sent)

@@ -12,11 +12,13 @@ from repairflow.core.errors import Invalid
 from repairflow.records.corrections import (
     DECISION_DATE_IN_FUTURE,
     DUPLICATE_DECISION,
+    EMPTY,
     NO_CORRECTED_FIELDS,
     NOT_A_CHOICE,
     NOT_A_DATE,
     NOT_CORRECTABLE,
     NOT_TEXT,
+    NULL,
     TOO_LONG,
     UNCHANGED,
     record_correction_validate,
@@ -112,13 +114,25 @@ def test_only_the_decisions_own_fields_can_be_corrected(record, fields, named):
     assert errors(record, fields) == {"non_field_errors": [in_chinese(NOT_CORRECTABLE) % {"fields": named}]}
 
 
-def test_a_field_of_the_wrong_type_is_refused_by_its_own_rule(record):
-    assert errors(record, {"category": "fine", "decision_date": "yesterday", "title": "x" * 201, "content": 5}) == {
-        "category": [in_chinese(NOT_A_CHOICE) % {"value": "fine"}],
-        "decision_date": [in_chinese(NOT_A_DATE)],
-        "title": [in_chinese(TOO_LONG) % {"limit": 200}],
+def test_a_field_of_the_wrong_type_is_refused_by_its_own_rule_in_the_api_s_words(record):
+    assert errors(record, {"category": "fine", "decision_date": "yesterday", "title": "x" * 201, "content": []}) == {
+        "category": [in_chinese(NOT_A_CHOICE).format(input="fine")],
+        "decision_date": [in_chinese(NOT_A_DATE).format(format="YYYY-MM-DD")],
+        "title": [in_chinese(TOO_LONG).format(max_length=200)],
         "content": [in_chinese(NOT_TEXT)],
     }
+    assert errors(record, {"decision_no": None, "title": "  "}) == {
+        "decision_no": [in_chinese(NULL)],
+        "title": [in_chinese(EMPTY)],
+    }
+
+
+def test_a_field_is_read_as_a_new_record_s_is(record):
+    """Numbers are taken as text, text trimmed, and a date in any ISO 8601 form."""
+    assert record_correction_validate(
+        record, {"title": 2026, "decision_no": " 济市监罚〔2026〕9号 ", "decision_date": "2026-1-4"}
+    ) == {"title": "2026", "decision_no": "济市监罚〔2026〕9号", "decision_date": date(2026, 1, 4)}
+    assert record_correction_validate(record, {"decision_date": "20260104"}) == {"decision_date": date(2026, 1, 4)}
 
 
 def test_a_list_entry_stays_serious():
