@@ -399,6 +399,12 @@ class RecordEvent(models.Model):
         CreditRecord, verbose_name=_("credit record"), on_delete=models.PROTECT, related_name="+"
     )
     snapshot = models.JSONField(_("record as sent"), encoder=DjangoJSONEncoder)
+    also = models.JSONField(
+        _("also"),
+        default=list,
+        blank=True,
+        help_text=_("The types of the other changes made to the record with this one, which its type outweighs."),
+    )
     case_kind = models.CharField(_("case kind"), max_length=16, blank=True)
     case_number = models.CharField(_("case number"), max_length=16, blank=True)
 
@@ -459,8 +465,9 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def wants(self, event_type: str) -> bool:
-        return not self.events or event_type in self.events
+    def wants(self, *event_types: str) -> bool:
+        """Whether an event of these types (its own and those it stands for too) is sent here."""
+        return not self.events or any(event_type in self.events for event_type in event_types)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -27,7 +27,8 @@ DELIVERY_QUEUED = _("Event recorded; delivery queued")
 CaseReference = tuple[str, str]
 
 # When one use-case changes a record more than once (a correction, then the objection mark
-# cleared), the record is saved once and its one event is named by the weightiest action.
+# cleared), the record is saved once and its one event is named by the weightiest action; the
+# others are listed with it (`also`), and a platform that wants any of them is sent it.
 WEIGHT = (
     "revoke",
     "end-publication",
@@ -58,13 +59,14 @@ class RecordEvents:
         """The platforms subscribed now (retired ones get nothing), read once per use-case."""
         return active_subscriptions(version=self.subscriptions_version)
 
-    def event_type(self, actions: list[str]) -> str:
-        return RECORD_ACTION_EVENTS[min(actions, key=WEIGHT.index)]
+    def event_types(self, actions: list[str]) -> list[str]:
+        """The types of a record's changes, the weightiest first: the event's type, then `also`."""
+        return [RECORD_ACTION_EVENTS[action] for action in sorted(set(actions), key=WEIGHT.index)]
 
     def awaited(self, case: CaseReference) -> bool:
         """Whether a required platform will have to acknowledge a change this use-case made for `case`."""
         return any(
-            subscription.required and subscription.wants(self.event_type(actions))
+            subscription.required and subscription.wants(*self.event_types(actions))
             for _record, actions, reference, _actor in self.changes.values()
             if reference == case
             for subscription in self.subscriptions
@@ -81,7 +83,8 @@ class RecordEvents:
             return
         events = RecordEvent.objects.bulk_create(
             RecordEvent(
-                type=self.event_type(actions),
+                type=self.event_types(actions)[0],
+                also=self.event_types(actions)[1:],
                 record=record,
                 snapshot=record_as_json(record, None),
                 case_kind=reference[0] if reference else "",
@@ -92,7 +95,7 @@ class RecordEvents:
         actors = [actor for _record, _actions, _reference, actor in self.changes.values()]
         for event, actor in zip(events, actors, strict=True):
             for subscription in self.subscriptions:
-                if subscription.wants(event.type):
+                if subscription.wants(event.type, *event.also):
                     delivery = Delivery(
                         event=event, subscription=subscription, record=event.record, next_try_at=event.occurred_at
                     )

@@ -88,6 +88,7 @@ def event_payload(event: RecordEvent) -> dict:
     return {
         "id": str(event.uuid),
         "type": event.type,
+        "also": event.also,
         "occurred_at": occurred_at.isoformat(),
         "record": event.snapshot,
         "case": event.case_reference,

@@ -112,6 +112,7 @@ def test_an_event_is_posted_signed_with_its_id_and_acknowledged_by_a_2xx(travel,
     assert json.loads(request.body) == {
         "id": str(event.uuid),
         "type": "record.suspended",
+        "also": [],
         "occurred_at": "2026-09-28T10:00:00+08:00",
         "record": event.snapshot,
         "case": None,

@@ -112,9 +112,10 @@ def test_a_case_with_no_platform_to_tell_is_propagated_and_published_at_once(con
     [
         {"required": False},
         {"events": ["record.suspended", "record.objection_cleared"]},  # the correction is not for it
+        {"events": ["record.suspended"]},
         {"active": False},
     ],
-    ids=["not-required", "filtered-out", "retired"],
+    ids=["not-required", "only-the-clearing", "filtered-out", "retired"],
 )
 def test_a_case_no_required_platform_must_acknowledge_is_published_at_once(receiver, confirmed, fields):
     subscription = subscribe(receiver.url, **fields)
@@ -122,10 +123,14 @@ def test_a_case_no_required_platform_must_acknowledge_is_published_at_once(recei
     objection = confirmed()
 
     assert objection.state == ObjectionState.PUBLISHED
-    assert case_propagated(objection)
+    # one event for the correction and the mark cleared with the publication: sent to a platform
+    # that wants either, though only the correction could hold the case back
     event = RecordEvent.objects.get(case_number=objection.number, type="record.corrected")
-    expected = [(subscription.pk, "pending")] if subscription.active and subscription.wants(event.type) else []
+    assert event.also == ["record.objection_cleared"]
+    wanted = subscription.active and subscription.events != ["record.suspended"]
+    expected = [(subscription.pk, "pending")] if wanted else []
     assert list(Delivery.objects.filter(event=event).values_list("subscription", "status")) == expected
+    assert case_propagated(objection) == (not wanted or not subscription.required)
 
 
 def test_a_case_a_paused_required_platform_must_acknowledge_waits(receiver, confirmed):

@@ -267,24 +267,39 @@ def test_a_confirmation_that_publishes_at_once_is_one_event_and_one_history_row_
 
 
 TWICE = [
-    # (the record's state and mark before, two actions in one use-case, the one event's type)
+    # (the record's state and mark before, two actions in one use-case, the one event's type and `also`)
     (
         RecordState.PUBLISHED,
         True,
         [("correct", {"changes": {"title": "新标题"}}), ("clear-objection", {})],
-        "record.corrected",
+        ("record.corrected", ["record.objection_cleared"]),
     ),
     (
         RecordState.PUBLISHED,
         True,
         [("clear-objection", {}), ("correct", {"changes": {"title": "新标题"}})],
-        "record.corrected",
+        ("record.corrected", ["record.objection_cleared"]),
     ),
-    (RecordState.PUBLISHED, False, [("correct", {"changes": {"title": "新标题"}}), ("revoke", {})], "record.revoked"),
-    (RecordState.PUBLISHED, False, [("suspend", {}), ("resume", {})], "record.suspended"),
-    (RecordState.PUBLISHED, False, [("end-publication", {}), ("republish", {})], "record.publication_ended"),
-    (RecordState.UNPUBLISHED, False, [("publish", {}), ("mark-objection", {})], "record.published"),
-    (RecordState.PUBLISHED, False, [("suspend", {}), ("expire", {})], "record.expired"),
+    (
+        RecordState.PUBLISHED,
+        False,
+        [("correct", {"changes": {"title": "新标题"}}), ("revoke", {})],
+        ("record.revoked", ["record.corrected"]),
+    ),
+    (RecordState.PUBLISHED, False, [("suspend", {}), ("resume", {})], ("record.suspended", ["record.resumed"])),
+    (
+        RecordState.PUBLISHED,
+        False,
+        [("end-publication", {}), ("republish", {})],
+        ("record.publication_ended", ["record.republished"]),
+    ),
+    (
+        RecordState.UNPUBLISHED,
+        False,
+        [("publish", {}), ("mark-objection", {})],
+        ("record.published", ["record.objection_marked"]),
+    ),
+    (RecordState.PUBLISHED, False, [("suspend", {}), ("expire", {})], ("record.expired", ["record.suspended"])),
 ]
 
 
@@ -292,8 +307,12 @@ TWICE = [
 def test_a_record_changed_twice_by_one_use_case_is_one_event_typed_by_the_weightier_action(
     travel, office, state, marked, actions, event_type
 ):
+    event_type, also = event_type
     record = CreditRecordFactory(state=state, under_objection=marked)
-    subscription = subscribe("http://127.0.0.1:9/hook")
+    # a platform is sent the event when it wants any change the event stands for
+    subscription = subscribe("http://127.0.0.1:9/hook", events=also)
+    unrelated = next(other for other in EventType.values if other not in (event_type, *also))
+    subscribe("http://127.0.0.1:9/other", name="另一平台", events=[unrelated])
     history_before = record.history.count()
 
     with transaction.atomic(), writing() as writes:
@@ -303,8 +322,9 @@ def test_a_record_changed_twice_by_one_use_case_is_one_event_typed_by_the_weight
     event = RecordEvent.objects.get()
     record.refresh_from_db()
     assert record.version == 3  # each action bumps it
-    assert (event.type, event.record, event.snapshot["version"], event.snapshot["state"]) == (
+    assert (event.type, event.also, event.record, event.snapshot["version"], event.snapshot["state"]) == (
         event_type,
+        also,
         record,
         3,
         record.state,
