@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -28,6 +29,22 @@ router.register("objections", ObjectionViewSet, basename="objection")
 router.register("repairs", RepairViewSet, basename="repair")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
+
+# The admin pages of the models that moved to another app, where they were before the move.
+MOVED_ADMIN_PAGES = {
+    "core/user": "records/user",
+    "core/casesequence": "cases/casesequence",
+    "core/transition": "cases/transition",
+    "core/notice": "cases/notice",
+    "sync/subscription": "records/subscription",
+    "sync/delivery": "records/delivery",
+    "sync/outboxevent": "records/recordevent",
+}
+
+
+def moved_admin_page(request, page: str, rest: str) -> HttpResponsePermanentRedirect:
+    return HttpResponsePermanentRedirect(f"/admin/{MOVED_ADMIN_PAGES[page]}/{rest}")
+
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
@@ -62,6 +79,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    re_path(rf"^admin/(?P<page>{'|'.join(MOVED_ADMIN_PAGES)})/(?P<rest>.*)$", moved_admin_page),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

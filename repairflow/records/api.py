@@ -114,6 +114,9 @@ class RecordImportSerializer(RecordImportSummarySerializer):
 
 
 class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixin, viewsets.GenericViewSet):
+    """Credit records as the caller may see them: a subject its own, a department those it
+    produced, the office and auditors every one; staff look-ups are logged with their purpose."""
+
     serializer_class = RecordSerializer
 
     visible_to = staticmethod(selectors.records_visible_to)

@@ -85,7 +85,7 @@ class RecordSerializer(serializers.ModelSerializer):
     shape for the API, the webhook's snapshots and the credit check's evidence; the fields are
     declared for the schema."""
 
-    subject_id = serializers.CharField()
+    subject_id = serializers.CharField(read_only=True)
     subject_name = serializers.CharField(source="subject.name")
     subject_type = serializers.CharField(source="subject.subject_type")
     department = serializers.CharField(source="department.code")

@@ -4,9 +4,11 @@ the cases that waited for it; events and deliveries are read-only, each delivery
 
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from repairflow.cases.kinds import case_kind_named
 from repairflow.core.admin import ReadOnlyAdmin
 from repairflow.records.models import Delivery, RecordEvent, Subscription, validate_secret
 from repairflow.sync.models import DeliveryAttempt
@@ -80,8 +82,13 @@ class DeliveryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(RecordEvent)
 class RecordEventAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "type", "record", "case_kind", "case_number", "uuid")
+    list_display = ("occurred_at", "type", "record", "kind_of_case", "case_number", "uuid")
     list_filter = ("type", "case_kind")
     search_fields = ("uuid", "case_number", "record__decision_no")
     date_hierarchy = "occurred_at"
     list_select_related = ("record",)
+
+    @admin.display(description=_("case kind"), ordering="case_kind")
+    def kind_of_case(self, event: RecordEvent) -> str:
+        """The kind of the case behind the change, as its model names itself (异议, 信用修复申请)."""
+        return capfirst(case_kind_named(event.case_kind).model._meta.verbose_name) if event.case_kind else ""

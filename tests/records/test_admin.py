@@ -80,3 +80,18 @@ def test_import_reports_are_read_only_in_the_admin(client, office_admin):
     assert client.get(reverse("admin:records_recordimport_add")).status_code == 403
     assert client.post(reverse("admin:records_recordimport_delete", args=[kept.pk]), {"post": "yes"}).status_code == 403
     assert RecordImport.objects.filter(pk=kept.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("before", "now"),
+    [
+        ("/admin/core/user/", "/admin/records/user/"),
+        ("/admin/core/notice/7/change/", "/admin/cases/notice/7/change/"),
+        ("/admin/sync/outboxevent/?type=record.corrected", "/admin/records/recordevent/"),
+        ("/admin/sync/subscription/add/", "/admin/records/subscription/add/"),
+    ],
+)
+def test_the_admin_pages_of_moved_models_lead_to_where_they_are_now(client, before, now):
+    response = client.get(before)
+
+    assert (response.status_code, response["Location"]) == (301, now)

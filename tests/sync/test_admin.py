@@ -6,6 +6,7 @@ delivery with its tries."""
 import pytest
 from django.urls import reverse
 
+from repairflow.objections import services as objections
 from repairflow.records.models import SECRET_TOO_SHORT, Delivery, RecordEvent, Subscription
 from repairflow.records.services import record_act
 from repairflow.sync import tasks
@@ -115,3 +116,12 @@ def test_events_and_deliveries_are_read_only_and_a_delivery_shows_its_tries(trav
     deleted = admin_client.post(reverse("admin:records_delivery_delete", args=[delivery.pk]), {"post": "yes"})
     assert deleted.status_code == 403
     assert Delivery.objects.filter(pk=delivery.pk).exists()
+
+
+def test_the_events_list_names_the_kind_of_case_behind_each_change(admin_client, replied_objection, office):
+    objections.objection_confirm(actor=office, number=replied_objection.number)
+
+    page = admin_client.get(reverse("admin:records_recordevent_changelist"))
+
+    assert page.status_code == 200
+    assert '<td class="field-kind_of_case">异议</td>' in page.content.decode()
