@@ -107,6 +107,7 @@ class CaseReferenceSerializer(serializers.Serializer):
 class EventSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     type = serializers.CharField()
+    also = serializers.ListField(child=serializers.CharField())
     occurred_at = serializers.DateTimeField()
     record = serializers.IntegerField(source="record_id")
     case = CaseReferenceSerializer(source="case_reference", allow_null=True)

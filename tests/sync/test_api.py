@@ -234,6 +234,7 @@ def test_a_platforms_deliveries_are_listed_with_every_try(api, auditor, failed_d
     assert failed["event"] == {
         "id": str(first.event.uuid),
         "type": "record.suspended",
+        "also": [],
         "occurred_at": "2026-09-28T10:00:00+08:00",
         "record": first.record_id,
         "case": None,
