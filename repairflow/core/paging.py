@@ -1,6 +1,7 @@
-"""Pages of long lists whose count stays cheap: a list is counted exactly up to `EXACT_UP_TO` rows
-and, beyond that, by the database planner's estimate (PostgreSQL; others count exactly), so that
-no page costs a scan of a million rows to say how many there are. For the pages (`page_of`) and
+"""Pages of long lists that cost the same at page 1 and page 200: a list is counted exactly up to
+`EXACT_UP_TO` rows and, beyond that, by the database planner's estimate (PostgreSQL; others count
+exactly), so that no page costs a scan of a million rows to say how many there are; and a page
+reads its rows' keys first, then only those rows. For the pages (`page_of`) and
 the API (`Pagination`, the setting DEFAULT_PAGINATION_CLASS)."""
 
 import json
@@ -20,7 +21,7 @@ def estimated_count(queryset: QuerySet) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().query.sql_with_params()
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         (plan,) = cursor.fetchone()
@@ -39,7 +40,7 @@ class CappedCountPaginator(Paginator):
         objects = self.object_list
         if not isinstance(objects, QuerySet):
             return super().count
-        counted = objects.order_by()[: EXACT_UP_TO + 1].count()
+        counted = objects.order_by().values("pk")[: EXACT_UP_TO + 1].count()
         if counted <= EXACT_UP_TO:
             return counted
         estimate = estimated_count(objects)
@@ -47,6 +48,22 @@ class CappedCountPaginator(Paginator):
             return objects.count()
         self.count_is_estimate = True
         return max(estimate, counted)
+
+    def page(self, number: Any) -> Any:
+        """The page's rows read in two steps: their keys in the list's order (no join, an index
+        can answer it), then those rows with everything they are read with, so that the rows a
+        deep page skips are never joined nor fetched."""
+        objects = self.object_list
+        if not isinstance(objects, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(objects.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in objects.order_by().filter(pk__in=keys)} if keys else {}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
 def page_of(objects: Any, number: Any, size: int) -> Any:
