@@ -33,6 +33,7 @@ from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.models import Attachment
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.policy import Step
 from repairflow.deadlines.services import CaseClocks
 from repairflow.records.selectors import may_see_identifier, records_visible_to
 
@@ -60,55 +61,57 @@ def with_everything_shown(cases: QuerySet, *also: Any) -> QuerySet:
 # --- Out ----------------------------------------------------------------------------------------
 
 
-class DeadlineSerializer(serializers.Serializer):
-    step = serializers.CharField()
-    step_label = serializers.CharField(source="get_step_display")
-    owner = serializers.CharField()
-    department = serializers.CharField(source="department.code", default=None)
-    started_on = serializers.DateField()
-    due_on = serializers.DateField()
-    status = serializers.CharField()
-    working_days_left = serializers.SerializerMethodField()
-    provisional = serializers.BooleanField()
-    explanation = serializers.SerializerMethodField()
-    ended_on = serializers.DateField()
-
-    def get_working_days_left(self, deadline) -> int | None:
-        """Working days from today to the last day; negative when overdue; null once ended."""
-        if not deadline.is_open:
-            return None
-        return working_days_left(self.context["calendar"], self.context["today"], deadline.due_on)
-
-    def get_explanation(self, deadline) -> list[str]:
-        return explain(deadline.notes(), deadline.due_on)
+# What a case's JSON shows of its clocks, timeline and notices, written out by hand: a list holds
+# 50 cases with hundreds of these, and a serializer built for each case costs more than the page's
+# queries.
+STEP_LABELS = dict(Step.choices)
+_DATE, _TIME = serializers.DateField(), serializers.DateTimeField()
 
 
-class TransitionSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    # `from` is a Python keyword: the field is renamed in to_representation.
-    source = serializers.CharField()
-    to = serializers.CharField(source="target")
-    actor = serializers.CharField(source="actor.username", default=None)
-    at = serializers.DateTimeField()
-    comment = serializers.CharField()
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        return {"action": data["action"], "from": data.pop("source"), **data}
+def _date(value: Any) -> str | None:
+    return None if value is None else _DATE.to_representation(value)
 
 
-class NoticeSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    issued_at = serializers.DateTimeField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    url = serializers.SerializerMethodField()
+def deadline_as_json(deadline: Deadline, *, calendar: Any, today: Any) -> dict[str, Any]:
+    """A clock as the API shows it: `working_days_left` from `today` to its last day (negative
+    when overdue, null once ended) and its explanation in the reader's language."""
+    left = working_days_left(calendar, today, deadline.due_on) if deadline.is_open else None
+    return {
+        "step": deadline.step,
+        "step_label": str(STEP_LABELS.get(deadline.step, deadline.step)),
+        "owner": deadline.owner,
+        "department": deadline.department.code if deadline.department_id else None,
+        "started_on": _date(deadline.started_on),
+        "due_on": _date(deadline.due_on),
+        "status": deadline.status,
+        "working_days_left": left,
+        "provisional": deadline.provisional,
+        "explanation": explain(deadline.notes(), deadline.due_on),
+        "ended_on": _date(deadline.ended_on),
+    }
 
-    def get_url(self, notice) -> str:
-        return f"/api/v1/{self.context['collection']}/{self.context['case'].number}/notices/{notice.kind}.pdf"
 
-    def to_representation(self, notice):
-        return super().to_representation(notice_rendered(notice))
+def transition_as_json(transition: Transition) -> dict[str, Any]:
+    return {
+        "action": transition.action,
+        "from": transition.source,
+        "to": transition.target,
+        "actor": transition.actor.username if transition.actor_id else None,
+        "at": _TIME.to_representation(transition.at),
+        "comment": transition.comment,
+    }
+
+
+def notice_as_json(notice: Notice, *, case: Case, collection: str) -> dict[str, Any]:
+    """A notice as the API lists it (rendered first if its PDF is not stored yet)."""
+    notice = notice_rendered(notice)
+    return {
+        "kind": notice.kind,
+        "issued_at": _TIME.to_representation(notice.issued_at),
+        "size": notice.size,
+        "sha256": notice.sha256,
+        "url": f"/api/v1/{collection}/{case.number}/notices/{notice.kind}.pdf",
+    }
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -157,14 +160,17 @@ class CaseSerializer(serializers.ModelSerializer):
         )
 
     def get_deadlines(self, case) -> list[dict]:
-        return DeadlineSerializer(case.deadlines.all(), many=True, context=self._clock_context()).data
+        context = self._clock_context()
+        return [
+            deadline_as_json(deadline, calendar=context["calendar"], today=context["today"])
+            for deadline in case.deadlines.all()
+        ]
 
     def get_timeline(self, case) -> list[dict]:
-        return TransitionSerializer(case.timeline.all(), many=True).data
+        return [transition_as_json(transition) for transition in case.timeline.all()]
 
     def get_notices(self, case) -> list[dict]:
-        context = {"case": case, "collection": self.collection}
-        return NoticeSerializer(case.notices.all(), many=True, context=context).data
+        return [notice_as_json(notice, case=case, collection=self.collection) for notice in case.notices.all()]
 
     def get_allowed_actions(self, case) -> list[str]:
         viewer = self.context["viewer"]

@@ -23,9 +23,9 @@ from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import working_days_left
 from repairflow.cases.api import (
     CaseViewSet,
-    DeadlineSerializer,
     case_action_run,
     case_notice_response,
+    deadline_as_json,
     with_everything_shown,
 )
 from repairflow.cases.flows import CaseFlow
@@ -301,9 +301,9 @@ class CasePages:
         notices and one form per action the caller may take (the refused one as it was sent,
         `failed`), and what only its kind shows."""
         user = request.user
-        clock_context = {"calendar": work_calendar(), "today": timezone.localdate()}
+        calendar, today = work_calendar(), timezone.localdate()
         deadlines = [
-            {"deadline": deadline, **DeadlineSerializer(deadline, context=clock_context).data}
+            {"deadline": deadline, **deadline_as_json(deadline, calendar=calendar, today=today)}
             for deadline in case.deadlines.all()
         ]
         timeline = [
@@ -337,7 +337,7 @@ class CasePages:
             "forms": forms,
             "action_url": f"{self.name}-action",
             "failed": failed,
-            "today": clock_context["today"],
+            "today": today,
             "system": SYSTEM,
             **self.detail_context(request, case),
         }

@@ -70,6 +70,10 @@ class Deadline(models.Model):
             # Open clocks by last day: recomputation after a calendar load, queues sorted by due date.
             models.Index(fields=["due_on"], condition=Q(ended_on__isnull=True), name="deadline_open_due"),
             models.Index(fields=["case_type", "case_id"], name="deadline_case"),
+            # A case's open clocks by last day: its first due, which orders a queue, in one probe.
+            models.Index(
+                fields=["case_type", "case_id", "due_on"], condition=Q(ended_on__isnull=True), name="deadline_case_open"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -79,7 +79,11 @@ class Objection(Case):
                 fields=["record", "subject"], condition=Q(state__in=OPEN_STATES), name="objection_one_open"
             ),
         ]
-        indexes = [models.Index(fields=["state", "received_on"], name="objection_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "received_on"], name="objection_state_idx"),
+            # The list's order, newest first.
+            models.Index(fields=["-created_at", "-id"], name="objection_order"),
+        ]
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -103,6 +103,8 @@ class RepairApplication(Case):
         indexes = [
             models.Index(fields=["state", "received_on"], name="repair_state_idx"),
             models.Index(fields=["subject", "repaired_on"], name="repair_subject_repaired_idx"),
+            # The list's order, newest first.
+            models.Index(fields=["-created_at", "-id"], name="repair_order"),
         ]
 
     def get_absolute_url(self) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import explain
-from repairflow.cases.api import DeadlineSerializer
+from repairflow.cases.api import deadline_as_json
 from repairflow.core.errors import TRANSITION_NOT_ALLOWED
 from repairflow.core.models import Attachment
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
@@ -489,7 +489,7 @@ def test_the_case_shows_its_deadlines_explained_and_its_timeline(client, record,
     assert deadline.due_on.isoformat() in body
     lines = explain(deadline.notes(), deadline.due_on)
     assert lines and all(line in body for line in lines)
-    data = DeadlineSerializer(deadline, context={"calendar": work_calendar(), "today": timezone.localdate()}).data
+    data = deadline_as_json(deadline, calendar=work_calendar(), today=timezone.localdate())
     assert data["working_days_left"] is not None
     # the timeline: filed, then accepted by the office with its comment
     assert in_chinese(flows.RECEIVED) in body
