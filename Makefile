@@ -60,12 +60,17 @@ check-messages: $(VENV)/.installed ## Fail when a string lacks its Chinese trans
 	git diff --exit-code -I POT-Creation-Date -- locale/
 	@! msgfmt --statistics -o /dev/null locale/zh_Hans/LC_MESSAGES/django.po 2>&1 | grep -E 'untranslated|fuzzy'
 
-bench: $(VENV)/.installed-test ## Run the benchmarks (results in bench/results/, figures in docs/benchmarks.md)
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@touch $@
+
+bench: $(VENV)/.installed-bench ## Run the benchmarks (results in bench/results/, figures in docs/benchmarks.md)
 	$(BIN)/python bench/records_import.py
 	$(BIN)/python bench/deadline_sweep.py
 	$(BIN)/python bench/expiry_sweep.py
 	$(BIN)/python bench/objection_lifecycle.py
 	$(BIN)/python bench/sync_throughput.py
+	$(BIN)/python bench/list_pages.py
 
 clean: ## Remove the virtualenv and everything under var/ (database, broker, media)
 	rm -rf $(VENV) var
