@@ -195,6 +195,29 @@ def test_a_list_of_more_rows_than_its_exact_count_says_so(api, office, scj, comp
     assert len(body["results"]) == 7
 
 
+def test_a_list_the_planner_puts_far_beyond_the_exact_count_is_not_counted(api, office, scj, company, monkeypatch):
+    from repairflow.core import paging
+
+    monkeypatch.setattr(paging, "ESTIMATE_TRUSTED_ABOVE", 5)
+    CreditRecordFactory.create_batch(7, department=scj, subject=company)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE records_creditrecord")
+
+    with CaptureQueriesContext(connection) as captured:
+        body = api.as_user(office).get("/api/v1/records/").json()
+
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len(body["results"]) == 7
+    if connection.vendor == "postgresql":  # the planner's figure, and no count at all
+        assert body["count_is_estimate"] is True
+        assert body["count"] > 5
+        assert counts == []
+    else:  # SQLite has no planner estimate: it counts
+        assert (body["count"], body["count_is_estimate"]) == (7, False)
+        assert len(counts) == 1
+
+
 def test_a_short_list_is_counted_exactly(api, office, scj, company):
     CreditRecordFactory.create_batch(3, department=scj, subject=company)
 

@@ -2,7 +2,11 @@
 `EXACT_UP_TO` rows and, beyond that, by the database planner's estimate (PostgreSQL; others count
 exactly), so that no page costs a scan of a million rows to say how many there are; and a page
 reads its rows' keys first, then only those rows. For the pages (`page_of`) and
-the API (`Pagination`, the setting DEFAULT_PAGINATION_CLASS)."""
+the API (`Pagination`, the setting DEFAULT_PAGINATION_CLASS).
+
+The planner is asked first: a list it puts at over `ESTIMATE_TRUSTED_ABOVE` rows (ten times the
+exact limit, far beyond its usual error) is not counted at all, as counting even the first
+10,001 of its rows costs more than the rest of the page."""
 
 import json
 from functools import cached_property
@@ -14,6 +18,7 @@ from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
 
 EXACT_UP_TO = 10_000
+ESTIMATE_TRUSTED_ABOVE = 10 * EXACT_UP_TO
 
 
 def estimated_count(queryset: QuerySet) -> int | None:
@@ -40,10 +45,13 @@ class CappedCountPaginator(Paginator):
         objects = self.object_list
         if not isinstance(objects, QuerySet):
             return super().count
+        estimate = estimated_count(objects)
+        if estimate is not None and estimate > ESTIMATE_TRUSTED_ABOVE:
+            self.count_is_estimate = True
+            return estimate
         counted = objects.order_by().values("pk")[: EXACT_UP_TO + 1].count()
         if counted <= EXACT_UP_TO:
             return counted
-        estimate = estimated_count(objects)
         if estimate is None:
             return objects.count()
         self.count_is_estimate = True
