@@ -24,7 +24,6 @@ from enum import StrEnum
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -264,7 +263,7 @@ def _span(note: Note, reference: date | None) -> str:
 
 def render_note(note: Note, reference: date | None = None) -> str:
     """The note as a sentence in the active language; short dates omit `reference`'s year."""
-    full = date_format(note.first, "Y-m-d")
+    full = note.first.isoformat()
     if note.kind is NoteKind.COUNTED:
         return ngettext(
             "%(count)d working day counted from %(start)s (that day not counted, Civil Code Art. 201).",
@@ -280,7 +279,7 @@ def render_note(note: Note, reference: date | None = None) -> str:
     if note.kind is NoteKind.RECEIVED_ON_NON_WORKING_DAY:
         return _("%(day)s is not a working day: counted as received on %(receipt)s.") % {
             "day": full,
-            "receipt": date_format(note.last, "Y-m-d"),
+            "receipt": note.last.isoformat(),
         }
     if note.kind is NoteKind.HOLIDAY:
         return _("%(span)s %(name)s: holiday, not counted.") % {"span": _span(note, reference), "name": note.text}
@@ -297,7 +296,7 @@ def render_note(note: Note, reference: date | None = None) -> str:
     if note.kind is NoteKind.LAST_DAY_NOT_WORKING:
         return _("%(day)s is not a working day: the period ends on %(end)s (Civil Code Art. 203).") % {
             "day": full,
-            "end": date_format(note.last, "Y-m-d"),
+            "end": note.last.isoformat(),
         }
     if note.kind is NoteKind.PAUSED:
         if note.last is None:

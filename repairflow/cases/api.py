@@ -45,15 +45,27 @@ NOTICE_KINDS = "|".join(NoticeKind.values)
 CASE_NUMBER = r"[A-Z]{2}\d{10}"
 
 
-def with_everything_shown(cases: QuerySet, *also: Any) -> QuerySet:
+def with_everything_shown(cases: QuerySet, *also: Prefetch) -> QuerySet:
     """The cases with what a case's JSON or page shows read with them, in a fixed number of
-    queries whatever their number: record, subject, clocks, timeline, notices, attachments, and
-    what the kind adds (`also`)."""
+    queries whatever their number: record, subject, and as lists `shown_deadlines`,
+    `shown_timeline`, `shown_notices`, `shown_attachments` and what the kind adds (`also`, each
+    to a `shown_` list too). Lists, not managers: a page of 50 cases then builds no queryset per
+    case and relation, which cost more than the page's queries."""
     return cases.select_related("record__department", "record__subject", "subject").prefetch_related(
-        Prefetch("deadlines", queryset=Deadline.objects.select_related("department", "subject").order_by("id")),
-        Prefetch("timeline", queryset=Transition.objects.select_related("actor").order_by("at", "id")),
-        Prefetch("notices", queryset=Notice.objects.defer("content").order_by("issued_at", "id")),
-        "attachments",
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.select_related("department", "subject").order_by("id"),
+            to_attr="shown_deadlines",
+        ),
+        Prefetch(
+            "timeline",
+            queryset=Transition.objects.select_related("actor").order_by("at", "id"),
+            to_attr="shown_timeline",
+        ),
+        Prefetch(
+            "notices", queryset=Notice.objects.defer("content").order_by("issued_at", "id"), to_attr="shown_notices"
+        ),
+        Prefetch("attachments", to_attr="shown_attachments"),
         *also,
     )
 
@@ -68,8 +80,14 @@ STEP_LABELS = dict(Step.choices)
 _DATE, _TIME = serializers.DateField(), serializers.DateTimeField()
 
 
-def _date(value: Any) -> str | None:
+def json_date(value: Any) -> str | None:
+    """A date as DRF's DateField writes it (null stays null)."""
     return None if value is None else _DATE.to_representation(value)
+
+
+def json_time(value: Any) -> str | None:
+    """A moment as DRF's DateTimeField writes it, in the local time zone (null stays null)."""
+    return None if value is None else _TIME.to_representation(value)
 
 
 def deadline_as_json(deadline: Deadline, *, calendar: Any, today: Any) -> dict[str, Any]:
@@ -81,13 +99,13 @@ def deadline_as_json(deadline: Deadline, *, calendar: Any, today: Any) -> dict[s
         "step_label": str(STEP_LABELS.get(deadline.step, deadline.step)),
         "owner": deadline.owner,
         "department": deadline.department.code if deadline.department_id else None,
-        "started_on": _date(deadline.started_on),
-        "due_on": _date(deadline.due_on),
+        "started_on": json_date(deadline.started_on),
+        "due_on": json_date(deadline.due_on),
         "status": deadline.status,
         "working_days_left": left,
         "provisional": deadline.provisional,
         "explanation": explain(deadline.notes(), deadline.due_on),
-        "ended_on": _date(deadline.ended_on),
+        "ended_on": json_date(deadline.ended_on),
     }
 
 
@@ -97,7 +115,7 @@ def transition_as_json(transition: Transition) -> dict[str, Any]:
         "from": transition.source,
         "to": transition.target,
         "actor": transition.actor.username if transition.actor_id else None,
-        "at": _TIME.to_representation(transition.at),
+        "at": json_time(transition.at),
         "comment": transition.comment,
     }
 
@@ -107,7 +125,7 @@ def notice_as_json(notice: Notice, *, case: Case, collection: str) -> dict[str, 
     notice = notice_rendered(notice)
     return {
         "kind": notice.kind,
-        "issued_at": _TIME.to_representation(notice.issued_at),
+        "issued_at": json_time(notice.issued_at),
         "size": notice.size,
         "sha256": notice.sha256,
         "url": f"/api/v1/{collection}/{case.number}/notices/{notice.kind}.pdf",
@@ -142,7 +160,7 @@ class CaseSerializer(serializers.ModelSerializer):
     record_title = serializers.CharField(source="record.title")
     subject_id = serializers.SerializerMethodField()
     subject_name = serializers.CharField(source="subject.name")
-    attachments = AttachmentSerializer(many=True)
+    attachments = AttachmentSerializer(source="shown_attachments", many=True)
     deadlines = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     notices = serializers.SerializerMethodField()
@@ -163,18 +181,18 @@ class CaseSerializer(serializers.ModelSerializer):
         context = self._clock_context()
         return [
             deadline_as_json(deadline, calendar=context["calendar"], today=context["today"])
-            for deadline in case.deadlines.all()
+            for deadline in case.shown_deadlines
         ]
 
     def get_timeline(self, case) -> list[dict]:
-        return [transition_as_json(transition) for transition in case.timeline.all()]
+        return [transition_as_json(transition) for transition in case.shown_timeline]
 
     def get_notices(self, case) -> list[dict]:
-        return [notice_as_json(notice, case=case, collection=self.collection) for notice in case.notices.all()]
+        return [notice_as_json(notice, case=case, collection=self.collection) for notice in case.shown_notices]
 
     def get_allowed_actions(self, case) -> list[str]:
         viewer = self.context["viewer"]
-        flow = self.kind.flow(case, actor=viewer, clocks=CaseClocks.known(case, case.deadlines.all()))
+        flow = self.kind.flow(case, actor=viewer, clocks=CaseClocks.known(case, case.shown_deadlines))
         return available_actions(flow, viewer)
 
 
@@ -318,7 +336,7 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     create_serializer_class: type[serializers.Serializer]
     filter_serializer_class: type[serializers.Serializer]
     department_filter: str
-    prefetch: tuple[Any, ...] = ()
+    prefetch: tuple[Prefetch, ...] = ()  # what the kind shows besides, each to a `shown_` list
     related: tuple[str, ...] = ()
     action_bodies: ActionBodies
     submit: Callable[..., Case]  # staticmethod(...): the filing service

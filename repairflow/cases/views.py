@@ -196,7 +196,7 @@ class CasePages:
         return self.kind.visible_to(user).filter(record=record, state__in=self.open_states).first()
 
     def _flow(self, case: Case, user: Any) -> CaseFlow:
-        return self.flow_class(case, actor=user, clocks=CaseClocks.known(case, case.deadlines.all()))
+        return self.flow_class(case, actor=user, clocks=CaseClocks.known(case, case.shown_deadlines))
 
     def views(self) -> tuple[Callable, ...]:
         """The list, new, detail, notice PDF and action views, for the kind's urls.py."""
@@ -304,7 +304,7 @@ class CasePages:
         calendar, today = work_calendar(), timezone.localdate()
         deadlines = [
             {"deadline": deadline, **deadline_as_json(deadline, calendar=calendar, today=today)}
-            for deadline in case.deadlines.all()
+            for deadline in case.shown_deadlines
         ]
         timeline = [
             {
@@ -313,11 +313,11 @@ class CasePages:
                 "source": _state_label(self.states, transition.source),
                 "target": _state_label(self.states, transition.target),
             }
-            for transition in case.timeline.all()
+            for transition in case.shown_timeline
         ]
         notices = [
             {"notice": notice, "url": reverse(f"{self.name}-notice-pdf", args=[case.number, notice.kind])}
-            for notice in case.notices.all()
+            for notice in case.shown_notices
         ]
         failed = failed or {}
         forms = [
@@ -330,7 +330,7 @@ class CasePages:
             "record": case.record,
             "record_visible": records_visible_to(user).filter(pk=case.record_id).exists(),
             "identifier": identifier_shown(user, case.record),
-            "attachments": list(case.attachments.all()),
+            "attachments": case.shown_attachments,
             "deadlines": deadlines,
             "timeline": timeline,
             "notices": notices,

@@ -74,10 +74,9 @@ class ObjectionFlow(CaseFlow):
     def verifications(self) -> list[Verification]:
         """The case's verifications, read once per flow (a reply changes one of these very objects)."""
         if not hasattr(self, "_verifications"):
-            verifications = self.case.verifications
-            prefetched = "verifications" in getattr(self.case, "_prefetched_objects_cache", {})
-            self._verifications = list(
-                verifications.all() if prefetched else verifications.select_related("department")
+            shown = getattr(self.case, "shown_verifications", None)  # read with the page (objections/api.py)
+            self._verifications = (
+                shown if shown is not None else list(self.case.verifications.select_related("department"))
             )
         return self._verifications
 

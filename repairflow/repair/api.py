@@ -1,6 +1,7 @@
 """Repair application endpoints (docs/api.md "Repair applications"): apply, list, read, act,
 and the notices."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -22,7 +23,7 @@ from repairflow.cases.api import (
 from repairflow.cases.models import NoticeKind
 from repairflow.repair import services
 from repairflow.repair.eligibility import RuleResult
-from repairflow.repair.models import MaterialKind, RepairApplication, RepairState
+from repairflow.repair.models import MaterialKind, RepairApplication, RepairMaterial, RepairState
 from repairflow.repair.services import REPAIRS
 
 # The notices a repair application issues (docs/workflows/repair.md).
@@ -60,7 +61,7 @@ class RepairSerializer(CaseSerializer):
     collection = "repairs"
 
     eligibility = serializers.SerializerMethodField()
-    materials = MaterialSerializer(many=True)
+    materials = MaterialSerializer(source="shown_materials", many=True)
     department = serializers.CharField(source="department.code", default=None)
     decided_by = serializers.CharField(source="decided_by.username", default=None)
 
@@ -158,7 +159,9 @@ class RepairViewSet(CaseViewSet):
     filter_serializer_class = RepairFilterSerializer
     department_filter = "department__code"
     related = ("department", "decided_by")
-    prefetch = ("materials__attachment",)
+    prefetch = (
+        Prefetch("materials", queryset=RepairMaterial.objects.select_related("attachment"), to_attr="shown_materials"),
+    )
     action_bodies = ACTION_BODIES
     submit = staticmethod(services.repair_submit)
 
