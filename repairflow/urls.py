@@ -86,5 +86,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+handler400 = "repairflow.core.views.bad_request"
 handler404 = "repairflow.core.views.page_not_found"
 handler500 = "repairflow.core.views.server_error"

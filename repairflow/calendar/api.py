@@ -10,14 +10,14 @@ from rest_framework.views import APIView
 
 from repairflow.calendar import selectors
 from repairflow.calendar.models import CalendarYear
-from repairflow.calendar.schedule import FIRST_YEAR, LAST_YEAR
+from repairflow.calendar.schedule import FIRST_YEAR, LAST_YEAR, within_the_calendar
 from repairflow.calendar.workdays import add_working_days, explain
 
 MAX_DAYS = 366
 
 
 class DeadlineQuerySerializer(serializers.Serializer):
-    start = serializers.DateField()
+    start = serializers.DateField(validators=[within_the_calendar])
     days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS)
 
 

@@ -8,8 +8,10 @@ a holiday run, so that explanations read "10/1–10/7 国庆节") and make-up wo
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 import chinese_calendar
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.workdays import SpecialDay
@@ -25,7 +27,16 @@ DAY_TWICE = _("%(date)s is listed more than once.")
 NAME_MISSING = _("%(date)s has no name; give the holiday or the holiday it is worked for.")
 NAME_TOO_LONG = _("%(date)s has a name longer than 100 characters.")
 YEAR_OUT_OF_RANGE = _("The year must be between %(first)d and %(last)d.")
+DATE_OUT_OF_RANGE = _("The date must be between %(first)s and %(last)s.")
 NAME_MAX_LENGTH = 100
+
+
+def within_the_calendar(day: date) -> None:
+    """Validator: a day the calendar counts from lies in FIRST_YEAR to LAST_YEAR (a period that
+    starts in them ends long before the last day a date can have)."""
+    first, last = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+    if not first <= day <= last:
+        raise ValidationError(DATE_OUT_OF_RANGE % {"first": first.isoformat(), "last": last.isoformat()})
 
 
 def package_source(year: int) -> str:

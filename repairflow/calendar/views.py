@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar import selectors
 from repairflow.calendar.api import MAX_DAYS
-from repairflow.calendar.schedule import FIRST_YEAR, LAST_YEAR
+from repairflow.calendar.schedule import FIRST_YEAR, LAST_YEAR, within_the_calendar
 from repairflow.calendar.workdays import add_working_days, explain
 
 
 class DeadlineForm(forms.Form):
-    start = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[within_the_calendar]
+    )
     days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=MAX_DAYS, initial=3)
 
 

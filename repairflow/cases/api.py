@@ -26,7 +26,7 @@ from repairflow.cases.models import Case, Notice, NoticeKind, Transition
 from repairflow.cases.notices import notice_content, notice_rendered
 from repairflow.cases.selectors import case_notice, cases_overdue
 from repairflow.cases.services import NOT_YOUR_RECORD
-from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin
+from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin, IdField
 from repairflow.core.errors import get_or_not_found
 from repairflow.core.flows import available_actions, transition_check
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
@@ -210,7 +210,7 @@ def attachments_uploaded_by(actor: Any, ids: list[int]) -> dict[int, Attachment]
 class AttachmentsField(serializers.ListField):
     """Ids of attachments the caller uploaded."""
 
-    child = serializers.IntegerField()
+    child = IdField()
 
     def to_internal_value(self, data):
         ids = list(dict.fromkeys(super().to_internal_value(data)))

@@ -30,6 +30,7 @@ MALFORMED_BODY = _("The request body could not be read; send valid JSON or form 
 BAD_CREDENTIALS = _("The user name or password is wrong, or the account is disabled.")
 KEY_REUSED = _("This Idempotency-Key was already used for a different request.")
 KEY_IN_PROGRESS = _("A request with this Idempotency-Key is still being processed.")
+ID_MAX = 2**63 - 1  # the largest key a row can have (a BigAutoField)
 
 # The HTTP status of each domain error's code.
 STATUS = {
@@ -95,6 +96,17 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         response.data = {"error": code, "detail": str(exc.detail)}
     return response
+
+
+# --- Input --------------------------------------------------------------------------------------
+
+
+class IdField(serializers.IntegerField):
+    """The id of a row: a whole number from 1 to ID_MAX. Any other is refused as invalid before
+    it reaches a query (the database could not compare it with a key)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 # --- Idempotent POSTs ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from repairflow.core.api import is_api_path
 from repairflow.core.errors import Forbidden, NotFound
+from repairflow.core.views import parameters_refused
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -41,3 +42,20 @@ class DomainErrorMiddleware:
         if isinstance(exception, Forbidden):
             raise PermissionDenied(exception.detail) from exception
         return None
+
+
+class NulCharacterMiddleware:
+    """A query parameter holding a NUL character is refused (400 `invalid`, docs/api.md "Errors,
+    hardened") before any view reads it: PostgreSQL's text and JSON cannot store one, and a view
+    may keep its parameters (the query log)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        names = [
+            name for name, values in request.GET.lists() if "\x00" in name or any("\x00" in value for value in values)
+        ]
+        if names:
+            return parameters_refused(request, [name.replace("\x00", "\\x00") for name in names])
+        return self.get_response(request)

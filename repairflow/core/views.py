@@ -1,13 +1,23 @@
-"""Project-wide pages: the home page, and error pages that answer API paths in the API's format."""
+"""Project-wide error pages, which answer API paths in the API's format (docs/api.md "Errors",
+"Errors, hardened")."""
 
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.api import is_api_path
+from repairflow.core.errors import INVALID_INPUT
 
 PAGE_NOT_FOUND = _("Not found.")
 SERVER_ERROR = _("Something went wrong on our side; nothing was changed. Please try again later.")
+UNREADABLE = _("The request could not be read; nothing was changed.")
+TOO_LARGE = _("The request is over the limit of %(limit)s; nothing was changed.")
+NUL_CHARACTER = _("A NUL character is not allowed here.")
 
 
 _JSON = {"ensure_ascii": False}
@@ -17,6 +27,29 @@ def page_not_found(request, exception=None):
     if is_api_path(request.path):
         return JsonResponse({"error": "not_found", "detail": str(PAGE_NOT_FOUND)}, status=404, json_dumps_params=_JSON)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    """Django's refusal of a request it could not read: over the size limit (413, `too_large`), or
+    malformed (400, `invalid`)."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        detail = TOO_LARGE % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+        return _refused(request, 413, {"error": "too_large", "detail": str(detail)})
+    return _refused(request, 400, {"error": "invalid", "detail": str(UNREADABLE), "fields": {}})
+
+
+def parameters_refused(request, names: Iterable[str]):
+    """400 `invalid` for query parameters holding a NUL character, each named."""
+    fields = {name: [str(NUL_CHARACTER)] for name in names}
+    body = {"error": "invalid", "detail": str(INVALID_INPUT), "fields": fields}
+    return _refused(request, 400, body, shown=NUL_CHARACTER)
+
+
+def _refused(request, status: int, body: dict, shown=None):
+    """`body` as JSON on an API path; else the page saying `shown` (by default the body's detail)."""
+    if is_api_path(request.path):
+        return JsonResponse(body, status=status, json_dumps_params=_JSON)
+    return render(request, "400.html", {"detail": shown or body["detail"]}, status=status)
 
 
 def server_error(request):

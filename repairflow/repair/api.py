@@ -21,6 +21,7 @@ from repairflow.cases.api import (
     notice_endpoint,
 )
 from repairflow.cases.models import NoticeKind
+from repairflow.core.api import IdField
 from repairflow.repair import services
 from repairflow.repair.eligibility import RuleResult
 from repairflow.repair.models import MaterialKind, RepairApplication, RepairMaterial, RepairState
@@ -96,7 +97,7 @@ class RepairSerializer(CaseSerializer):
 
 class MaterialInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MaterialKind.choices)
-    attachment = serializers.IntegerField()
+    attachment = IdField()
     issued_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 

@@ -8,12 +8,13 @@ import pytest
 import time_machine
 
 from repairflow.calendar.models import CalendarDay, CalendarYear
-from repairflow.calendar.schedule import DAY_OUTSIDE_YEAR, DAY_TWICE, NAME_MISSING
+from repairflow.calendar.schedule import DATE_OUT_OF_RANGE, DAY_OUTSIDE_YEAR, DAY_TWICE, NAME_MISSING
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.deadlines.api import YEAR_MISMATCH
 from repairflow.deadlines.policy import Step
 from repairflow.deadlines.services import deadline_start
 from tests.factories import CreditRecordFactory
+from tests.i18n import in_chinese
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,24 @@ def test_deadline_over_national_day_2026_names_the_days_skipped_and_worked(api, 
         "10/10 make-up working day (国庆节): counted.",
     ]
     assert body["calendar_version"] == CalendarYear.objects.get(year=2026).version
+
+
+@pytest.mark.parametrize("start", ["9999-12-30", "9999-12-31", "1948-12-31", "2200-01-01", "0001-01-01"])
+def test_a_start_outside_the_calendar_is_invalid(api, company_user, start):
+    response = api.as_user(company_user).get(DEADLINE_URL, {"start": start, "days": 10})
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "start": [in_chinese(DATE_OUT_OF_RANGE) % {"first": "1949-01-01", "last": "2199-12-31"}]
+    }
+
+
+def test_the_calendar_s_first_and_last_days_are_counted_from(api, company_user):
+    first = api.as_user(company_user).get(DEADLINE_URL, {"start": "1949-01-01", "days": 10})
+    last = api.as_user(company_user).get(DEADLINE_URL, {"start": "2199-12-31", "days": 366})
+
+    assert (first.status_code, last.status_code) == (200, 200)
+    assert last.json()["provisional"] is True
 
 
 def test_deadline_received_on_a_holiday_counts_from_the_next_working_day(api, company_user):

@@ -49,3 +49,12 @@ def test_bad_calculator_input_is_shown_on_the_form(client):
 
 def test_a_year_out_of_range_is_not_found(client):
     assert client.get("/calendar/1800/").status_code == 404
+
+
+@pytest.mark.parametrize("start", ["9999-12-30", "1948-12-31", "2200-01-01"])
+def test_the_calculator_refuses_a_day_outside_the_calendar_next_to_the_field(client, start):
+    response = client.get("/calendar/2026/", {"start": start, "days": "10"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "日期必须在 1949-01-01 至 2199-12-31 之间。" in page
