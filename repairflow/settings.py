@@ -210,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repairflow.sync.tasks.relay_deliveries",
         "schedule": REPAIRFLOW_SYNC_RELAY_SECONDS,
     },
+    # Idempotency keys are kept a day (docs/api.md "Idempotency keys").
+    "purge-idempotency-keys": {
+        "task": "repairflow.core.tasks.purge_idempotency_keys",
+        "schedule": 3600.0,
+    },
 }
 
 # --- The legal clock and notifications ------------------------------------------------------

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from repairflow.calendar import api as calendar_api
 from repairflow.calendar import views as calendar_views
 from repairflow.cases.api import CASE_NUMBER, NOTICE_KINDS
+from repairflow.core import views as core_views
 from repairflow.core.api import AttachmentUploadView, ObtainTokenView
 from repairflow.deadlines import api as deadlines_api
 from repairflow.notifications import views as notification_views
@@ -67,6 +68,8 @@ api_v1 = [
 
 urlpatterns = [
     path("", record_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("records/", record_views.record_list, name="record-list"),
     path("records/<int:record_id>/", record_views.record_detail, name="record-detail"),
     path("query-log/", record_views.query_log, name="query-log"),

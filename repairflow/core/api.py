@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -22,7 +23,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView, exception_handler
 
 from repairflow.core.errors import INVALID_INPUT, Conflict, DomainError
-from repairflow.core.models import Attachment, IdempotencyKey
+from repairflow.core.models import KEY_ABANDONED_AFTER, KEY_KEPT, Attachment, IdempotencyKey
 from repairflow.core.services import attachment_upload
 
 API_PREFIX = "/api/"
@@ -117,7 +118,8 @@ class _Replay(Exception):
         self.claim = claim
 
 
-def _fingerprint(request) -> str:
+def request_fingerprint(request) -> str:
+    """What makes two POSTs with one key the same request: method, path and body."""
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
     try:
         digest.update(request.body)
@@ -127,18 +129,32 @@ def _fingerprint(request) -> str:
 
 
 def _claim(user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
+    """The key's row and whether this request holds it now: a new key, one kept longer than
+    KEY_KEPT, or one whose request has not answered within KEY_ABANDONED_AFTER (its process was
+    killed) is this request's; of two requests taking over one key, one does."""
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(user=user, key=key, request_fingerprint=fingerprint), True
     except IntegrityError:
-        return IdempotencyKey.objects.get(user=user, key=key), False
+        claim = IdempotencyKey.objects.get(user=user, key=key)
+    now = timezone.now()
+    if claim.created_at <= now - KEY_KEPT or (
+        claim.response_status is None and claim.created_at <= now - KEY_ABANDONED_AFTER
+    ):
+        taken = IdempotencyKey.objects.filter(pk=claim.pk, created_at=claim.created_at).update(
+            request_fingerprint=fingerprint, response_status=None, response_body=None, created_at=now
+        )
+        claim.refresh_from_db()
+        return claim, bool(taken)
+    return claim, False
 
 
 class IdempotentPostMixin:
-    """`Idempotency-Key` on POST (docs/api.md "Errors"): a repeat of a successful POST with the
-    same key returns the first response and changes nothing. The key is claimed in its own row
-    before the action runs, so two concurrent requests with one key cannot both act: the second
-    is answered 409 while the first is under way."""
+    """`Idempotency-Key` on POST (docs/api.md "Errors", "Idempotency keys"): a repeat of a
+    successful POST with the same key within 24 hours returns the first response and changes
+    nothing. The key is claimed in its own row before the action runs, so two concurrent requests
+    with one key cannot both act: the second is answered 409 while the first is under way (for
+    60 seconds at most: then the first is taken for dead, and the key is free again)."""
 
     _idempotency_claim: IdempotencyKey | None = None
 
@@ -148,10 +164,10 @@ class IdempotentPostMixin:
         key = request.headers.get("Idempotency-Key")
         if request.method != "POST" or not key:
             return
-        claim, claimed_now = _claim(request.user, key[:255], _fingerprint(request))
+        claim, claimed_now = _claim(request.user, key[:255], request_fingerprint(request))
         if claimed_now:
             self._idempotency_claim = claim
-        elif claim.request_fingerprint != _fingerprint(request):
+        elif claim.request_fingerprint != request_fingerprint(request):
             raise Conflict(KEY_REUSED)
         elif claim.response_status is None:
             raise Conflict(KEY_IN_PROGRESS)

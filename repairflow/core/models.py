@@ -1,12 +1,18 @@
 """The base pieces every app may keep rows of: uploaded evidence and idempotency keys."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# docs/api.md "Idempotency keys": how long a key is kept, and how long a request may hold one
+# without answering before it is taken for dead (its process killed) and the key is free again.
+KEY_KEPT = timedelta(hours=24)
+KEY_ABANDONED_AFTER = timedelta(seconds=60)
 
 
 class IdempotencyKey(models.Model):

@@ -4,11 +4,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.attachments import content_type_of
 from repairflow.core.errors import TooLarge, UnsupportedType
-from repairflow.core.models import Attachment
+from repairflow.core.models import KEY_KEPT, Attachment, IdempotencyKey
 from repairflow.core.permissions import Role, require_role
 
 FILE_TOO_LARGE = _("The file is larger than %(limit)s.")
@@ -44,3 +45,10 @@ def attachment_upload(*, actor: Any, upload: UploadedFile) -> Attachment:
         attachment.file.delete(save=False)  # no file without its row
         raise
     return attachment
+
+
+def idempotency_keys_purge() -> int:
+    """Forget the idempotency keys claimed longer than KEY_KEPT ago (docs/api.md "Idempotency
+    keys"); how many were forgotten."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lte=timezone.now() - KEY_KEPT).delete()
+    return deleted

@@ -1,14 +1,17 @@
-"""Project-wide error pages, which answer API paths in the API's format (docs/api.md "Errors",
-"Errors, hardened")."""
+"""Project-wide answers: the error pages, which answer API paths in the API's format (docs/api.md
+"Errors", "Errors, hardened"), and the health checks (docs/api.md "Operations")."""
 
 from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError
 
 from repairflow.core.api import is_api_path
 from repairflow.core.errors import INVALID_INPUT
@@ -56,3 +59,39 @@ def server_error(request):
     if is_api_path(request.path):
         return JsonResponse({"error": "server_error", "detail": str(SERVER_ERROR)}, status=500, json_dumps_params=_JSON)
     return render(request, "500.html", status=500)
+
+
+# --- Health -------------------------------------------------------------------------------------
+
+BROKER_TIMEOUT_SECONDS = 2
+
+
+def healthz(request):
+    """`GET /healthz`: 200 while the process serves."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """`GET /readyz`: 200 when the database and the broker answer, else 503, each named."""
+    checks = {"database": _database_answers(), "broker": _broker_answers()}
+    body = {name: "ok" if answers else "error" for name, answers in checks.items()}
+    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        return False
+
+
+def _broker_answers() -> bool:
+    try:
+        with current_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
+            broker.default_channel  # noqa: B018 (opening a channel is the check)
+            return True
+    except (OSError, OperationalError):
+        return False

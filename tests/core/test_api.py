@@ -1,16 +1,16 @@
 """The API's shared behaviour (docs/api.md "Authentication and roles", "Errors"): tokens, the
 error format, languages, and Idempotency-Key on POST."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
 from django.utils import translation
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
-from repairflow.core.api import BAD_CREDENTIALS, KEY_REUSED
+from repairflow.core.api import BAD_CREDENTIALS, KEY_IN_PROGRESS, KEY_REUSED, request_fingerprint
 from repairflow.core.errors import INVALID_INPUT
 from repairflow.core.identifiers import INVALID_USCC
 from repairflow.core.models import IdempotencyKey
@@ -298,4 +298,60 @@ def test_a_request_that_crashed_does_not_use_up_its_key(officer_scj, monkeypatch
 
     # then the request is carried out instead of being refused as "still being processed"
     assert retried.status_code == 201
+    assert CreditRecord.objects.count() == 1
+
+
+def test_a_key_is_kept_a_day_then_forgotten(api, officer_scj, time_machine):
+    from repairflow.core.tasks import purge_idempotency_keys
+
+    # given a record created with a key
+    api.as_user(officer_scj)
+    first = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="day-1")
+
+    # a minute short of a day later, the key still replays the first answer
+    time_machine.shift(timedelta(hours=24) - timedelta(minutes=1))
+    assert purge_idempotency_keys() == 0
+    replayed = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="day-1")
+    assert (replayed.status_code, replayed.json()) == (201, first.json())
+
+    # a day after it was claimed, beat's purge forgets it
+    time_machine.shift(timedelta(minutes=1))
+    assert purge_idempotency_keys() == 1
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_a_key_older_than_a_day_is_a_new_request_even_before_the_purge(api, officer_scj, time_machine):
+    api.as_user(officer_scj)
+    api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="day-2")
+    time_machine.shift(timedelta(hours=24))
+
+    response = api.post(
+        "/api/v1/records/",
+        record_entry(decision_no="济市监罚〔2026〕2号"),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="day-2",
+    )
+
+    assert response.status_code == 201
+    assert CreditRecord.objects.count() == 2
+
+
+def test_a_key_whose_request_never_answered_is_released_after_a_minute(api, officer_scj, time_machine):
+    # given a key claimed by the same request, whose process was killed before it answered
+    api.as_user(officer_scj)
+    killed = APIRequestFactory().post("/api/v1/records/", record_entry(), format="json")
+    IdempotencyKey.objects.create(user=officer_scj, key="k-dead", request_fingerprint=request_fingerprint(killed))
+
+    # within the minute, a retry is told the first is still under way, and nothing is created
+    time_machine.shift(timedelta(seconds=59))
+    waiting = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+    assert (waiting.status_code, waiting.json()) == (409, {"error": "conflict", "detail": in_language(KEY_IN_PROGRESS)})
+    assert not CreditRecord.objects.exists()
+
+    # after it, the retry is carried out and its answer is the one replayed
+    time_machine.shift(timedelta(seconds=1))
+    retried = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+    assert retried.status_code == 201
+    replayed = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="k-dead")
+    assert (replayed.status_code, replayed.json()) == (201, retried.json())
     assert CreditRecord.objects.count() == 1
