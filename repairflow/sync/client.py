@@ -4,22 +4,48 @@ The standard library's `http.client` is all it takes: one request per connection
 from the environment, no redirect followed (a platform that answers 3xx has a wrong URL), and the
 answer read only as far as the excerpt kept of it."""
 
+import base64
+import binascii
 import hashlib
 import hmac
 import http.client
 import ssl
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
+
+from standardwebhooks import Webhook
 
 USER_AGENT = "repairflow-sync/1"
 # How much of an answer is read and kept with the attempt.
 EXCERPT_BYTES = 1024
 
 
+STANDARD_SECRET_PREFIX = "whsec_"
+
+
 def signature(secret: str, body: bytes) -> str:
     """`X-Repairflow-Signature`: the hex HMAC-SHA256 of the exact body bytes with the secret."""
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def standard_headers(secret: str, message_id: str, at: datetime, body: bytes) -> dict[str, str]:
+    """The Standard Webhooks headers of one try (docs/api.md "Webhooks, signed the Standard
+    Webhooks way"): the message's id, the try's time in Unix seconds, and `v1,<base64 HMAC-SHA256
+    of "{id}.{timestamp}.{body}">`, keyed with the bytes a `whsec_<base64>` secret stands for, or
+    else with the secret's UTF-8 bytes."""
+    key = secret.encode("utf-8")
+    if secret.startswith(STANDARD_SECRET_PREFIX):
+        try:
+            key = base64.b64decode(secret.removeprefix(STANDARD_SECRET_PREFIX), validate=True)
+        except binascii.Error:  # not base64 after all: the secret as it is written
+            pass
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(at.timestamp())),
+        "webhook-signature": Webhook(key).sign(message_id, at, body.decode("utf-8")),
+    }
 
 
 @dataclass(frozen=True)

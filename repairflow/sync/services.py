@@ -100,12 +100,15 @@ def event_body(event: RecordEvent) -> bytes:
     return json.dumps(event_payload(event), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def event_headers(event: RecordEvent, subscription: Subscription, body: bytes) -> dict[str, str]:
+def event_headers(event: RecordEvent, subscription: Subscription, body: bytes, *, at: datetime) -> dict[str, str]:
+    """The headers of a try at `at`: repairflow's own, and the Standard Webhooks ones (whose
+    timestamp lets a platform refuse a try replayed later)."""
     return {
         "Content-Type": "application/json",
         "X-Repairflow-Event": event.type,
         "X-Repairflow-Delivery": str(event.uuid),
         "X-Repairflow-Signature": client.signature(subscription.secret, body),
+        **client.standard_headers(subscription.secret, str(event.uuid), at, body),
     }
 
 
@@ -232,7 +235,7 @@ def _claim(delivery_id: int) -> _Claim | None:
         lease_until=delivery.next_try_at,
         url=delivery.subscription.url,
         body=body,
-        headers=event_headers(delivery.event, delivery.subscription, body),
+        headers=event_headers(delivery.event, delivery.subscription, body, at=now),
     )
 
 

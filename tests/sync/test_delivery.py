@@ -8,12 +8,14 @@ import hashlib
 import hmac
 import json
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.db.models import ProtectedError
 from django.utils import timezone, translation
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from repairflow.core.history import history_reason
 from repairflow.notifications.models import Notification
@@ -22,7 +24,7 @@ from repairflow.records.services import record_act
 from repairflow.repair.services import repair_execute
 from repairflow.sync import services
 from repairflow.sync.client import Answer as ClientAnswer
-from repairflow.sync.client import signature
+from repairflow.sync.client import signature, standard_headers
 from repairflow.sync.messages import DELIVERY_FAILED_BODY, DELIVERY_FAILED_TITLE
 from repairflow.sync.models import AttemptOutcome
 from repairflow.sync.services import (
@@ -148,6 +150,61 @@ def test_the_signature_does_not_verify_with_another_secret_or_another_body(trave
     assert signature(SECRET, request.body) == request.headers["x-repairflow-signature"]
     assert signature("another-secret-of-some-length", request.body) != request.headers["x-repairflow-signature"]
     assert signature(SECRET, request.body + b" ") != request.headers["x-repairflow-signature"]
+
+
+def test_a_try_carries_the_standard_webhooks_headers_a_platform_verifies(travel, platform, receiver, office):
+    suspend(CreditRecordFactory(), office)
+    delivery = only_delivery()
+
+    attempt(delivery)
+
+    # a platform using the Standard Webhooks library verifies the try with the secret's UTF-8 bytes
+    (request,) = receiver.requests
+    assert request.headers["webhook-id"] == str(delivery.event.uuid)
+    assert request.headers["webhook-timestamp"] == str(int(timezone.now().timestamp()))
+    with time_machine.travel(timezone.now(), tick=False):
+        assert Webhook(SECRET.encode()).verify(request.body, request.headers) == json.loads(request.body)
+
+
+def test_a_replayed_try_is_refused_by_a_platform_five_minutes_on(travel, platform, receiver, office):
+    suspend(CreditRecordFactory(), office)
+    attempt(only_delivery())
+    (request,) = receiver.requests
+
+    # the same bytes and headers sent again later (captured on the way) no longer verify
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        with pytest.raises(WebhookVerificationError, match="too old"):
+            Webhook(SECRET.encode()).verify(request.body, request.headers)
+
+
+def test_each_try_has_its_own_timestamp_and_signature_and_the_same_id(clock, platform, receiver, office):
+    receiver.script(Answer(500), Answer(200))
+    suspend(CreditRecordFactory(), office)
+    delivery = only_delivery()
+    attempt(delivery)
+    clock.wait(3600)
+    attempt(delivery)
+
+    first, second = receiver.requests
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+    assert int(second.headers["webhook-timestamp"]) - int(first.headers["webhook-timestamp"]) >= 3600
+    assert first.headers["webhook-signature"] != second.headers["webhook-signature"]
+
+
+def test_a_whsec_secret_keys_with_the_bytes_it_stands_for():
+    # the example of the Standard Webhooks specification
+    headers = standard_headers(
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        datetime.fromtimestamp(1614265330, tz=UTC),
+        b'{"test": 2432232314}',
+    )
+
+    assert headers == {
+        "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "webhook-timestamp": "1614265330",
+        "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+    }
 
 
 def test_a_case_is_named_in_the_body(travel, platform, receiver, approved_repair, office):
