@@ -23,6 +23,12 @@ SECRET_KEY = env("SECRET_KEY", default="insecure-local-only-change-me-in-product
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The proxies whose X-Forwarded-For is believed (addresses or CIDRs; repairflow/core/addresses.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Throttle counters and the like, shared by every process: the database by default (made by
+# `manage.py createcachetable`), Redis in production (CACHE_URL=redis://127.0.0.1:6379/1).
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://repairflow_cache")}
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -151,7 +157,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["repairflow.core.throttling.ClientScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("AUTH_THROTTLE_RATE", default="20/minute"),
         "public": env("PUBLIC_THROTTLE_RATE", default="30/minute"),

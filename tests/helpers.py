@@ -62,8 +62,8 @@ def travel():
 
 
 @pytest.fixture
-def throttle_history_empty():
-    """The throttles' history (kept in the cache) empty before and after the test."""
+def throttle_history_empty(db):
+    """The throttles' history (kept in the cache, a database table) empty before and after the test."""
     cache.clear()
     yield
     cache.clear()

@@ -29,7 +29,7 @@ def frozen_clock(time_machine):
 
 
 @pytest.fixture
-def no_throttle_history():
+def no_throttle_history(db):
     """The token endpoint is throttled; start each test with an empty throttle history."""
     cache.clear()
     yield

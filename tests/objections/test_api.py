@@ -183,8 +183,8 @@ def test_a_repeated_filing_with_the_same_idempotency_key_files_once(api, travel,
     body = {"record": record.pk, "grounds": ["not_mine"], "statement": "该记录不属于本公司。"}
     first = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="filing-1")
 
-    # when the same request is sent again (the answer was lost)
-    travel(date(2026, 9, 29))
+    # when the same request is sent again the next morning, within the day a key is kept (the answer was lost)
+    travel(date(2026, 9, 29), hour=9)
     repeat = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="filing-1")
 
     # then it gets the first answer and one case exists
