@@ -5,6 +5,7 @@ defaults that run the whole system on one machine with nothing but Python: SQLit
 Celery broker live under `var/`. `.env.example` lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "repairflow.core",
     "repairflow.calendar",
     "repairflow.notifications",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "repairflow.core.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out login (core.views.locked_out)
 ]
 
 ROOT_URLCONF = "repairflow.urls"
@@ -119,6 +122,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Lock-out (django-axes; docs/api.md "Sessions and tokens"): after 5 failed logins for one user name
+# from one client address within 15 minutes, that pair is refused for 15 minutes, the right
+# password too, on every login door (the pages, the admin, the API's token). Kept in the database,
+# so that every process counts the same failures.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "repairflow.core.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "repairflow.core.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

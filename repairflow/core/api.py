@@ -5,6 +5,7 @@ and attachment endpoints. The only module of core that knows HTTP and DRF."""
 import hashlib
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -220,9 +221,12 @@ class ObtainTokenView(APIView):
     def post(self, request):
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        user = authenticate(request, **credentials.validated_data)
+        # the Django request: a lock-out (django-axes) marks it, and its middleware answers 429
+        user = authenticate(request._request, **credentials.validated_data)
         if user is None:
             raise AuthenticationFailed(BAD_CREDENTIALS)
+        # a sign-in as the pages' is: its failures count no more (django-axes), last_login is kept
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

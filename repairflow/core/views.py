@@ -21,6 +21,7 @@ SERVER_ERROR = _("Something went wrong on our side; nothing was changed. Please 
 UNREADABLE = _("The request could not be read; nothing was changed.")
 TOO_LARGE = _("The request is over the limit of %(limit)s; nothing was changed.")
 NUL_CHARACTER = _("A NUL character is not allowed here.")
+LOCKED_OUT = _("Too many failed sign-ins for this user name from your address: try again in %(minutes)d minutes.")
 
 
 _JSON = {"ensure_ascii": False}
@@ -53,6 +54,15 @@ def _refused(request, status: int, body: dict, shown=None):
     if is_api_path(request.path):
         return JsonResponse(body, status=status, json_dumps_params=_JSON)
     return render(request, "400.html", {"detail": shown or body["detail"]}, status=status)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """A login refused because its user name and address are locked out (django-axes): `429
+    throttled` on the API; the sign-in page again, saying so, elsewhere."""
+    detail = LOCKED_OUT % {"minutes": settings.AXES_COOLOFF_TIME.total_seconds() // 60}
+    if is_api_path(request.path):
+        return JsonResponse({"error": "throttled", "detail": str(detail)}, status=429, json_dumps_params=_JSON)
+    return render(request, "registration/login.html", {"locked_out": detail}, status=429)
 
 
 def server_error(request):

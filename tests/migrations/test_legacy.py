@@ -44,7 +44,14 @@ RENAMED = {
 # Tables that gain rows for each model added since (its content type, its permissions).
 PER_MODEL = {"django_content_type", "auth_permission"}
 # Tables added since, empty after the migration.
-ADDED = {"records_historicaluser"}
+ADDED = {
+    "records_historicaluser",
+    # django-axes (the lock-out of failed sign-ins)
+    "axes_accessattempt",
+    "axes_accessattemptexpiration",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+}
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
