@@ -22,9 +22,11 @@ def test_readyz_answers_when_the_database_and_the_broker_do(client):
 @pytest.mark.django_db
 def test_readyz_is_503_naming_a_broker_that_does_not_answer(client, monkeypatch):
     # a Redis broker on a port nothing listens on (this machine's loopback)
-    # (the write URL first: unset, it reads as the broker's URL, and is put back as read)
+    # (the write URL first: unset, it reads as the broker's URL, and is put back as read; Celery
+    # prefers the environment's CELERY_BROKER_URL to its configuration, so both are set)
     monkeypatch.setattr(current_app.conf, "broker_write_url", None)
     monkeypatch.setattr(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
 
     response = client.get("/readyz")
 
