@@ -594,7 +594,8 @@ def make_callers(office: Any, officer: Any) -> dict[tuple[str, str], Caller]:
     """By (list, kind): the office for the objections, BENCH's officer for the records; the
     pages with a session cookie, the API with a token."""
     from django.test import Client
-    from rest_framework.authtoken.models import Token
+
+    from repairflow.core.services import api_token_issue
 
     callers = {}
     for list_name, user in (("objections", office), ("records", officer)):
@@ -602,7 +603,7 @@ def make_callers(office: Any, officer: Any) -> dict[tuple[str, str], Caller]:
         page_client.force_login(user)
         session = page_client.cookies["sessionid"].value
         callers[(list_name, "page")] = Caller(page_client, {"Cookie": f"sessionid={session}"})
-        token = Token.objects.get_or_create(user=user)[0].key
+        token = api_token_issue(user=user)[0]
         api_client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
         callers[(list_name, "api")] = Caller(
             api_client, {"Authorization": f"Token {token}", "Accept": "application/json"}

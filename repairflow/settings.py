@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -135,6 +134,8 @@ AXES_CLIENT_IP_CALLABLE = "repairflow.core.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "repairflow.core.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# How long an API token lives (docs/api.md "Sessions and tokens").
+API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12))
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -160,7 +161,7 @@ REPAIRFLOW_IMPORT_MAX_ROWS = env.int("REPAIRFLOW_IMPORT_MAX_ROWS", default=50_00
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a call without credentials is answered 401, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "repairflow.core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

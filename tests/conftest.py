@@ -1,10 +1,11 @@
 import importlib
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from repairflow.core.services import api_token_issue
 from repairflow.core.versioned import ReadPerVersion
 from tests.factories import CreditSubjectFactory, DepartmentFactory, UserFactory
 from tests.helpers import evidence, throttle_history_empty, travel  # noqa: F401 (fixtures for every kind of case)
@@ -45,8 +46,9 @@ def api():
     client = APIClient()
 
     def as_user(user):
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        # valid for years: tests travel across days and weeks (tokens' own expiry: tests/core/test_api.py)
+        key, _token = api_token_issue(user=user, ttl=timedelta(days=3650))
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     client.as_user = as_user

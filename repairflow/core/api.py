@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -23,15 +22,16 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView, exception_handler
 
-from repairflow.core.errors import INVALID_INPUT, Conflict, DomainError
-from repairflow.core.models import KEY_ABANDONED_AFTER, KEY_KEPT, Attachment, IdempotencyKey
-from repairflow.core.services import attachment_upload
+from repairflow.core.errors import INVALID_INPUT, Conflict, DomainError, NotFound
+from repairflow.core.models import KEY_ABANDONED_AFTER, KEY_KEPT, ApiToken, Attachment, IdempotencyKey
+from repairflow.core.services import api_token_issue, api_token_revoke, attachment_upload
 
 API_PREFIX = "/api/"
 MALFORMED_BODY = _("The request body could not be read; send valid JSON or form data.")
 BAD_CREDENTIALS = _("The user name or password is wrong, or the account is disabled.")
 KEY_REUSED = _("This Idempotency-Key was already used for a different request.")
 KEY_IN_PROGRESS = _("A request with this Idempotency-Key is still being processed.")
+NO_TOKEN = _("This call is not made with a token: there is none to revoke.")
 ID_MAX = 2**63 - 1  # the largest key a row can have (a BigAutoField)
 
 # The HTTP status of each domain error's code.
@@ -208,14 +208,22 @@ class CredentialsSerializer(serializers.Serializer):
 
 
 class ObtainTokenView(APIView):
-    """`POST /api/v1/auth/token/`: exchange a user name and password for an API token."""
+    """`POST /api/v1/auth/token/`: exchange a user name and password for a new API token, valid
+    for API_TOKEN_TTL; `DELETE`: revoke the token the call is made with (docs/api.md "Sessions
+    and tokens")."""
 
-    permission_classes = [AllowAny]
     throttle_scope = "auth"
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
     @extend_schema(
         request=CredentialsSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer(
+                "Token", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+            )
+        },
         auth=[],
     )
     def post(self, request):
@@ -227,8 +235,15 @@ class ObtainTokenView(APIView):
             raise AuthenticationFailed(BAD_CREDENTIALS)
         # a sign-in as the pages' is: its failures count no more (django-axes), last_login is kept
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        key, token = api_token_issue(user=user)
+        return Response({"token": key, "expires_at": serializers.DateTimeField().to_representation(token.expires_at)})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not isinstance(request.auth, ApiToken):  # signed in by a session: no token to revoke
+            raise NotFound(NO_TOKEN)
+        api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

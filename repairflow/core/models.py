@@ -1,4 +1,4 @@
-"""The base pieces every app may keep rows of: uploaded evidence and idempotency keys."""
+"""The base pieces every app may keep rows of: uploaded evidence, idempotency keys, API tokens."""
 
 import uuid
 from datetime import timedelta
@@ -32,6 +32,24 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ApiToken(models.Model):
+    """An API token (docs/api.md "Sessions and tokens"). Only its SHA-256 is kept, so neither the
+    database nor the admin can show it. It expires, and its holder can revoke it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 def attachment_path(attachment: "Attachment", filename: str) -> str:

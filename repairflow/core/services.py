@@ -1,4 +1,6 @@
 import hashlib
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.attachments import content_type_of
 from repairflow.core.errors import TooLarge, UnsupportedType
-from repairflow.core.models import KEY_KEPT, Attachment, IdempotencyKey
+from repairflow.core.models import KEY_KEPT, ApiToken, Attachment, IdempotencyKey
 from repairflow.core.permissions import Role, require_role
 
 FILE_TOO_LARGE = _("The file is larger than %(limit)s.")
@@ -52,3 +54,32 @@ def idempotency_keys_purge() -> int:
     keys"); how many were forgotten."""
     deleted, _ = IdempotencyKey.objects.filter(created_at__lte=timezone.now() - KEY_KEPT).delete()
     return deleted
+
+
+def token_digest(key: str) -> str:
+    """What is kept of a token: its SHA-256 (a token is 160 random bits: no salt is needed)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def api_token_issue(*, user: Any, ttl: timedelta | None = None) -> tuple[str, ApiToken]:
+    """A new token for `user`, valid for `ttl` (API_TOKEN_TTL by default): the key, shown once,
+    and its row."""
+    key = secrets.token_hex(20)
+    expires_at = timezone.now() + (ttl or settings.API_TOKEN_TTL)
+    return key, ApiToken.objects.create(user=user, digest=token_digest(key), expires_at=expires_at)
+
+
+def api_token_find(key: str) -> ApiToken | None:
+    """The live token `key` stands for (not expired, not revoked, its user active), else None."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    return token if token is not None and token.user.is_active else None
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """The token answers 401 from now on."""
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])

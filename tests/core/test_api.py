@@ -7,14 +7,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APIRequestFactory
 
-from repairflow.core.api import BAD_CREDENTIALS, KEY_IN_PROGRESS, KEY_REUSED, request_fingerprint
+from repairflow.core.api import BAD_CREDENTIALS, KEY_IN_PROGRESS, KEY_REUSED, NO_TOKEN, request_fingerprint
+from repairflow.core.authentication import TOKEN_NOT_LIVE
 from repairflow.core.errors import INVALID_INPUT
 from repairflow.core.identifiers import INVALID_USCC
-from repairflow.core.models import IdempotencyKey
+from repairflow.core.models import ApiToken, IdempotencyKey
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
+from repairflow.core.services import api_token_issue, token_digest
 from repairflow.core.views import SERVER_ERROR
 from repairflow.records import services
 from repairflow.records.models import CreditRecord, CreditSubject
@@ -49,21 +50,73 @@ def test_token_is_given_for_the_right_credentials(api, office, no_throttle_histo
     # when it asks for a token
     response = api.post("/api/v1/auth/token/", {"username": "office", "password": "secret-password"}, format="json")
 
-    # then it gets the account's token, which then authenticates calls
+    # then it gets a new token valid for 12 hours, which then authenticates calls
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=office).key}
+    assert response.json() == {"token": response.json()["token"], "expires_at": "2026-11-23T22:00:00+08:00"}
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert api.get("/api/v1/records/").status_code == 200
 
 
-def test_token_is_the_same_when_asked_twice(api, office, no_throttle_history):
+def test_each_sign_in_gets_a_token_of_its_own_kept_only_as_its_digest(api, office, no_throttle_history):
     credentials = {"username": "office", "password": "secret-password"}
 
-    first = api.post("/api/v1/auth/token/", credentials, format="json")
-    second = api.post("/api/v1/auth/token/", credentials, format="json")
+    first = api.post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+    second = api.post("/api/v1/auth/token/", credentials, format="json").json()["token"]
 
-    assert first.json() == second.json()
-    assert Token.objects.filter(user=office).count() == 1
+    assert first != second
+    kept = set(ApiToken.objects.filter(user=office).values_list("digest", flat=True))
+    assert kept == {token_digest(first), token_digest(second)}
+    assert not kept & {first, second}
+
+
+def test_a_token_answers_401_once_expired(api, office, no_throttle_history, time_machine):
+    token = api.post("/api/v1/auth/token/", {"username": "office", "password": "secret-password"}, format="json")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+
+    time_machine.shift(timedelta(hours=12) - timedelta(seconds=1))
+    assert api.get("/api/v1/records/").status_code == 200
+    time_machine.shift(timedelta(seconds=1))
+    expired = api.get("/api/v1/records/")
+
+    assert (expired.status_code, expired.json()) == (
+        401,
+        {"error": "unauthenticated", "detail": in_language(TOKEN_NOT_LIVE)},
+    )
+
+
+def test_a_revoked_token_answers_401_and_others_still_work(api, office, no_throttle_history):
+    credentials = {"username": "office", "password": "secret-password"}
+    revoked = api.post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+    other = api.post("/api/v1/auth/token/", credentials, format="json").json()["token"]
+
+    api.credentials(HTTP_AUTHORIZATION=f"Token {revoked}")
+    response = api.delete("/api/v1/auth/token/")
+
+    assert response.status_code == 204
+    assert api.get("/api/v1/records/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=f"Token {other}")
+    assert api.get("/api/v1/records/").status_code == 200
+
+
+def test_revoking_without_a_token_is_refused(api, office):
+    anonymous = api.delete("/api/v1/auth/token/")
+    api.force_authenticate(office)  # as a session would
+    by_session = api.delete("/api/v1/auth/token/")
+
+    assert anonymous.status_code == 401
+    assert (by_session.status_code, by_session.json()) == (
+        404,
+        {"error": "not_found", "detail": in_language(NO_TOKEN)},
+    )
+
+
+def test_a_disabled_account_s_token_answers_401(api, office):
+    key, _token = api_token_issue(user=office)
+    office.is_active = False
+    office.save()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert api.get("/api/v1/records/").status_code == 401
 
 
 def test_token_is_refused_for_a_wrong_password(api, office, no_throttle_history):
@@ -71,7 +124,7 @@ def test_token_is_refused_for_a_wrong_password(api, office, no_throttle_history)
 
     assert response.status_code == 401
     assert response.json() == {"error": "unauthenticated", "detail": in_language(BAD_CREDENTIALS)}
-    assert not Token.objects.filter(user=office).exists()
+    assert not ApiToken.objects.filter(user=office).exists()
 
 
 def test_token_is_refused_for_an_unknown_user(api, db, no_throttle_history):
@@ -119,7 +172,7 @@ def test_a_call_with_an_unknown_token_is_unauthenticated(api, db):
     response = api.get("/api/v1/records/")
 
     assert response.status_code == 401
-    assert response.json() == {"error": "unauthenticated", "detail": "认证令牌无效。"}
+    assert response.json() == {"error": "unauthenticated", "detail": in_language(TOKEN_NOT_LIVE)}
 
 
 def test_an_unknown_api_url_is_a_json_not_found(api, office):
@@ -282,7 +335,7 @@ def test_a_repeated_office_action_with_the_same_key_acts_once(api, office, offic
 def test_a_request_that_crashed_does_not_use_up_its_key(officer_scj, monkeypatch):
     # given a create that crashed inside the service (a 500, nothing written)
     api = APIClient(raise_request_exception=False)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer_scj).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=officer_scj)[0]}")
 
     def crash(**kwargs):
         raise RuntimeError("the database went away")
@@ -311,6 +364,7 @@ def test_a_key_is_kept_a_day_then_forgotten(api, officer_scj, time_machine):
     # a minute short of a day later, the key still replays the first answer
     time_machine.shift(timedelta(hours=24) - timedelta(minutes=1))
     assert purge_idempotency_keys() == 0
+    api.as_user(officer_scj)  # (a new sign-in: tokens live 12 hours)
     replayed = api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="day-1")
     assert (replayed.status_code, replayed.json()) == (201, first.json())
 
@@ -324,6 +378,7 @@ def test_a_key_older_than_a_day_is_a_new_request_even_before_the_purge(api, offi
     api.as_user(officer_scj)
     api.post("/api/v1/records/", record_entry(), format="json", HTTP_IDEMPOTENCY_KEY="day-2")
     time_machine.shift(timedelta(hours=24))
+    api.as_user(officer_scj)  # (a new sign-in: tokens live 12 hours)
 
     response = api.post(
         "/api/v1/records/",

@@ -40,6 +40,8 @@ RENAMED = {
     "sync_outboxevent": "records_recordevent",
     "sync_delivery": "records_delivery",
     "sync_historicaldelivery": "records_historicaldelivery",
+    # DRF's plain-text tokens, carried over as digests (core/migrations/0008_api_tokens.py)
+    "authtoken_token": "core_apitoken",
 }
 # Tables that gain rows for each model added since (its content type, its permissions).
 PER_MODEL = {"django_content_type", "auth_permission"}
