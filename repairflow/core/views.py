@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from celery import current_app
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -27,16 +27,21 @@ LOCKED_OUT = _("Too many failed sign-ins for this user name from your address: t
 _JSON = {"ensure_ascii": False}
 
 
+def _json(body: dict, status: int) -> JsonResponse:
+    """An API error as JSON, its text as written (not escaped)."""
+    return JsonResponse(body, status=status, json_dumps_params=_JSON)
+
+
 def page_not_found(request, exception=None):
     if is_api_path(request.path):
-        return JsonResponse({"error": "not_found", "detail": str(PAGE_NOT_FOUND)}, status=404, json_dumps_params=_JSON)
+        return _json({"error": "not_found", "detail": str(PAGE_NOT_FOUND)}, 404)
     return render(request, "404.html", status=404)
 
 
 def bad_request(request, exception=None):
     """Django's refusal of a request it could not read: over the size limit (413, `too_large`), or
-    malformed (400, `invalid`)."""
-    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+    malformed (400, `invalid`: also too many fields or files)."""
+    if isinstance(exception, RequestDataTooBig):
         detail = TOO_LARGE % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
         return _refused(request, 413, {"error": "too_large", "detail": str(detail)})
     return _refused(request, 400, {"error": "invalid", "detail": str(UNREADABLE), "fields": {}})
@@ -52,7 +57,7 @@ def parameters_refused(request, names: Iterable[str]):
 def _refused(request, status: int, body: dict, shown=None):
     """`body` as JSON on an API path; else the page saying `shown` (by default the body's detail)."""
     if is_api_path(request.path):
-        return JsonResponse(body, status=status, json_dumps_params=_JSON)
+        return _json(body, status)
     return render(request, "400.html", {"detail": shown or body["detail"]}, status=status)
 
 
@@ -61,13 +66,13 @@ def locked_out(request, original_response=None, credentials=None):
     throttled` on the API; the sign-in page again, saying so, elsewhere."""
     detail = LOCKED_OUT % {"minutes": settings.AXES_COOLOFF_TIME.total_seconds() // 60}
     if is_api_path(request.path):
-        return JsonResponse({"error": "throttled", "detail": str(detail)}, status=429, json_dumps_params=_JSON)
+        return _json({"error": "throttled", "detail": str(detail)}, 429)
     return render(request, "registration/login.html", {"locked_out": detail}, status=429)
 
 
 def server_error(request):
     if is_api_path(request.path):
-        return JsonResponse({"error": "server_error", "detail": str(SERVER_ERROR)}, status=500, json_dumps_params=_JSON)
+        return _json({"error": "server_error", "detail": str(SERVER_ERROR)}, 500)
     return render(request, "500.html", status=500)
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from repairflow.core.api import ID_MAX
 from repairflow.core.parsers import MAX_JSON_DEPTH, TOO_DEEP
-from repairflow.core.views import NUL_CHARACTER, TOO_LARGE
+from repairflow.core.views import NUL_CHARACTER, TOO_LARGE, UNREADABLE
 from repairflow.objections.models import Objection
 from repairflow.records.models import QueryLog
 from repairflow.repair.models import RepairApplication
@@ -159,3 +159,14 @@ def test_a_page_refuses_a_nul_character_in_a_parameter_with_a_page(officer_scj, 
     assert response.status_code == 400
     assert in_chinese(NUL_CHARACTER) in response.content.decode()
     assert not QueryLog.objects.exists()
+
+
+def test_a_form_of_too_many_fields_is_invalid_as_json_and_nothing_is_filed(api, company_user, record, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    body = {"record": record.pk, "grounds": "content_error", "statement": "金额有误。", "a": "1", "b": "2"}
+
+    response = api.as_user(company_user).post(OBJECTIONS, body, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid", "detail": in_chinese(UNREADABLE), "fields": {}}
+    assert not Objection.objects.exists()
