@@ -2,7 +2,8 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from repairflow.core.history import kept_history
 
 
 class CalendarYear(models.Model):
@@ -16,7 +17,7 @@ class CalendarYear(models.Model):
     source = models.CharField(_("source"), max_length=255)
     version = models.PositiveIntegerField(_("version"))
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["year"]

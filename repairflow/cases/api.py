@@ -25,7 +25,7 @@ from repairflow.cases.kinds import CaseKind, case_kind_of
 from repairflow.cases.models import Case, Notice, NoticeKind, Transition
 from repairflow.cases.notices import notice_content, notice_rendered
 from repairflow.cases.selectors import case_notice, cases_overdue
-from repairflow.cases.services import NOT_YOUR_RECORD
+from repairflow.cases.services import NOT_YOUR_RECORD, case_reads_log
 from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin, IdField
 from repairflow.core.errors import get_or_not_found
 from repairflow.core.flows import available_actions, transition_check
@@ -35,6 +35,7 @@ from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step
 from repairflow.deadlines.services import CaseClocks
+from repairflow.records.models import QueryKind
 from repairflow.records.selectors import may_see_identifier, records_visible_to
 
 UNKNOWN_ATTACHMENT = _("No attachment you uploaded has this id: %(ids)s.")
@@ -286,12 +287,13 @@ def case_action_run(*, case: Case, bodies: ActionBodies, actor: Any, action: str
     return service(actor=actor, number=case.number, **values)
 
 
-def case_notice_response(case: Case, kind: str) -> HttpResponse:
+def case_notice_response(case: Case, kind: str, *, viewer: Any) -> HttpResponse:
     """The case's latest notice of `kind` as a PDF download (for the API and the pages); 404
-    when no such notice was issued."""
+    when no such notice was issued. A staff viewer's download is in the query log."""
     notice = case_notice(case, kind)
     if notice is None:
         raise Http404
+    case_reads_log(user=viewer, kind=QueryKind.NOTICE, cases=[case], parameters={"notice": kind})
     content = notice_content(notice)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}-{kind}.pdf"'
@@ -370,6 +372,8 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         if department := filters.validated_data.get("department"):
             cases = cases.filter(**{self.department_filter: department}).distinct()
         page = self.paginate_queryset(cases)
+        parameters = {"collection": self.basename, **request.query_params.dict()}
+        case_reads_log(user=request.user, kind=QueryKind.CASE_LIST, cases=page, parameters=parameters)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request):
@@ -380,7 +384,9 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(self._read(case.number)).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, number=None):
-        return Response(self.get_serializer(self._read(number)).data)
+        case = self._read(number)
+        case_reads_log(user=request.user, kind=QueryKind.CASE_DETAIL, cases=[case], parameters={})
+        return Response(self.get_serializer(case).data)
 
     def run_action(self, request, number: str, action_name: str):
         case = case_action_run(
@@ -420,7 +426,7 @@ class CaseNoticeView(APIView):
         case = get_or_not_found(
             self.kind.visible_to(request.user).select_related("record__department", "subject"), number=number
         )
-        return case_notice_response(case, kind)
+        return case_notice_response(case, kind, viewer=request.user)
 
     def perform_content_negotiation(self, request, force=False):
         return super().perform_content_negotiation(request, force=True)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from repairflow.core.audit import Chained
 from repairflow.core.models import Attachment
 
 
@@ -62,9 +63,9 @@ class Case(models.Model):
         return self.number
 
 
-class Transition(models.Model):
+class Transition(Chained):
     """One step of a case through its state machine: who, what, from where to where, and why.
-    The case's timeline is these rows in order."""
+    The case's timeline is these rows in order; append-only and hash-chained (`repairflow.core.audit`)."""
 
     case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("case type"))
     case_id = models.PositiveBigIntegerField(_("case"))

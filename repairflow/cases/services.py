@@ -35,7 +35,7 @@ from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Action, Party, SupplementRule, active_profile
 from repairflow.deadlines.services import CaseClocks, SweepReport, deadlines_sweep
 from repairflow.notifications.services import notify
-from repairflow.records.models import CreditRecord, User
+from repairflow.records.models import CreditRecord, QueryKind, User
 from repairflow.records.outbox import case_awaits_platforms, record_events
 from repairflow.records.selectors import (
     active_users,
@@ -44,7 +44,7 @@ from repairflow.records.selectors import (
     staff_version_now,
     subscriptions_version_now,
 )
-from repairflow.records.services import record_transition
+from repairflow.records.services import query_log_write, record_transition
 
 NUMBER_DIGITS = 6
 NOT_YOUR_RECORD = _("No record of yours has this id.")
@@ -448,3 +448,16 @@ def case_deadlines_sweep(*, today: date | None = None, batch_size: int = 100) ->
     """The deadline sweep (beat's `sweep_deadlines`): every clock whose next stage has come fires,
     each stage doing what `deadline_stage_act` says."""
     return deadlines_sweep(perform=deadline_stage_act, today=today, batch_size=batch_size)
+
+
+def case_reads_log(*, user: Any, kind: QueryKind, cases: Iterable[Case], parameters: dict[str, Any]) -> None:
+    """Register a staff read of cases (their subjects, records and statements) in the query log,
+    as a look-up of records is: the cases' numbers and records, the subjects they are about."""
+    cases = list(cases)
+    query_log_write(
+        user=user,
+        kind=kind,
+        purpose="",
+        parameters={**parameters, "cases": [case.number for case in cases]},
+        records=[case.record for case in cases],
+    )

@@ -33,6 +33,7 @@ from repairflow.cases.forms import ActionForm, CaseForm
 from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import Case
 from repairflow.cases.selectors import cases_overdue
+from repairflow.cases.services import case_reads_log
 from repairflow.core.api import status_of
 from repairflow.core.errors import DomainError, Invalid, TooLarge, UnsupportedType, get_or_not_found
 from repairflow.core.flows import available_actions, transition_check
@@ -40,7 +41,7 @@ from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role
 from repairflow.core.services import attachment_upload
 from repairflow.deadlines.services import CaseClocks
-from repairflow.records.models import CreditRecord
+from repairflow.records.models import CreditRecord, QueryKind
 from repairflow.records.selectors import may_see_identifier, record_get, records_visible_to
 
 PAGE_SIZE = 25
@@ -225,6 +226,8 @@ class CasePages:
         if user.role == Role.SUBJECT:
             cases = cases.order_by("-created_at", "-id")
         page = page_of(cases, request.GET.get("page"), PAGE_SIZE)
+        parameters = {"collection": self.name, **request.GET.dict()}
+        case_reads_log(user=user, kind=QueryKind.CASE_LIST, cases=page.object_list, parameters=parameters)
         calendar = work_calendar()
         rows = []
         for case in page.object_list:
@@ -344,10 +347,12 @@ class CasePages:
         return render(request, f"portal/{self.name}_detail.html", context, status=status)
 
     def detail(self, request: HttpRequest, number: str) -> HttpResponse:
-        return self.detail_page(request, self.get_case(request.user, number))
+        case = self.get_case(request.user, number)
+        case_reads_log(user=request.user, kind=QueryKind.CASE_DETAIL, cases=[case], parameters={})
+        return self.detail_page(request, case)
 
     def notice_pdf(self, request: HttpRequest, number: str, kind: str) -> HttpResponse:
-        return case_notice_response(self.get_case(request.user, number), kind)
+        return case_notice_response(self.get_case(request.user, number), kind, viewer=request.user)
 
     # --- Acting ---------------------------------------------------------------------------------
 

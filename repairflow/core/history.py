@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone, translation
+from simple_history import register
+from simple_history.models import HistoricalRecords
+
+from repairflow.core.audit import Chained, sealing
 
 # Joins the reasons of a row changed more than once by one use-case, in its one history row.
 REASONS_JOINED = "；"
@@ -19,6 +23,20 @@ def history_reason(reason: Any) -> str:
     """A reason as kept in history: the system's own reasons in the system's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(reason)
+
+
+# History tables, and those of many-to-many fields, are append-only and hash-chained (`core.audit`).
+_CHAINED = {"bases": [Chained], "m2m_bases": [Chained]}
+
+
+def kept_history(**options: Any) -> HistoricalRecords:
+    """A model's history (simple-history)."""
+    return HistoricalRecords(**_CHAINED, **options)
+
+
+def keep_history_of(model: type[models.Model], *, app: str, **options: Any) -> None:
+    """Keep the history of a model of another package (Django's own) in the tables of `app` (a package)."""
+    register(model, app=app, **_CHAINED, **options)
 
 
 _HISTORY_MODELS: dict[type[models.Model], type[models.Model]] = {}
@@ -106,12 +124,17 @@ class Writes:
         updated = _by_model(change for change in self._changes.values() if not change.created or change.dirty)
         for model, changes in updated.items():
             _update(model, [change.instance for change in changes])
-        history = _by_model(self._changes.values())
-        for model, changes in history.items():
-            rows = [_history_row(model, change, now) for change in changes]
-            history_model(model).objects.bulk_create(rows)
-        for model, rows in _by_model(self._rows, key=type).items():
-            model.objects.bulk_create(rows)
+        history = {
+            history_model(model): [_history_row(model, change, now) for change in changes]
+            for model, changes in _by_model(self._changes.values()).items()
+        }
+        rows = _by_model(self._rows, key=type)
+        chained = [model for model in [*history, *rows] if issubclass(model, Chained)]
+        with transaction.atomic(savepoint=False), sealing(chained) as seal:
+            for model, model_rows in [*history.items(), *rows.items()]:
+                if model in chained:
+                    seal.rows(model_rows)
+                model.objects.bulk_create(model_rows)
         self._changes, self._rows, self._parts = {}, [], {}
 
 

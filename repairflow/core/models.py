@@ -1,4 +1,5 @@
-"""The base pieces every app may keep rows of: uploaded evidence, idempotency keys, API tokens."""
+"""The base pieces every app may keep rows of: uploaded evidence, idempotency keys, API tokens, the
+heads of the append-only tables' hash chains."""
 
 import uuid
 from datetime import timedelta
@@ -78,3 +79,18 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChainHead(models.Model):
+    """The last hash of one append-only table's chain (`repairflow.core.audit`): a deleted last row
+    leaves the chain ending before its head. Its row is locked while rows are appended."""
+
+    table = models.CharField(_("table"), max_length=100, unique=True)
+    last_hash = models.CharField(_("last hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("chain head")
+        verbose_name_plural = _("chain heads")
+
+    def __str__(self) -> str:
+        return self.table

@@ -62,10 +62,10 @@ def token_digest(key: str) -> str:
 
 
 def api_token_issue(*, user: Any, ttl: timedelta | None = None) -> tuple[str, ApiToken]:
-    """A new token for `user`, valid for `ttl` (API_TOKEN_TTL by default): the key, shown once,
-    and its row."""
+    """A new token for `user`, valid for `ttl` (by default the life the office gave the account,
+    else API_TOKEN_TTL): the key, shown once, and its row."""
     key = secrets.token_hex(20)
-    expires_at = timezone.now() + (ttl or settings.API_TOKEN_TTL)
+    expires_at = timezone.now() + (ttl or user.api_token_ttl or settings.API_TOKEN_TTL)
     return key, ApiToken.objects.create(user=user, digest=token_digest(key), expires_at=expires_at)
 
 

@@ -7,9 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from repairflow.calendar.workdays import Note
+from repairflow.core.history import kept_history
 from repairflow.deadlines.clock import Extension, Fired, Pause, Restart, Stage
 from repairflow.deadlines.policy import PROFILES, Party, Step, StepRule
 
@@ -55,7 +55,7 @@ class Deadline(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = kept_history(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from repairflow.cases.models import Case
+from repairflow.core.history import kept_history
 from repairflow.core.models import Attachment
 
 
@@ -67,7 +67,7 @@ class Objection(Case):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
     corrected_fields = models.JSONField(_("corrected fields"), default=dict, blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = kept_history(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -120,7 +120,7 @@ class Verification(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     corrected_fields = models.JSONField(_("corrected fields"), default=dict, blank=True)
     attachments = models.ManyToManyField(Attachment, verbose_name=_("attachments"), related_name="+", blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["-leads", "department__code"]

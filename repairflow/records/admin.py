@@ -70,9 +70,12 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ("username", "role", "department", "credit_subject", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("Role"), {"fields": ("role", "department", "credit_subject", "is_unit_head", "mobile")}),
+        (_("Role"), {"fields": ("role", "department", "credit_subject", "is_unit_head", "mobile", "api_token_hours")}),
     )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("Role"), {"fields": ("role", "department", "credit_subject", "is_unit_head", "mobile")}),
     )
     autocomplete_fields = ("department", "credit_subject")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # accounts are deactivated, never deleted (records.models.AccountNotDeletable)

@@ -1,19 +1,21 @@
 import uuid
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from repairflow.core.audit import Chained
+from repairflow.core.history import keep_history_of, kept_history
 from repairflow.core.identifiers import SubjectType, mask_identifier
 from repairflow.core.permissions import STAFF_ROLES, Role
 from repairflow.deadlines.policy import active_profile
@@ -30,7 +32,7 @@ class Department(models.Model):
         validators=[RegexValidator(r"^[A-Z][A-Z0-9_-]*$", _("Upper-case letters, digits, - and _ only."))],
     )
     name = models.CharField(_("name"), max_length=200)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         verbose_name = _("department")
@@ -47,7 +49,7 @@ class CreditSubject(models.Model):
     subject_type = models.CharField(_("subject type"), max_length=16, choices=SubjectType.choices)
     identifier = models.CharField(_("identifier"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         verbose_name = _("credit subject")
@@ -64,6 +66,26 @@ class CreditSubject(models.Model):
     @property
     def masked_identifier(self) -> str:
         return mask_identifier(self.identifier)
+
+
+# The longest life the office may give a department system account's API tokens: 90 days.
+MAX_API_TOKEN_HOURS = 90 * 24
+
+
+class AccountNotDeletable(Exception):
+    """Accounts are deactivated, never deleted: the history and the logs name them."""
+
+    def __init__(self) -> None:
+        super().__init__("accounts are deactivated, never deleted")
+
+
+class UserQuerySet(models.QuerySet):
+    def delete(self) -> Any:
+        raise AccountNotDeletable()
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -99,9 +121,21 @@ class User(AbstractUser):
         validators=[RegexValidator(r"^1\d{10}$", _("Enter an 11-digit mainland mobile number."))],
         help_text=_("Notifications are also sent by SMS when this is set."),
     )
-    # Who changed an account, its role or its binding, and when; not the password hash, nor each
-    # sign-in (`last_login` is written without history: `records.apps`).
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    api_token_hours = models.PositiveIntegerField(
+        _("API token life (hours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_API_TOKEN_HOURS)],
+        help_text=_(
+            "Only for a department's system account: how long its API tokens last, set by the office "
+            "(at most 90 days). Empty: the default of API_TOKEN_TTL_HOURS."
+        ),
+    )
+    # Who changed an account, its role, its binding, its groups or permissions, and when; not the
+    # password hash, nor each sign-in (`last_login` is written without history: `records.apps`).
+    history = kept_history(excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"])
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = _("user")
@@ -123,7 +157,20 @@ class User(AbstractUser):
                     "department, and office and auditor accounts neither."
                 ),
             ),
+            models.CheckConstraint(
+                name="user_token_life_department_only",
+                condition=Q(api_token_hours__isnull=True) | Q(role=Role.DEPARTMENT),
+                violation_error_message=_("Only a department's system account may have a longer API token life."),
+            ),
         ]
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AccountNotDeletable()
+
+    @property
+    def api_token_ttl(self) -> timedelta | None:
+        """How long this account's API tokens last when not the default (docs/api.md)."""
+        return timedelta(hours=self.api_token_hours) if self.api_token_hours else None
 
     @property
     def is_staff_role(self) -> bool:
@@ -133,6 +180,11 @@ class User(AbstractUser):
     @property
     def sees_everything(self) -> bool:
         return self.role in (Role.OFFICE, Role.AUDITOR)
+
+
+# Who changed a group, or the permissions it grants (a user's own groups and permissions are in the
+# user's history).
+keep_history_of(Group, app="repairflow.records", m2m_fields=["permissions"])
 
 
 class RecordState(models.TextChoices):
@@ -173,7 +225,7 @@ class CreditRecord(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         verbose_name = _("credit record")
@@ -222,10 +274,14 @@ class QueryKind(models.TextChoices):
     DETAIL = "detail", _("Record detail")
     HISTORY = "history", _("Record history")
     CREDIT_CHECK = "credit_check", _("Credit check")
+    CASE_LIST = "case_list", _("Case list")
+    CASE_DETAIL = "case_detail", _("Case detail")
+    NOTICE = "notice", _("Notice")
 
 
-class QueryLog(models.Model):
-    """Query registration (seed 000 §六(二)): a staff look-up of subjects' records."""
+class QueryLog(Chained):
+    """Query registration (seed 000 §六(二)): a staff look-up of subjects' records; append-only and
+    hash-chained (`repairflow.core.audit`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="query_logs"
@@ -233,7 +289,7 @@ class QueryLog(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=QueryKind.choices)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict)
@@ -455,7 +511,7 @@ class Subscription(models.Model):
         _("required"), default=True, help_text=_("Its acknowledgement is needed before a case is published.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["secret"])
+    history = kept_history(excluded_fields=["secret"])
 
     class Meta:
         verbose_name = _("subscription")
@@ -503,7 +559,7 @@ class Delivery(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         verbose_name = _("delivery")

@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from repairflow.cases.models import Case
+from repairflow.core.history import kept_history
 from repairflow.core.models import Attachment
 
 
@@ -88,7 +88,7 @@ class RepairApplication(Case):
     )
     repaired_on = models.DateField(_("repaired on"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = kept_history(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -154,7 +154,7 @@ class RepairBan(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = kept_history()
 
     class Meta:
         ordering = ["-ends_on", "-id"]

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from rest_framework.test import APIClient, APIRequestFactory
 
@@ -82,6 +84,44 @@ def test_a_token_answers_401_once_expired(api, office, no_throttle_history, time
         401,
         {"error": "unauthenticated", "detail": in_language(TOKEN_NOT_LIVE)},
     )
+
+
+def test_a_department_system_account_s_tokens_last_as_long_as_the_office_set(
+    api, officer_scj, no_throttle_history, time_machine
+):
+    officer_scj.api_token_hours = 30 * 24
+    officer_scj.save()
+
+    answer = api.post("/api/v1/auth/token/", {"username": "dept-scj", "password": "secret-password"}, format="json")
+
+    assert answer.json()["expires_at"] == "2026-12-23T10:00:00+08:00"
+    api.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
+    time_machine.shift(timedelta(days=29))
+    assert api.get("/api/v1/records/").status_code == 200
+    time_machine.shift(timedelta(days=1))
+    assert api.get("/api/v1/records/").status_code == 401
+
+
+@pytest.mark.parametrize("hours", [0, 90 * 24 + 1])
+def test_a_token_life_outside_one_hour_to_90_days_is_refused(officer_scj, hours):
+    officer_scj.api_token_hours = hours
+
+    with pytest.raises(ValidationError) as refused:
+        officer_scj.full_clean()
+
+    assert "api_token_hours" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("account", ["office", "auditor", "company_user"])
+def test_only_a_department_account_may_have_a_longer_token_life(request, account):
+    user = request.getfixturevalue(account)
+    user.api_token_hours = 24
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        user.save()
+
+    user.refresh_from_db()
+    assert user.api_token_hours is None
 
 
 def test_a_revoked_token_answers_401_and_others_still_work(api, office, no_throttle_history):

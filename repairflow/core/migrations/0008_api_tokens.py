@@ -33,6 +33,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0001_squashed_0007_notice_repair_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        # the accounts the tokens belong to are in records_user from here on (legacy databases)
+        ('records', '0002_adopt_moved_tables'),
     ]
 
     operations = [
