@@ -178,6 +178,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("AUTH_THROTTLE_RATE", default="20/minute"),
         "public": env("PUBLIC_THROTTLE_RATE", default="30/minute"),
+        # the public progress query's misses (a number and identifier that match no case)
+        "public_miss": env("PUBLIC_MISS_THROTTLE_RATE", default="10/hour"),
     },
     "DATE_INPUT_FORMATS": ["iso-8601"],
 }

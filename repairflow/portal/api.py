@@ -1,6 +1,8 @@
 """The public progress query (docs/api.md "Public progress query"): anyone holding a case
 number and the subject's identifier may see where the case stands, without signing in. Both
-must match, else 404, so that neither a number nor an identifier can be probed; throttled.
+must match, else 404, so that neither a number nor an identifier can be probed; throttled, and
+a client's misses far more tightly (`PUBLIC_MISS_THROTTLE_RATE`), so that numbers cannot be tried
+one after another.
 
 Every kind of case answers it (`selectors.case_public_status`).
 """
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from repairflow.cases.api import CASE_NUMBER
+from repairflow.core.throttling import ClientScopedRateThrottle, MissThrottle
 from repairflow.portal.selectors import case_public_status
 
 
@@ -26,7 +29,9 @@ class PublicStatusView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ClientScopedRateThrottle, MissThrottle]
     throttle_scope = "public"
+    miss_throttle_scope = "public_miss"
 
     @extend_schema(
         parameters=[StatusQuerySerializer],
@@ -50,5 +55,6 @@ class PublicStatusView(APIView):
         query.is_valid(raise_exception=True)
         status = case_public_status(**query.validated_data)
         if status is None:
+            MissThrottle().record_miss(request, self)
             raise Http404
         return Response(status)

@@ -88,3 +88,27 @@ def test_the_query_is_throttled(api, objection, company, settings):
 
     assert statuses[:30] == [200] * 30
     assert statuses[30] == 429
+
+
+def test_a_client_s_misses_are_throttled_far_more_tightly_than_its_look_ups(api, objection, company):
+    known = {"number": objection.number, "subject_id": company.identifier}
+    guesses = [{**known, "number": f"YY2026{n:06d}"} for n in range(100, 110)]
+
+    assert [api.get(URL, known).status_code for _ in range(5)] == [200] * 5  # hits are not misses
+    assert [api.get(URL, guess).status_code for guess in guesses] == [404] * 10
+    refused = api.get(URL, known)
+    other_client = api.get(URL, known, REMOTE_ADDR="127.0.0.2")
+
+    assert refused.status_code == 429 and refused.json()["error"] == "throttled"
+    assert other_client.status_code == 200
+
+
+def test_a_client_may_look_up_again_an_hour_after_its_misses(api, objection, company):
+    known = {"number": objection.number, "subject_id": company.identifier}
+    with time_machine.travel(datetime(2026, 10, 9, 10, tzinfo=SHANGHAI), tick=False) as clock:
+        for n in range(10):
+            api.get(URL, {**known, "number": f"YY2026{n + 100:06d}"})
+        assert api.get(URL, known).status_code == 429
+        clock.shift(3601)
+
+        assert api.get(URL, known).status_code == 200
