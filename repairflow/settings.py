@@ -117,6 +117,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Sessions end at a fixed time after sign-in, whatever is done meanwhile (core/sessions.py): a
+# staff member's (department, office, auditor) after 8 hours, anyone else's after 24.
+STAFF_SESSION_AGE = timedelta(hours=env.int("STAFF_SESSION_HOURS", default=8))
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=24) * 3600
+
 # Throttle counters and the like, shared by every process: the database by default (made by
 # `manage.py createcachetable`), Redis in production (CACHE_URL=redis://127.0.0.1:6379/1).
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://repairflow_cache")}

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class CoreConfig(AppConfig):
     name = "repairflow.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from repairflow.core.sessions import end_session_in_time
+
+        user_logged_in.connect(end_session_in_time, dispatch_uid="repairflow.core.sessions")
+
