@@ -128,7 +128,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://repairflow_ca
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "repairflow.core.apps.OfficeAdminConfig",  # django.contrib.admin, for the office only (core/sites.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
