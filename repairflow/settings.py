@@ -9,23 +9,118 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
+# --- Mode ---------------------------------------------------------------------------------
+# REPAIRFLOW_ENV=production: the app refuses to start without its own SECRET_KEY, ALLOWED_HOSTS
+# and DATABASE_URL, and speaks only HTTPS (`manage.py check --deploy` is clean). development (the
+# default): the embedded defaults below, so that `make run` and `make test` need no environment.
+REPAIRFLOW_ENV = env("REPAIRFLOW_ENV", default="development")
+if REPAIRFLOW_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"REPAIRFLOW_ENV must be 'development' or 'production', not {REPAIRFLOW_ENV!r}.")
+PRODUCTION = REPAIRFLOW_ENV == "production"
+# The key of development mode (and of .env.example): never accepted in production.
+DEVELOPMENT_SECRET_KEY = "insecure-local-only-change-me-in-production"
+
+
+def production_problems(environment) -> list[str]:
+    """What production mode lacks in `environment` (os.environ and .env), each named; none: []."""
+    problems = []
+    key = environment.get("SECRET_KEY", "")
+    if not key:
+        problems.append("SECRET_KEY is not set")
+    elif key == DEVELOPMENT_SECRET_KEY:
+        problems.append("SECRET_KEY is the development key of .env.example")
+    elif (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        problems.append(
+            f"SECRET_KEY is insecure: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, and must not start with "
+            f"{SECRET_KEY_INSECURE_PREFIX!r} (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    hosts = [host.strip() for host in environment.get("ALLOWED_HOSTS", "").split(",") if host.strip()]
+    if not hosts:
+        problems.append("ALLOWED_HOSTS is not set (the host names the site answers to, comma-separated)")
+    elif "*" in hosts:
+        problems.append("ALLOWED_HOSTS must name the site's hosts, not '*'")
+    if not environment.get("DATABASE_URL", "").strip():
+        problems.append("DATABASE_URL is not set (e.g. postgres://repairflow@db:5432/repairflow)")
+    if environment.get("DEBUG", "").strip().lower() in environ.Env.BOOLEAN_TRUE_STRINGS:
+        problems.append("DEBUG is on: it shows settings and code to anyone who causes an error")
+    return problems
+
+
+if PRODUCTION and (_problems := production_problems(env.ENVIRON)):
+    raise ImproperlyConfigured(
+        "REPAIRFLOW_ENV=production refuses to start: " + "; ".join(_problems) + ". See .env.example."
+    )
+
 # --- Runtime files ------------------------------------------------------------------------
 VAR_DIR = Path(env("REPAIRFLOW_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Security -----------------------------------------------------------------------------
-SECRET_KEY = env("SECRET_KEY", default="insecure-local-only-change-me-in-production")
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# The proxies whose X-Forwarded-For is believed (addresses or CIDRs; repairflow/core/addresses.py).
+# The proxies whose X-Forwarded-For is believed (addresses or CIDRs; repairflow/core/addresses.py),
+# and whose X-Forwarded-Proto says whether the client spoke HTTPS to them: each must set that
+# header itself. From anyone else the header is dropped (core.middleware.ForwardedProtoMiddleware).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HTTPS only in production: plain HTTP is redirected (except the health checks, which an
+# orchestrator may call inside its network), browsers are told to use nothing else for a year
+# (HSTS), and the cookies are never sent over plain HTTP.
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# No page is shown in a frame (also CSP frame-ancestors below); types are never sniffed.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy on every response (django-csp): scripts, styles, images and requests
+# from this origin only, no inline script or style (templates/ has none: tests/core/test_csp.py),
+# never framed, no plugins, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the icons in the admin's and Swagger UI's CSS
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Sessions end at a fixed time after sign-in, whatever is done meanwhile (core/sessions.py): a
+# staff member's (department, office, auditor) after 8 hours, anyone else's after 24.
+STAFF_SESSION_AGE = timedelta(hours=env.int("STAFF_SESSION_HOURS", default=8))
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=24) * 3600
 
 # Throttle counters and the like, shared by every process: the database by default (made by
 # `manage.py createcachetable`), Redis in production (CACHE_URL=redis://127.0.0.1:6379/1).
@@ -33,7 +128,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://repairflow_ca
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "repairflow.core.apps.OfficeAdminConfig",  # django.contrib.admin, for the office only (core/sites.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,7 +152,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "repairflow.core.middleware.ForwardedProtoMiddleware",  # before anything asks is_secure()
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "repairflow.core.middleware.LanguageMiddleware",
     "repairflow.core.middleware.NulCharacterMiddleware",
@@ -147,6 +244,7 @@ USE_TZ = True
 
 # --- Static and uploaded files ------------------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))

@@ -38,3 +38,8 @@ def client_address(request) -> str:
         if not _trusted(hop, proxies):
             break
     return address
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the socket's other end is one of TRUSTED_PROXIES."""
+    return _trusted(request.META.get("REMOTE_ADDR", ""), trusted_proxies())

@@ -3,6 +3,8 @@
 tokens. A module of its own: DRF reads the setting while `rest_framework.views` is being imported."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -31,3 +33,14 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return KEYWORD
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI document's `tokenAuth` scheme: `Authorization: Token <key>` (Swagger UI's
+    "Authorize" sends it)."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=KEYWORD)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from repairflow.core.addresses import from_trusted_proxy
 from repairflow.core.api import is_api_path
 from repairflow.core.errors import Forbidden, NotFound
 from repairflow.core.views import parameters_refused
@@ -58,4 +59,18 @@ class NulCharacterMiddleware:
         ]
         if names:
             return parameters_refused(request, [name.replace("\x00", "\\x00") for name in names])
+        return self.get_response(request)
+
+
+class ForwardedProtoMiddleware:
+    """`X-Forwarded-Proto` (SECURE_PROXY_SSL_HEADER, set when TRUSTED_PROXIES is) is believed only
+    from a trusted proxy, which sets it itself: from anyone else it is dropped, so that a client
+    speaking plain HTTP cannot claim HTTPS and be spared the redirect or given secure cookies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not from_trusted_proxy(request):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
         return self.get_response(request)

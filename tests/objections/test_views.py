@@ -533,6 +533,7 @@ def test_the_lists_are_scoped_and_the_office_filters(
 
     # on the 26th the first's acceptance (2 working days) is late; the second's answer (3) is not yet
     frozen_clock.move_to(datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI), tick=False)
+    client.force_login(office)  # a staff session lasts 8 hours
     body = page(client.get("/objections/?overdue=1"))
     assert first.number in body and second.number not in body
 
