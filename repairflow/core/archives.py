@@ -34,7 +34,7 @@ class ArchiveError(Exception):
         self.limit = limit
 
 
-def _declared_members(file: IO[bytes]) -> int | None:
+def declared_members(file: IO[bytes]) -> int | None:
     """How many members the package's end record counts, or None when it has none (not a ZIP
     file: zipfile says so). A ZIP64 package counts 0xFFFF here: far over any limit we keep."""
     file.seek(0, 2)
@@ -51,7 +51,7 @@ def _declared_members(file: IO[bytes]) -> int | None:
 def archive_open(file: IO[bytes], *, max_members: int, max_unpacked: int, max_ratio: int) -> zipfile.ZipFile:
     """The package in `file` (read from its start), open, once it is within the limits; else
     ArchiveError. The caller closes it (which leaves `file` open)."""
-    declared = _declared_members(file)
+    declared = declared_members(file)
     if declared is not None and declared > max_members:
         raise ArchiveError("members", max_members)
     try:

@@ -24,7 +24,7 @@ from typing import IO
 from PIL import Image
 from pypdf import PdfReader
 
-from repairflow.core.archives import ARCHIVE_ERRORS, ArchiveError, archive_open
+from repairflow.core.archives import ARCHIVE_ERRORS, ArchiveError, archive_open, declared_members
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -42,9 +42,10 @@ EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg", ".jpe"), PNG: (".png",), O
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
 
 
-def content_type_of(file: IO[bytes]) -> str | None:
+def content_type_of(file: IO[bytes], *, max_members: int = 1000) -> str | None:
     """The file's type when it is one we accept, else None; the file is read from its start and
-    left at its start."""
+    left at its start. A ZIP package counting more than `max_members` members is ArchiveError
+    ("members"), judged before its directory is read."""
     file.seek(0)
     head = file.read(8)
     file.seek(0)
@@ -53,6 +54,9 @@ def content_type_of(file: IO[bytes]) -> str | None:
             return content_type
     if head.startswith(ZIP_SIGNATURE):
         try:
+            declared = declared_members(file)
+            if declared is not None and declared > max_members:
+                raise ArchiveError("members", max_members)
             with zipfile.ZipFile(file) as package:
                 names = package.namelist()
         except ARCHIVE_ERRORS:

@@ -47,7 +47,10 @@ def attachment_upload(*, actor: Any, upload: UploadedFile) -> Attachment:
     limit = settings.REPAIRFLOW_UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise TooLarge(FILE_TOO_LARGE % {"limit": filesizeformat(limit)})
-    content_type = content_type_of(upload)
+    try:
+        content_type = content_type_of(upload, max_members=settings.REPAIRFLOW_ZIP_MAX_MEMBERS)
+    except ArchiveError:
+        raise _package_too_large() from None
     if content_type is None:
         raise UnsupportedType(FILE_NOT_ALLOWED)
     attachment_content_check(upload, content_type)
@@ -91,12 +94,15 @@ def attachment_content_check(file: Any, content_type: str) -> None:
     except ArchiveError as error:
         if error.reason == "corrupt":
             raise _unreadable(FILE_UNREADABLE % {"type": TYPE_NAMES[content_type]}) from None
-        limit = filesizeformat(settings.REPAIRFLOW_UPLOAD_MAX_UNPACKED_BYTES)
-        raise TooLarge(PACKAGE_TOO_LARGE % {"limit": limit}) from None
+        raise _package_too_large() from None
     except NoPages:
         raise _unreadable(PDF_NO_PAGES) from None
     except Unreadable:
         raise _unreadable(FILE_UNREADABLE % {"type": TYPE_NAMES[content_type]}) from None
+
+
+def _package_too_large() -> TooLarge:
+    return TooLarge(PACKAGE_TOO_LARGE % {"limit": filesizeformat(settings.REPAIRFLOW_UPLOAD_MAX_UNPACKED_BYTES)})
 
 
 def _unreadable(message: Any) -> Invalid:

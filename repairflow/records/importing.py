@@ -153,6 +153,7 @@ _BINARY_SIGNATURES = (
 )
 _WORKBOOK_CONTENT_TYPE = b"spreadsheetml.sheet.main+xml"
 _CHUNK = 64 * 1024
+_CONTENT_TYPES_READ = 1024 * 1024
 _LINE_END = re.compile(r"\r\n|\r|\n")
 # Control characters no text file of records has (tab, line feed and carriage return are fine).
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -416,8 +417,11 @@ def _scanned(file: IO[bytes], limit: int, deadline: _Deadline, *, text: bool) ->
 
 
 def _is_workbook(package: Any) -> bool:
+    """Whether the package's content types declare a workbook (a real workbook's are a few KiB:
+    no more than _CONTENT_TYPES_READ of them is unpacked)."""
     try:
-        content_types = package.read("[Content_Types].xml")
+        with package.open("[Content_Types].xml") as member:
+            content_types = member.read(_CONTENT_TYPES_READ)
     except KeyError:
         return False
     return _WORKBOOK_CONTENT_TYPE in content_types

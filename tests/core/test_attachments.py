@@ -399,3 +399,19 @@ def test_an_upload_is_kept_under_its_safe_name_with_the_type_of_its_content(api,
     assert (traversal["name"], traversal["content_type"]) == ("决定书.pdf", PDF)
     assert (spoofed["name"], spoofed["content_type"]) == ("截图gnp.pdf.png", PNG)
     assert sorted(Attachment.objects.values_list("name", flat=True)) == ["决定书.pdf", "截图gnp.pdf.png"]
+
+
+def test_an_ofd_of_more_members_than_the_limit_is_413_before_its_directory_is_read(
+    api, company_user, media, settings, monkeypatch
+):
+    settings.REPAIRFLOW_ZIP_MAX_MEMBERS = 3
+    read_directories = []
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", lambda self: read_directories.append(self))
+    upload = SimpleUploadedFile("证明.ofd", zip_bytes("OFD.xml", *(f"Doc_0/Page_{n}.xml" for n in range(4))))
+
+    response = api.as_user(company_user).post(URL, {"file": upload}, format="multipart")
+
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
+    assert read_directories == []
+    assert not Attachment.objects.exists()

@@ -395,3 +395,17 @@ def test_a_file_read_past_the_deadline_is_413_and_nothing_is_imported(api, offic
 def test_invalid_is_the_refusal_of_a_file_that_is_not_a_workbook():
     with pytest.raises(Invalid):
         read(b"PK\x03\x04 not really a zip")
+
+
+def test_a_sheet_that_is_an_entity_bomb_is_refused():
+    """Billion laughs: nine levels of ten entities each, three billion characters once expanded;
+    Python's XML parser (expat 2.4 and later) refuses the amplification."""
+    laughs = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+    header = "".join(f'<c t="inlineStr"><is><t>{title}</t></is></c>' for title in HEADER)
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">{laughs}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="1">{header}</row><row r="2"><c t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>'
+    ).encode()
+
+    assert refusal(with_sheet(bomb)) == [str(UNREADABLE_XLSX)]
