@@ -110,9 +110,7 @@ def content_check(
             raise Unreadable(content_type)
     except (Unreadable, TooManyPixels, ArchiveError):
         raise
-    except RecursionError as error:
-        raise Unreadable(content_type) from error
-    except Exception as error:  # pypdf, Pillow and zipfile fail on bad input with errors of every kind
+    except Exception as error:  # pypdf, Pillow, zipfile fail on bad input with errors of every kind
         raise Unreadable(content_type) from error
     finally:
         file.seek(0)
