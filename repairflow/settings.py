@@ -154,7 +154,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # --- Limits on what is uploaded and imported -------------------------------------------------
 # Every limit on a file a user sends is here; a file over one is refused whole, nothing stored or
 # imported, with a message naming the limit (413 `too_large` for the sizes, 400 `invalid` for a
-# file that is not what it claims to be). docs/api.md "Attachments" and "Imports" describe them.
+# file that is not what it claims to be). docs/api.md "Attachments" and "Records" describe them.
 #
 # Attachments (core/attachments.py, core.services.attachment_upload): the largest file (bytes),
 # the most pixels an image may have (judged from its header, before it is decoded: a
@@ -291,13 +291,13 @@ REPAIRFLOW_SYNC_CONNECT_TIMEOUT_SECONDS = env.float("REPAIRFLOW_SYNC_CONNECT_TIM
 REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS = env.float("REPAIRFLOW_SYNC_READ_TIMEOUT_SECONDS", default=15.0)
 # A worker holds a delivery it sends for the two timeouts and this margin (its own writes); one
 # killed while sending frees the delivery when that lease ends, and the relay hands it again.
-REPAIRFLOW_SYNC_LEASE_MARGIN_SECONDS = env.float("REPAIRFLOW_SYNC_LEASE_MARGIN_SECONDS", default=60.0)
+REPAIRFLOW_SYNC_LEASE_MARGIN_SECONDS = env.float("REPAIRFLOW_SYNC_LEASE_MARGIN_SECONDS", default=30.0)
 # Tries of a delivery before it fails (connection errors, timeouts, 5xx and 429 are tried again;
 # any other answer but 2xx fails it at once) and the office is told.
 REPAIRFLOW_SYNC_MAX_ATTEMPTS = env.int("REPAIRFLOW_SYNC_MAX_ATTEMPTS", default=10)
 # The back-off after the n-th failed try: between half and all of BACKOFF·2^(n-1) seconds, at
 # most BACKOFF_MAX (with the defaults, the nine waits of ten tries add up to 1½–3 hours).
-REPAIRFLOW_SYNC_BACKOFF_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_SECONDS", default=60.0)
+REPAIRFLOW_SYNC_BACKOFF_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_SECONDS", default=30.0)
 REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS", default=3600.0)
 # (The relay's intervals, REPAIRFLOW_SYNC_RELAY_SECONDS and REPAIRFLOW_SYNC_SWEEP_SECONDS, are under
 # "Background work".)
