@@ -248,12 +248,39 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# The largest attachment accepted (bytes); larger uploads are answered 413 and not stored.
+
+# --- Limits on what is uploaded and imported -------------------------------------------------
+# Every limit on a file a user sends is here; a file over one is refused whole, nothing stored or
+# imported, with a message naming the limit (413 `too_large` for the sizes, 400 `invalid` for a
+# file that is not what it claims to be). docs/api.md "Attachments" and "Records" describe them.
+#
+# Attachments (core/attachments.py, core.services.attachment_upload): the largest file (bytes),
+# the most pixels an image may have (judged from its header, before it is decoded: a
+# decompression bomb is refused; a 600 dpi A4 scan is 35 million), and how large an OFD package
+# may be unpacked.
 REPAIRFLOW_UPLOAD_MAX_BYTES = env.int("REPAIRFLOW_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
-# The largest CSV or XLSX file of records imported at once (bytes; larger: 413), and its most
-# rows (non-blank lines after the header; more: 413). Nothing of a refused file is imported.
+REPAIRFLOW_UPLOAD_MAX_PIXELS = env.int("REPAIRFLOW_UPLOAD_MAX_PIXELS", default=50_000_000)
+REPAIRFLOW_UPLOAD_MAX_UNPACKED_BYTES = env.int("REPAIRFLOW_UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+# Imports of CSV or XLSX files of records (records/importing.py):
+# - MAX_BYTES: the file as sent;
+# - MAX_ROWS: lines after the header, blank lines included (reading stops at the limit);
+# - MAX_COLUMNS: cells of a line, up to its last cell that is not empty;
+# - MAX_LINE_CHARS: characters of one line of a CSV file (a cell has at most 131,072, the
+#   csv module's own limit);
+# - MAX_UNPACKED_BYTES: an XLSX workbook's parts unpacked, as its directory declares them, judged
+#   before the workbook is opened (a sheet of 50,000 records written by openpyxl unpacks to
+#   about 51 MiB, and is read in 15 to 25 seconds);
+# - MAX_SECONDS: reading the file (the records are validated and written afterwards).
 REPAIRFLOW_IMPORT_MAX_BYTES = env.int("REPAIRFLOW_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 REPAIRFLOW_IMPORT_MAX_ROWS = env.int("REPAIRFLOW_IMPORT_MAX_ROWS", default=50_000)
+REPAIRFLOW_IMPORT_MAX_COLUMNS = env.int("REPAIRFLOW_IMPORT_MAX_COLUMNS", default=100)
+REPAIRFLOW_IMPORT_MAX_LINE_CHARS = env.int("REPAIRFLOW_IMPORT_MAX_LINE_CHARS", default=1_000_000)
+REPAIRFLOW_IMPORT_MAX_UNPACKED_BYTES = env.int("REPAIRFLOW_IMPORT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+REPAIRFLOW_IMPORT_MAX_SECONDS = env.float("REPAIRFLOW_IMPORT_MAX_SECONDS", default=60.0)
+# ZIP packages (XLSX, OFD; core/archives.py): the most members, and the most a member over 1 MiB
+# unpacked may be compressed (a real workbook's XML is compressed 5 to 20 times; a bomb's, 1,000).
+REPAIRFLOW_ZIP_MAX_MEMBERS = env.int("REPAIRFLOW_ZIP_MAX_MEMBERS", default=1000)
+REPAIRFLOW_ZIP_MAX_RATIO = env.int("REPAIRFLOW_ZIP_MAX_RATIO", default=100)
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -15,6 +15,7 @@ from repairflow.core.models import Attachment
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.core.services import attachment_upload
 from repairflow.notifications.models import Notification
+from tests.files import PDF_BYTES
 from tests.i18n import in_chinese
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -101,7 +102,6 @@ def evidence(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
     def upload(user, name: str = "处罚决定书.pdf") -> Attachment:
-        content = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-        return attachment_upload(actor=user, upload=SimpleUploadedFile(name, content))
+        return attachment_upload(actor=user, upload=SimpleUploadedFile(name, PDF_BYTES))
 
     return upload

@@ -6,7 +6,8 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+from tests.files import PDF_BYTES
+
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 

@@ -35,6 +35,7 @@ from repairflow.cases.models import Case
 from repairflow.cases.selectors import cases_overdue
 from repairflow.cases.services import case_reads_log
 from repairflow.core.api import status_of
+from repairflow.core.attachments import file_name_safe
 from repairflow.core.errors import DomainError, Invalid, TooLarge, UnsupportedType, get_or_not_found
 from repairflow.core.flows import available_actions, transition_check
 from repairflow.core.paging import page_of
@@ -94,13 +95,14 @@ def refuse(form: CaseForm, error: Exception) -> int:
 
 
 def _upload(user: Any, uploads: list) -> tuple[list[int], list[tuple[str, DomainError]]]:
-    """Keep each file as an attachment; those refused (too large, not an allowed type) are named."""
+    """Keep each file as an attachment; those refused (too large, not an allowed type, not
+    readable as the type it begins like) are named, by their names made safe."""
     ids, refused = [], []
     for upload in uploads:
         try:
             ids.append(attachment_upload(actor=user, upload=upload).pk)
-        except (TooLarge, UnsupportedType) as error:
-            refused.append((upload.name, error))
+        except (TooLarge, UnsupportedType, Invalid) as error:
+            refused.append((file_name_safe(upload.name), error))
     return ids, refused
 
 

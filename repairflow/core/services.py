@@ -9,44 +9,105 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.attachments import content_type_of
-from repairflow.core.errors import TooLarge, UnsupportedType
+from repairflow.core.archives import ArchiveError
+from repairflow.core.attachments import (
+    TYPE_NAMES,
+    Encrypted,
+    NoPages,
+    TooManyPixels,
+    Unreadable,
+    content_check,
+    content_type_of,
+    file_name_safe,
+)
+from repairflow.core.errors import Invalid, TooLarge, UnsupportedType
 from repairflow.core.models import KEY_KEPT, ApiToken, Attachment, IdempotencyKey
 from repairflow.core.permissions import Role, require_role
 
 FILE_TOO_LARGE = _("The file is larger than %(limit)s.")
 FILE_NOT_ALLOWED = _("Only PDF, JPEG, PNG and OFD files are accepted; this file is none of them.")
+FILE_UNREADABLE = _(
+    "This file begins like a %(type)s file but cannot be read as one: it is damaged, incomplete or "
+    "something else. Save it again as %(type)s and upload that."
+)
+PDF_NO_PAGES = _("This PDF file has no pages.")
+PDF_ENCRYPTED = _("This PDF file is protected by a password; upload it without the password.")
+IMAGE_TOO_LARGE = _("The image has more than %(limit)s pixels; upload a smaller image.")
+PACKAGE_TOO_LARGE = _("Unpacked, this OFD file is larger than %(limit)s, or holds too many parts.")
 UPLOADERS = (Role.SUBJECT, Role.DEPARTMENT, Role.OFFICE)
 
 
 def attachment_upload(*, actor: Any, upload: UploadedFile) -> Attachment:
     """Keep an uploaded file as evidence: refused (and nothing stored) when it is over the size
-    limit or its content is not PDF, JPEG, PNG or OFD, whatever its name says."""
+    limit (TooLarge), its content is not PDF, JPEG, PNG or OFD whatever its name says
+    (UnsupportedType), or it begins like one of them but cannot be read as one (Invalid, `file`;
+    core/attachments.py). It is kept under its name made safe (`file_name_safe`), with the
+    extension of the type its content is."""
     require_role(actor, *UPLOADERS)
     limit = settings.REPAIRFLOW_UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise TooLarge(FILE_TOO_LARGE % {"limit": filesizeformat(limit)})
-    content_type = content_type_of(upload)
+    try:
+        content_type = content_type_of(upload, max_members=settings.REPAIRFLOW_ZIP_MAX_MEMBERS)
+    except ArchiveError:
+        raise _package_too_large() from None
     if content_type is None:
         raise UnsupportedType(FILE_NOT_ALLOWED)
+    attachment_content_check(upload, content_type)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    name = file_name_safe(upload.name, content_type)
     attachment = Attachment(
         uploaded_by=actor,
-        name=upload.name[-255:],
+        name=name,
         size=upload.size,
         sha256=digest.hexdigest(),
         content_type=content_type,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(name, upload, save=False)
     try:
         attachment.save()
     except Exception:
         attachment.file.delete(save=False)  # no file without its row
         raise
     return attachment
+
+
+def attachment_content_check(file: Any, content_type: str) -> None:
+    """Read the file as the type its first bytes say (`content_check`), within the limits of
+    settings.py; a refusal says why in the user's language."""
+    try:
+        content_check(
+            file,
+            content_type,
+            max_pixels=settings.REPAIRFLOW_UPLOAD_MAX_PIXELS,
+            max_members=settings.REPAIRFLOW_ZIP_MAX_MEMBERS,
+            max_unpacked=settings.REPAIRFLOW_UPLOAD_MAX_UNPACKED_BYTES,
+            max_ratio=settings.REPAIRFLOW_ZIP_MAX_RATIO,
+        )
+    except Encrypted:
+        raise _unreadable(PDF_ENCRYPTED) from None
+    except TooManyPixels as error:
+        raise TooLarge(IMAGE_TOO_LARGE % {"limit": f"{error.limit:,}"}) from None
+    except ArchiveError as error:
+        if error.reason == "corrupt":
+            raise _unreadable(FILE_UNREADABLE % {"type": TYPE_NAMES[content_type]}) from None
+        raise _package_too_large() from None
+    except NoPages:
+        raise _unreadable(PDF_NO_PAGES) from None
+    except Unreadable:
+        raise _unreadable(FILE_UNREADABLE % {"type": TYPE_NAMES[content_type]}) from None
+
+
+def _package_too_large() -> TooLarge:
+    return TooLarge(PACKAGE_TOO_LARGE % {"limit": filesizeformat(settings.REPAIRFLOW_UPLOAD_MAX_UNPACKED_BYTES)})
+
+
+def _unreadable(message: Any) -> Invalid:
+    # the message is the answer's `detail` too: the pages show it beside the file's name
+    return Invalid({"file": [message]}, detail=message)
 
 
 def idempotency_keys_purge() -> int:

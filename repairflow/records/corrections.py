@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.errors import Invalid
+from repairflow.core.spreadsheets import formula_safe
 from repairflow.records.models import CreditRecord
 from repairflow.records.publication import Category, Severity, classification_errors
 
@@ -48,7 +49,8 @@ def _choice(choices: type, *, nullable: bool = False) -> Callable[[Any], Any]:
 
 
 def _text(max_length: int | None = None, *, blank: bool = False) -> Callable[[Any], str]:
-    """Text, trimmed; a number is taken as its text."""
+    """Text, trimmed, formula-safe as a new record's (core/spreadsheets.py); a number is taken
+    as its text."""
 
     def read(value: Any) -> str:
         if value is None:
@@ -58,6 +60,7 @@ def _text(max_length: int | None = None, *, blank: bool = False) -> Callable[[An
         value = str(value).strip()
         if not value and not blank:
             raise ValueError(EMPTY)
+        value = formula_safe(value)
         if max_length is not None and len(value) > max_length:
             raise ValueError(TOO_LONG.format(max_length=max_length))
         return value

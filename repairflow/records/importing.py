@@ -5,21 +5,29 @@ a row of field values as the API takes them, with its own line number in the fil
 line 1); `records_import` (services.py) then validates and imports the rows.
 
 - XLSX: a ZIP package whose `[Content_Types].xml` declares an OOXML workbook, read by openpyxl in
-  read-only mode (the first sheet, cached values of formulas). Date cells give dates.
+  read-only mode, streaming (the first sheet, cached values of formulas). Date cells give dates.
+  Before openpyxl opens it, the package is judged by what its directory declares
+  (core/archives.py): members, size unpacked, compression ratio.
 - CSV: text that is not a known binary type and has no NUL byte. UTF-8 (with or without BOM) when
   the bytes are valid UTF-8, else GB18030, the superset of GBK and GB2312 that Chinese office
   software writes; bytes that are neither are refused, saying which encodings are read. Valid
-  GBK text is almost never also valid UTF-8, so trying UTF-8 first does not misread it.
+  GBK text is almost never also valid UTF-8, so trying UTF-8 first does not misread it. The
+  file is read twice in chunks, never whole: once for its hash and encoding, once for its lines.
 
-A file that is neither, has no header naming the required columns, or is over the size or row
-limit (`REPAIRFLOW_IMPORT_MAX_BYTES`, `REPAIRFLOW_IMPORT_MAX_ROWS`) is refused whole.
+A file that is neither, has no header naming the required columns, or is over one of the limits
+of settings.py (`REPAIRFLOW_IMPORT_MAX_*`: bytes; lines after the header, blank ones included;
+cells of a line; characters of a CSV line; an XLSX workbook unpacked; seconds spent reading) is
+refused whole. Reading stops at the first limit it reaches.
+
+What the cells say is taken as it is here; text a spreadsheet would run as a formula is made
+safe where a record's fields are validated (`RecordInputSerializer`, core/spreadsheets.py).
 """
 
+import codecs
 import csv
 import hashlib
-import io
 import re
-import zipfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -32,6 +40,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
+from repairflow.core.archives import ARCHIVE_ERRORS, ArchiveError, archive_open
 from repairflow.core.attachments import SIGNATURES, ZIP_SIGNATURE
 from repairflow.core.errors import Invalid, TooLarge
 from repairflow.core.services import FILE_TOO_LARGE
@@ -48,8 +57,22 @@ UNDECODABLE = _(
 )
 NO_HEADER = _("The first line must be a header naming the columns: %(columns)s.")
 MISSING_COLUMNS = _("The header lacks the required columns: %(columns)s.")
-TOO_MANY_ROWS = _("The file has more than %(limit)s rows; split it into smaller files.")
+TOO_MANY_ROWS = _(
+    "The file has more than %(limit)s lines after the header (blank lines count too); "
+    "delete the blank lines or split it into smaller files."
+)
+TOO_MANY_COLUMNS = _("Line %(line)s has more than %(limit)s columns; delete the columns that are not records' fields.")
+LINE_TOO_LONG = _("Line %(line)s is longer than %(limit)s characters.")
+UNREADABLE_CSV = _(
+    "Line %(line)s cannot be read: a cell is longer than %(limit)s characters, or a quote is not closed."
+)
 UNPACKED_TOO_LARGE = _("Unpacked, this workbook is larger than %(limit)s; split it into smaller files.")
+TOO_MANY_PARTS = _("This workbook has more than %(limit)s parts; save it again as XLSX or CSV and import that.")
+TOO_COMPRESSED = _(
+    "This workbook is compressed more than %(limit)s times, as no real workbook is; "
+    "save it again as XLSX or CSV and import that."
+)
+TOO_SLOW = _("Reading this file took longer than %(limit)s seconds; split it into smaller files.")
 CONFLICTING_COLUMNS = _("The columns %(columns)s give different values.")
 
 # The record fields of docs/api.md, as RecordInputSerializer takes them, and those every row
@@ -129,8 +152,9 @@ _BINARY_SIGNATURES = (
     *(b"MZ", b"\x7fELF", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!"),
 )
 _WORKBOOK_CONTENT_TYPE = b"spreadsheetml.sheet.main+xml"
-# Unpacked, an XLSX file may be at most this many times the size limit (a ZIP bomb is refused).
-_UNPACKED_RATIO = 20
+_CHUNK = 64 * 1024
+_CONTENT_TYPES_READ = 1024 * 1024
+_LINE_END = re.compile(r"\r\n|\r|\n")
 # Control characters no text file of records has (tab, line feed and carriage return are fine).
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -242,73 +266,207 @@ def _row(line: int, cells: Sequence[Any], fields: dict[int, str], titles: Sequen
     return ImportRow(line=line, values=values, errors=errors)
 
 
-def _rows(lines: Iterator[tuple[int, Sequence[Any]]], required: Iterable[str]) -> tuple[list[str], list[ImportRow]]:
+def _clock() -> float:
+    """Seconds from a fixed point (the tests replace it rather than wait)."""
+    return time.monotonic()
+
+
+class _Deadline:
+    """When reading a file must have ended (`REPAIRFLOW_IMPORT_MAX_SECONDS` from now)."""
+
+    def __init__(self) -> None:
+        self.limit = settings.REPAIRFLOW_IMPORT_MAX_SECONDS
+        self.at = _clock() + self.limit
+
+    def check(self) -> None:
+        if _clock() > self.at:
+            raise TooLarge(TOO_SLOW % {"limit": f"{self.limit:g}"})
+
+
+def _width(cells: Sequence[Any]) -> int:
+    """How many cells of the line count: up to its last one that is not empty."""
+    width = len(cells)
+    while width and _cell_text(cells[width - 1]) == "":
+        width -= 1
+    return width
+
+
+def _rows(
+    lines: Iterator[tuple[int, Sequence[Any]]], required: Iterable[str], deadline: _Deadline
+) -> tuple[list[str], list[ImportRow]]:
+    """The header's columns and the rows of the lines after it. Every line after the header
+    counts against the row limit, blank or not, and reading stops at the first line over it."""
     limit = settings.REPAIRFLOW_IMPORT_MAX_ROWS
+    max_columns = settings.REPAIRFLOW_IMPORT_MAX_COLUMNS
     try:
-        _line, header = next(lines)
+        line, header = next(lines)
     except StopIteration:
         raise _refused(NO_HEADER % {"columns": ", ".join(IMPORT_FIELDS)}) from None
+    if _width(header) > max_columns:
+        raise TooLarge(TOO_MANY_COLUMNS % {"line": line, "limit": max_columns})
     fields, unknown = _columns(header, required)
     rows: list[ImportRow] = []
-    for line, cells in lines:
-        row = _row(line, cells, fields, header)
-        if row is None:
-            continue
-        if len(rows) == limit:
+    for count, (line, cells) in enumerate(lines, start=1):
+        if count > limit:
             raise TooLarge(TOO_MANY_ROWS % {"limit": limit})
-        rows.append(row)
+        deadline.check()
+        if _width(cells) > max_columns:
+            raise TooLarge(TOO_MANY_COLUMNS % {"line": line, "limit": max_columns})
+        row = _row(line, cells, fields, header)
+        if row is not None:
+            rows.append(row)
     return unknown, rows
 
 
-def _csv_lines(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record of the CSV text with the line it starts on (a quoted cell may span lines)."""
-    first_line = text.partition("\n")[0]
+def _text_lines(file: IO[bytes], encoding: str, deadline: _Deadline) -> Iterator[str]:
+    """The file's text line by line, each with its line break (`\\r\\n`, `\\n` or `\\r`, as a
+    file opened with `newline=""` gives them), decoded in chunks; a line longer than the limit is
+    refused before it is read whole."""
+    limit = settings.REPAIRFLOW_IMPORT_MAX_LINE_CHARS
+    decoder = codecs.getincrementaldecoder(encoding)()
+    pending = ""
+    number = 1
+    file.seek(0)
+    while True:
+        deadline.check()
+        chunk = file.read(_CHUNK)
+        pending += decoder.decode(chunk, final=not chunk)
+        start = 0
+        for end in _LINE_END.finditer(pending):
+            if chunk and end.end() == len(pending) and end.group() == "\r":
+                break  # maybe the first half of "\r\n"
+            if end.end() - start > limit:
+                raise TooLarge(LINE_TOO_LONG % {"line": number, "limit": limit})
+            yield pending[start : end.end()]
+            number += 1
+            start = end.end()
+        pending = pending[start:]
+        if len(pending) > limit:
+            raise TooLarge(LINE_TOO_LONG % {"line": number, "limit": limit})
+        if not chunk:
+            break
+    if pending:
+        yield pending
+
+
+def _csv_lines(file: IO[bytes], encoding: str, deadline: _Deadline) -> Iterator[tuple[int, list[str]]]:
+    """Each record of the CSV file with the line it starts on (a quoted cell may span lines)."""
+    text = _text_lines(file, encoding, deadline)
+    first_line = next(text, "")
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_chained(first_line, text), delimiter=delimiter)
     start = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise _refused(UNREADABLE_CSV % {"line": start, "limit": csv.field_size_limit()}) from None
         yield start, cells
         start = reader.line_num + 1
 
 
-def _decoded(content: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read in."""
-    if content.startswith(_UTF16_BOMS):
-        raise _refused(UNDECODABLE)
-    if b"\x00" in content:
-        raise _refused(NOT_CSV_OR_XLSX)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
+def _chained(first: str, rest: Iterator[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+def _scanned(file: IO[bytes], limit: int, deadline: _Deadline, *, text: bool) -> tuple[int, str, str]:
+    """Read the file once, in chunks: its size (TooLarge over `limit`), its SHA-256 and, when it
+    is to be read as `text`, the encoding it is in, UTF-8 ("utf-8-sig") or GB18030. Text with a
+    NUL byte or another control character is refused as not CSV, text in neither encoding as
+    undecodable."""
+    digest = hashlib.sha256()
+    size = 0
+    decoders = {encoding: codecs.getincrementaldecoder(encoding)() for encoding in ("utf-8-sig", "gb18030")}
+    controls = dict.fromkeys(decoders, False)
+    has_nul = False
+    file.seek(0)
+    while chunk := file.read(_CHUNK):
+        deadline.check()
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(FILE_TOO_LARGE % {"limit": filesizeformat(limit)})
+        digest.update(chunk)
+        if not text:
             continue
-        if _CONTROL_CHARACTERS.search(text):
-            raise _refused(NOT_CSV_OR_XLSX)
-        if encoding == "utf-8-sig" and not content.startswith(b"\xef\xbb\xbf"):
-            encoding = "utf-8"
-        return text, encoding
-    raise _refused(UNDECODABLE)
+        has_nul = has_nul or b"\x00" in chunk
+        for encoding, decoder in list(decoders.items()):
+            try:
+                controls[encoding] = controls[encoding] or bool(_CONTROL_CHARACTERS.search(decoder.decode(chunk)))
+            except UnicodeDecodeError:
+                del decoders[encoding]
+    file.seek(0)
+    if not text:
+        return size, digest.hexdigest(), ""
+    if has_nul:
+        raise _refused(NOT_CSV_OR_XLSX)
+    for encoding, decoder in list(decoders.items()):
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            del decoders[encoding]
+    encoding = next(iter(decoders), None)
+    if encoding is None:
+        raise _refused(UNDECODABLE)
+    if controls[encoding]:
+        raise _refused(NOT_CSV_OR_XLSX)
+    return size, digest.hexdigest(), encoding
 
 
-def _is_workbook(package: zipfile.ZipFile) -> bool:
+def _is_workbook(package: Any) -> bool:
+    """Whether the package's content types declare a workbook (a real workbook's are a few KiB:
+    no more than _CONTENT_TYPES_READ of them is unpacked)."""
     try:
-        content_types = package.read("[Content_Types].xml")
+        with package.open("[Content_Types].xml") as member:
+            content_types = member.read(_CONTENT_TYPES_READ)
     except KeyError:
         return False
     return _WORKBOOK_CONTENT_TYPE in content_types
 
 
-def _xlsx_lines(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
-    """Each line of the workbook's first sheet with its row number (blank rows included, so that
-    the numbers are the sheet's)."""
+def _workbook_checked(file: IO[bytes]) -> None:
+    """Refuse the ZIP package in `file` unless it is an XLSX workbook within the limits, judged
+    by what its directory declares before anything is unpacked but its content types."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        with archive_open(
+            file,
+            max_members=settings.REPAIRFLOW_ZIP_MAX_MEMBERS,
+            max_unpacked=settings.REPAIRFLOW_IMPORT_MAX_UNPACKED_BYTES,
+            max_ratio=settings.REPAIRFLOW_ZIP_MAX_RATIO,
+        ) as package:
+            is_workbook = _is_workbook(package)
+    except ArchiveError as error:
+        if error.reason == "corrupt":
+            raise _refused(NOT_CSV_OR_XLSX) from None
+        if error.reason == "unpacked":
+            raise TooLarge(UNPACKED_TOO_LARGE % {"limit": filesizeformat(error.limit)}) from None
+        message = TOO_MANY_PARTS if error.reason == "members" else TOO_COMPRESSED
+        raise TooLarge(message % {"limit": error.limit}) from None
+    except ARCHIVE_ERRORS:  # the content types themselves are damaged
+        raise _refused(UNREADABLE_XLSX) from None
+    finally:
+        file.seek(0)
+    if not is_workbook:
+        raise _refused(NOT_CSV_OR_XLSX)
+
+
+def _xlsx_lines(file: IO[bytes], deadline: _Deadline) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Each line of the workbook's first sheet with its row number (blank rows included, so that
+    the numbers are the sheet's), streamed."""
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl fails on bad input with errors of every kind
         raise _refused(UNREADABLE_XLSX) from error
     try:
+        deadline.check()
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # read what the sheet holds, not the size its XML claims
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except (TooLarge, Invalid):
+        raise
     except Exception as error:  # raised while reading the sheet, not by whoever consumes the rows
         raise _refused(UNREADABLE_XLSX) from error
     finally:
@@ -318,41 +476,35 @@ def _xlsx_lines(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
 def import_file_read(file: IO[bytes], *, required: Iterable[str] = REQUIRED_COLUMNS) -> ImportFile:
     """Read a file of records from its start. Refused whole with Invalid (`file`) when it is
     not CSV or XLSX, cannot be decoded or read, or its first line does not name the `required`
-    columns; with TooLarge when it is over the size or the row limit."""
-    limit = settings.REPAIRFLOW_IMPORT_MAX_BYTES
+    columns; with TooLarge when it is over one of the limits (module docstring)."""
+    deadline = _Deadline()
     file.seek(0)
-    content = file.read(limit + 1)
-    if len(content) > limit:
-        raise TooLarge(FILE_TOO_LARGE % {"limit": filesizeformat(limit)})
-    required = tuple(required)
-    head = content[:8]
+    head = file.read(8)
     if head.startswith(_OLE2_SIGNATURE):
         raise _refused(OLD_EXCEL)
     if head.startswith(_BINARY_SIGNATURES):
         raise _refused(NOT_CSV_OR_XLSX)
-    if head.startswith(ZIP_SIGNATURE):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as package:
-                is_workbook = _is_workbook(package)
-                unpacked = sum(info.file_size for info in package.infolist())
-        except zipfile.BadZipFile:
-            raise _refused(NOT_CSV_OR_XLSX) from None
-        if not is_workbook:
-            raise _refused(NOT_CSV_OR_XLSX)
-        if unpacked > limit * _UNPACKED_RATIO:
-            raise TooLarge(UNPACKED_TOO_LARGE % {"limit": filesizeformat(limit * _UNPACKED_RATIO)})
+    if head.startswith(_UTF16_BOMS):
+        raise _refused(UNDECODABLE)
+    is_zip = head.startswith(ZIP_SIGNATURE)
+    size, sha256, encoding = _scanned(file, settings.REPAIRFLOW_IMPORT_MAX_BYTES, deadline, text=not is_zip)
+    required = tuple(required)
+    if is_zip:
+        _workbook_checked(file)
         file_format, encoding = ImportFormat.XLSX, ""
-        with closing(_xlsx_lines(content)) as lines:  # the workbook is closed however reading ends
-            unknown, rows = _rows(lines, required)
+        with closing(_xlsx_lines(file, deadline)) as lines:  # the workbook is closed however reading ends
+            unknown, rows = _rows(lines, required, deadline)
     else:
-        text, encoding = _decoded(content)
         file_format = ImportFormat.CSV
-        unknown, rows = _rows(_csv_lines(text), required)
+        with closing(_csv_lines(file, encoding, deadline)) as lines:
+            unknown, rows = _rows(lines, required, deadline)
+        if encoding == "utf-8-sig" and head[:3] != b"\xef\xbb\xbf":
+            encoding = "utf-8"
     return ImportFile(
         file_format=file_format,
         encoding=encoding,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        size=size,
+        sha256=sha256,
         unknown_columns=unknown,
         rows=rows,
     )

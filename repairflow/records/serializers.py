@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from repairflow.core.identifiers import InvalidIdentifier, SubjectType, validate_identifier
 from repairflow.core.permissions import Role
+from repairflow.core.spreadsheets import formula_safe
 from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.models import CreditRecord, Department
 from repairflow.records.publication import Category, Severity, classification_errors, may_be_published
@@ -18,20 +19,31 @@ OTHER_DEPARTMENT = _("A department may only create records of its own.")
 NOT_PUBLISHABLE = _("Under the rule set in force on the decision date, information of this severity is not published.")
 
 
+class FormulaSafeCharField(serializers.CharField):
+    """Text, trimmed, that a spreadsheet never runs as a formula: text beginning with `=`, `+`,
+    `-` or `@` is kept with a leading apostrophe (core/spreadsheets.py), so that what is stored,
+    shown and sent to other platforms is safe in whatever spreadsheet it ends up in."""
+
+    def to_internal_value(self, data):
+        return formula_safe(super().to_internal_value(data))
+
+
 class RecordInputSerializer(serializers.Serializer):
     """A record as a department or the office sends it. Context: `actor`, and optionally
-    `departments` (code → Department) so that a batch looks departments up once."""
+    `departments` (code → Department) so that a batch looks departments up once. Its free text
+    (names, decision number, title, content) is made formula-safe; the other fields take only
+    the values they name, so none of theirs can be a formula."""
 
     subject_id = serializers.CharField(max_length=32)
-    subject_name = serializers.CharField(max_length=200)
+    subject_name = FormulaSafeCharField(max_length=200)
     subject_type = serializers.ChoiceField(choices=SubjectType.choices)
     category = serializers.ChoiceField(choices=Category.choices)
     severity = serializers.ChoiceField(choices=Severity.choices, allow_null=True, required=False, default=None)
     department = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    decision_no = serializers.CharField(max_length=100)
+    decision_no = FormulaSafeCharField(max_length=100)
     decision_date = serializers.DateField()
-    title = serializers.CharField(max_length=200)
-    content = serializers.CharField(required=False, allow_blank=True, default="")
+    title = FormulaSafeCharField(max_length=200)
+    content = FormulaSafeCharField(required=False, allow_blank=True, default="")
     publish = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     def validate_decision_date(self, value):

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from repairflow.core.attachments import file_name_safe
 from repairflow.core.errors import Conflict, TransitionNotAllowed, get_or_not_found
 from repairflow.core.flows import available_actions, run_transition
 from repairflow.core.history import Writes, history_reason, writing
@@ -270,7 +271,7 @@ def records_import_file(*, actor: Any, file: IO[bytes], name: str) -> RecordImpo
         kept = RecordImport.objects.create(
             imported_by=actor,
             department=actor.department,
-            file_name=name[-255:],
+            file_name=file_name_safe(name),
             sha256=upload.sha256,
             size=upload.size,
             file_format=upload.file_format,

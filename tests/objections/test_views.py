@@ -13,7 +13,7 @@ from repairflow.cases.api import deadline_as_json
 from repairflow.core.errors import TRANSITION_NOT_ALLOWED
 from repairflow.core.models import Attachment
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
-from repairflow.core.services import FILE_NOT_ALLOWED
+from repairflow.core.services import FILE_NOT_ALLOWED, FILE_UNREADABLE
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step
 from repairflow.objections import api, flows, services
@@ -149,6 +149,22 @@ def test_an_executable_named_pdf_is_refused_and_what_was_typed_is_kept(client, r
     # then the objection is filed with the file kept from the first try
     assert response.status_code == 302
     assert list(Objection.objects.get().attachments.all()) == [kept]
+
+
+def test_a_pdf_header_with_garbage_after_it_is_refused_on_the_page_and_nothing_is_filed(client, record, company_user):
+    client.force_login(company_user)
+    fake = b"%PDF-1.7\n" + b"\x8fnot a pdf" * 100
+
+    response = client.post(
+        f"/objections/new/?record={record.pk}",
+        {"grounds": ["not_mine"], "statement": "该记录不是本公司的。", "files": [pdf("假的\u202efdp.exe", fake)]},
+    )
+
+    assert response.status_code == 400
+    assert "假的fdp.exe: " + in_chinese(FILE_UNREADABLE) % {"type": "PDF"} in text(response)
+    assert "\u202e" not in page(response)
+    assert not Objection.objects.exists()
+    assert not Attachment.objects.exists()
 
 
 def test_missing_grounds_and_statement_are_named_on_the_form(client, record, company_user):

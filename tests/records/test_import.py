@@ -496,27 +496,32 @@ def test_a_file_over_the_size_limit_is_too_large(settings):
 
 
 @pytest.mark.parametrize("build", [csv_bytes, xlsx_bytes])
-def test_more_rows_than_the_limit_is_too_large(settings, build):
+def test_more_lines_than_the_limit_is_too_large_blank_lines_counted(settings, build):
     settings.REPAIRFLOW_IMPORT_MAX_ROWS = 2
     three = build(*(cells(decision_no=f"罚{n}号") for n in range(3)))
-    two_and_blanks = build(cells(decision_no="罚1号"), [""] * len(HEADER), cells(decision_no="罚2号"))
+    two_and_a_blank = build(cells(decision_no="罚1号"), [""] * len(HEADER), cells(decision_no="罚2号"))
+    one_and_a_blank = build(cells(decision_no="罚1号"), [""] * len(HEADER))
 
-    with pytest.raises(TooLarge) as refused:
-        read(three)
+    for content in (three, two_and_a_blank):
+        with pytest.raises(TooLarge) as refused:
+            read(content)
+        assert refused.value.detail == TOO_MANY_ROWS % {"limit": 2}
+    assert len(read(one_and_a_blank).rows) == 1
 
-    assert refused.value.detail == TOO_MANY_ROWS % {"limit": 2}
-    assert len(read(two_and_blanks).rows) == 2
 
-
-def test_a_workbook_that_unpacks_far_larger_than_the_limit_is_too_large(settings):
+def test_a_workbook_that_unpacks_larger_than_the_limit_is_too_large(settings):
     content = xlsx_bytes(cells(content="罚" * 30_000))
-    settings.REPAIRFLOW_IMPORT_MAX_BYTES = len(content)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        unpacked = sum(member.file_size for member in package.infolist())
+    settings.REPAIRFLOW_IMPORT_MAX_UNPACKED_BYTES = unpacked - 1
 
     with pytest.raises(TooLarge) as refused:
         read(content)
 
     with translation.override("zh-hans"):
-        assert refused.value.detail == str(UNPACKED_TOO_LARGE) % {"limit": filesizeformat(len(content) * 20)}
+        assert refused.value.detail == str(UNPACKED_TOO_LARGE) % {"limit": filesizeformat(unpacked - 1)}
+    settings.REPAIRFLOW_IMPORT_MAX_UNPACKED_BYTES = unpacked
+    assert len(read(content).rows) == 1
 
 
 # --- records_import: a decision imported again ----------------------------------------------------
