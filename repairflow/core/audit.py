@@ -11,6 +11,7 @@ walks every chain and names the first broken link.
 Rows are chained as they are inserted, under a lock on their chain's head held to the end of the
 transaction, so that concurrent writers append one after the other and keys follow the chain."""
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -104,6 +105,7 @@ def _value(field: models.Field, obj: models.Model) -> Any:
     return value
 
 
+@functools.cache
 def _hashed_fields(model: type[models.Model]) -> list[models.Field]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname != "chain_hash"]
     late = [f.name for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
