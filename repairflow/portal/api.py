@@ -27,6 +27,7 @@ class PublicStatusView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_scope = "public"
+    also_refuses = {"GET": (404,)}  # no case matches both (core.schema)
 
     @extend_schema(
         parameters=[StatusQuerySerializer],

@@ -309,6 +309,7 @@ class RecordImportViewSet(
 
     serializer_class = RecordImportSerializer
     lookup_value_regex = r"[0-9]+"
+    also_refuses = {"GET": (403,)}  # subjects (core.schema)
 
     visible_to = staticmethod(selectors.record_imports_visible_to)
 
