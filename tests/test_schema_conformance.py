@@ -29,6 +29,8 @@ from schemathesis.specs.openapi.checks import (
 
 from repairflow.core.services import api_token_issue, attachment_upload
 from repairflow.objections import services as objections
+from repairflow.records import services as records
+from repairflow.records.models import Delivery, RecordState
 from repairflow.records.publication import Category, Severity
 from repairflow.repair import services as repairs
 from repairflow.repair.models import MaterialKind
@@ -57,7 +59,17 @@ def world(db, travel, settings, tmp_path, scj, hb, office, auditor, officer_scj,
     """The world the requests land in; `world["ids"]` and `world["numbers"]`: what paths may name."""
     settings.MEDIA_ROOT = tmp_path
     cache.clear()  # the throttles' history
+    # a platform subscribed first: the records' changes below each have a delivery, pending
+    subscription = sync.subscription_create(
+        actor=office, name="省平台", url="https://platform.example.com/hook", secret="s3cret-s3cret-s3cret"
+    )
     record = CreditRecordFactory(subject=company, department=scj, decision_no="济市监罚〔2026〕1号")
+    unpublished = CreditRecordFactory(
+        subject=company, department=scj, state=RecordState.UNPUBLISHED, decision_no="济市监罚〔2026〕9号"
+    )  # no publication dates
+    red = CreditRecordFactory(
+        subject=company, department=hb, category=Category.RED_LIST, severity=None, decision_no="济环奖〔2026〕1号"
+    )  # no severity
     listed = CreditRecordFactory(
         subject=company,
         department=scj,
@@ -103,17 +115,16 @@ def world(db, travel, settings, tmp_path, scj, hb, office, auditor, officer_scj,
     repairs.repair_accept(actor=office, number=repair.number)
     repairs.repair_forward(actor=office, number=repair.number)
     repairs.repair_approve(actor=officer_scj, number=repair.number, reason="整改到位。")
-    subscription = sync.subscription_create(
-        actor=office, name="省平台", url="https://platform.example.com/hook", secret="s3cret-s3cret-s3cret"
-    )
+    check = records.credit_check_run(actor=officer_scj, subject_id=company.identifier, matter="政府采购资格审查")
+    delivery = Delivery.objects.order_by("pk").first()
     return {
-        "records": [record.pk, listed.pk, personal.pk],
+        "records": [record.pk, listed.pk, personal.pk, unpublished.pk, red.pk],
         "path": {
-            "id": [record.pk, personal.pk, evidence.pk, subscription.pk],
+            "id": [record.pk, personal.pk, unpublished.pk, red.pk, subscription.pk, check.pk, delivery.pk],
             "number": [submitted.number, verifying.number, decided.number, repair.number],
             "year": [2026, 2027],
         },
-        "ids": [record.pk, listed.pk, personal.pk, evidence.pk, subscription.pk],
+        "ids": [record.pk, listed.pk, personal.pk, unpublished.pk, red.pk, evidence.pk, subscription.pk, check.pk],
         "numbers": [submitted.number, verifying.number, decided.number, repair.number],
         "users": {
             "office": office,
