@@ -292,7 +292,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "repairflow.core.paging.Pagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "repairflow.core.schema.ApiSchema",  # declares every error response
     "EXCEPTION_HANDLER": "repairflow.core.api.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "repairflow.core.parsers.JSONParser",  # refuses JSON nested deeper than 64 levels

@@ -25,7 +25,7 @@ from repairflow.cases.api import (
 )
 from repairflow.cases.models import NoticeKind
 from repairflow.objections import services
-from repairflow.objections.models import Ground, Objection, ObjectionState, Verification
+from repairflow.objections.models import Ground, Objection, ObjectionState, Outcome, Verification
 from repairflow.objections.services import OBJECTIONS
 from repairflow.records.models import Department
 
@@ -58,6 +58,9 @@ class ObjectionSerializer(CaseSerializer):
     kind = OBJECTIONS
     collection = "objections"
 
+    grounds = serializers.ListField(child=serializers.ChoiceField(choices=Ground.choices), read_only=True)
+    # empty ("") until the case is decided
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
     departments = serializers.SerializerMethodField()
     verifications = serializers.SerializerMethodField()
 

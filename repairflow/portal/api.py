@@ -32,6 +32,7 @@ class PublicStatusView(APIView):
     throttle_classes = [ClientScopedRateThrottle, MissThrottle]
     throttle_scope = "public"
     miss_throttle_scope = "public_miss"
+    also_refuses = {"GET": (404,)}  # no case matches both (core.schema)
 
     @extend_schema(
         parameters=[StatusQuerySerializer],

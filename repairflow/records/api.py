@@ -198,7 +198,7 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
         return Response(self.get_serializer(record).data)
 
     @extend_schema(parameters=[PURPOSE_PARAMETER], responses={200: HistoryEntrySerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole history, a plain list
     @transaction.atomic  # the read and its query-log row together
     def history(self, request, pk=None):
         record = selectors.record_get(user=request.user, record_id=pk)
@@ -309,6 +309,7 @@ class RecordImportViewSet(
 
     serializer_class = RecordImportSerializer
     lookup_value_regex = r"[0-9]+"
+    also_refuses = {"GET": (403,)}  # subjects (core.schema)
 
     visible_to = staticmethod(selectors.record_imports_visible_to)
 

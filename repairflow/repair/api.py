@@ -54,7 +54,7 @@ class MaterialSerializer(serializers.Serializer):
     kind_label = serializers.CharField(source="get_kind_display")
     attachment = serializers.IntegerField(source="attachment_id")
     name = serializers.CharField(source="attachment.name")
-    issued_on = serializers.DateField()
+    issued_on = serializers.DateField(allow_null=True)
 
 
 class RepairSerializer(CaseSerializer):
@@ -63,8 +63,8 @@ class RepairSerializer(CaseSerializer):
 
     eligibility = serializers.SerializerMethodField()
     materials = MaterialSerializer(source="shown_materials", many=True)
-    department = serializers.CharField(source="department.code", default=None)
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    department = serializers.CharField(source="department.code", allow_null=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True, default=None)
 
     class Meta:
         model = RepairApplication

@@ -27,6 +27,7 @@ from repairflow.sync import selectors, services
 from repairflow.sync.models import DeliveryAttempt
 
 READERS = (Role.OFFICE, Role.AUDITOR)
+REFUSED_TO_OTHERS = {"GET": (403,)}  # what the schema declares besides (core.schema)
 
 
 # --- In -----------------------------------------------------------------------------------------
@@ -163,6 +164,7 @@ class SubscriptionViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     """`/api/v1/subscriptions/`: the platforms told of every change to a record."""
 
     serializer_class = SubscriptionSerializer
+    also_refuses = REFUSED_TO_OTHERS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -242,6 +244,7 @@ class DeliveryViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     """`/api/v1/deliveries/{id}/`: one delivery with its tries; requeue it when it has failed."""
 
     serializer_class = DeliverySerializer
+    also_refuses = REFUSED_TO_OTHERS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False) or getattr(self.request.user, "role", None) not in READERS:
