@@ -28,6 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 # The hash before a chain's first row.
 GENESIS = "0" * 64
+# Why a link does not hold (`chain_verify`).
+LINK_BROKEN = _("its hash does not follow from the row before it: changed, or a row before it deleted or moved")
+CHAIN_CUT = _("the chain ends before its recorded head: its last rows were deleted")
 
 
 class AppendOnly(Exception):
@@ -184,14 +187,11 @@ def chain_verify(model: type[models.Model], *, using: str = "default") -> Broken
     rows = model._base_manager.using(using).order_by("pk")
     for obj in rows.iterator(chunk_size=2000):
         if obj.chain_hash != link(previous, model, obj):
-            reason = str(
-                _("its hash does not follow from the row before it: changed, or a row before it deleted or moved")
-            )
-            return BrokenLink(table, obj.pk, reason)
+            return BrokenLink(table, obj.pk, str(LINK_BROKEN))
         previous = obj.chain_hash
     head = apps.get_model("core", "ChainHead").objects.using(using).filter(table=table).first()
     if (head.last_hash if head else GENESIS) != previous:
-        return BrokenLink(table, None, str(_("the chain ends before its recorded head: its last rows were deleted")))
+        return BrokenLink(table, None, str(CHAIN_CUT))
     return None
 
 
