@@ -13,6 +13,7 @@ webhook may be sent to only because SYNC_ALLOWED_NETWORKS allows it, as an opera
 
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 from collections import deque
@@ -51,9 +52,9 @@ class Answer:
 
 class Receiver:
     """A platform: every request it gets is in `requests`; it answers with the scripted answers in
-    turn (`script(...)`), then with `default`."""
+    turn (`script(...)`), then with `default`. With `tls` (a server context), it speaks HTTPS."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[Request] = []
         self.answers: deque[Answer] = deque()
         self.default = Answer()
@@ -87,6 +88,8 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.server.block_on_close = False
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -116,15 +119,27 @@ _connect_ex = socket.socket.connect_ex
 
 
 class Resolver:
-    """The tests' DNS: `names` maps a host name to the addresses it resolves to (none: it does
-    not resolve); any other name resolves to PUBLIC. `asked` lists the names resolved."""
+    """The tests' DNS: `names` maps a host name to the answers it gives in turn, each a list of
+    addresses (none: it does not resolve), the last one from then on; any other name resolves to
+    PUBLIC. `asked` lists the names resolved, in order."""
 
     def __init__(self) -> None:
-        self.names: dict[str, list[str]] = {}
+        self.names: dict[str, deque[list[str]]] = {}
         self.asked: list[str] = []
 
     def answer(self, name: str, *addresses: str) -> None:
-        self.names[name] = list(addresses)
+        """`name` resolves to `addresses` (none: it does not resolve)."""
+        self.names[name] = deque([list(addresses)])
+
+    def answers_in_turn(self, name: str, *answers: list[str]) -> None:
+        """`name` resolves to each of `answers` in turn, then to the last one (DNS rebinding)."""
+        self.names[name] = deque(list(answer) for answer in answers)
+
+    def _addresses(self, name: str) -> list[str]:
+        answers = self.names.get(name)
+        if answers is None:
+            return [PUBLIC]
+        return answers.popleft() if len(answers) > 1 else answers[0]
 
     def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):  # noqa: A002 - socket's names
         if host is None:
@@ -135,7 +150,7 @@ class Resolver:
         except socket.gaierror:
             pass
         self.asked.append(host)
-        addresses = self.names.get(host.lower().rstrip("."), [PUBLIC])
+        addresses = self._addresses(host.lower().rstrip("."))
         if not addresses:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [
