@@ -6,10 +6,10 @@ A webhook's host is resolved (`socket.getaddrinfo`, which also turns the other w
 IPv4 address, `2130706433`, `0x7f.1`, `017700000001`, into the address) and **every** address it
 resolves to must be public: none loopback, link-local, private, multicast, reserved, unspecified or
 otherwise not globally reachable (`is_global` false: the shared address space 100.64.0.0/10, where
-some clouds keep their metadata service), judged on the IPv4 address inside an IPv4-mapped,
-6to4, Teredo or NAT64 IPv6 address. An address inside one of the networks of
-`SYNC_ALLOWED_NETWORKS` (CIDRs, none by default) is let through whatever it is: a platform on the
-operator's own network.
+some clouds keep their metadata service). An IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) is
+judged as the IPv4 address it is; a 6to4 or Teredo one as itself and as the IPv4 address it
+carries to. An address inside one of the networks of `SYNC_ALLOWED_NETWORKS` (CIDRs, none by
+default) is let through whatever it is: a platform on the operator's own network.
 
 Delivery connects to one of the addresses checked, never resolving the name again
 (`client.post`), so that a name that changes its answer between the check and the connection (DNS
@@ -18,7 +18,7 @@ rebinding) gains nothing."""
 import logging
 import socket
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv6Address, IPv6Network, ip_address, ip_network
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -30,13 +30,10 @@ from repairflow.records.models import validate_http_url
 logger = logging.getLogger(__name__)
 
 ADDRESS_NOT_PUBLIC = _(
-    "This address's host resolves to an address that is not public (loopback, link-local, private, "
+    "The host of this URL resolves to an address that is not public (loopback, link-local, private, "
     "multicast or reserved); webhooks are sent only to public addresses."
 )
-HOST_UNRESOLVED = _("This address's host name could not be resolved; check its spelling.")
-
-# The well-known NAT64 prefix (RFC 6052): its last 32 bits are an IPv4 address.
-NAT64 = IPv6Network("64:ff9b::/96")
+HOST_UNRESOLVED = _("The host name of this URL could not be resolved; check its spelling.")
 
 IPAddress = IPv4Address | IPv6Address
 
@@ -58,16 +55,12 @@ def allowed_networks() -> list:
 
 
 def _embedded_ipv4(address: IPv6Address) -> IPv4Address | None:
-    """The IPv4 address an IPv6 address stands for: IPv4-mapped (`::ffff:127.0.0.1`), 6to4,
-    Teredo (its client's address) or the NAT64 well-known prefix."""
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+    """The IPv4 address an IPv6 address carries to: 6to4, or Teredo (its client's address). (The
+    NAT64 prefix 64:ff9b::/96 lies in the reserved ::/8: refused whatever it carries.)"""
     if address.sixtofour is not None:
         return address.sixtofour
     if address.teredo is not None:
         return address.teredo[1]
-    if address in NAT64:
-        return IPv4Address(int(address) & 0xFFFFFFFF)
     return None
 
 
@@ -89,6 +82,8 @@ def address_refused(address: IPAddress | str, networks: list | None = None) -> b
     address = _parse(address) if isinstance(address, str) else address
     if networks is None:
         networks = allowed_networks()
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # `::ffff:127.0.0.1` is 127.0.0.1 on a dual-stack socket
     candidates = [address]
     if isinstance(address, IPv6Address):
         embedded = _embedded_ipv4(address)
