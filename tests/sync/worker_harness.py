@@ -8,8 +8,8 @@ PostgreSQL, a database of its own on that server (`<name>_worker_<pid>`), create
 `manage.py migrate` and dropped afterwards. Every process (migrate, `populate`, the workers) gets
 the same environment; the test reads the outcome with a plain DB-API connection. The Celery queue
 is one of the run's own (tests/sync/worker_settings.py), so that a shared Redis is left as found.
-The receiver's address, 127.0.0.1, is allowed (SYNC_ALLOWED_NETWORKS): a webhook is not sent to
-a loopback address otherwise.
+The receiver's address, 127.0.0.1, is allowed in tests/sync/worker_settings.py
+(SYNC_ALLOWED_NETWORKS): a webhook is not sent to a loopback address otherwise.
 
     python -m tests.sync.worker_harness populate --url URL --records N --changes N [--paused]
 
@@ -128,8 +128,6 @@ def worker_database(settings: dict[str, str] | None = None) -> Iterator[dict[str
     (with `settings`, e.g. REPAIRFLOW_SYNC_* ones); everything is removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="repairflow-worker-") as var_dir:
         env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-        # the receiver is on 127.0.0.1: a webhook is sent there only when it is allowed
-        env["SYNC_ALLOWED_NETWORKS"] = "127.0.0.1/32"
         env.update(settings or {})
         env["REPAIRFLOW_VAR_DIR"] = var_dir
         env["DJANGO_SETTINGS_MODULE"] = "tests.sync.worker_settings"
