@@ -119,7 +119,7 @@ def destinations(host: str, port: int) -> list[Destination]:
     is refused (one refused address refuses the host: the resolver's order is not ours to trust)."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as error:
+    except (OSError, ValueError) as error:  # no such name; or no name at all (too long, a NUL...)
         raise HostUnresolved(f"{host} could not be resolved ({error})") from None
     checked = [
         Destination(family, kind, proto, sockaddr)

@@ -157,10 +157,13 @@ def post(
     def elapsed() -> int:
         return round((time.perf_counter() - started) * 1000)
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError
+        host, port = url_host_port(url)
+    except ValueError:  # also a port that is not a number, or out of range
         return Answer(None, "", _describe(http.client.InvalidURL("not an http(s) URL with a host")), 0, refused=True)
-    host, port = url_host_port(url)
     try:
         to = destinations(host, port)
     except AddressRefused as error:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from repairflow.records.models import URL_NOT_HTTP, Delivery, DeliveryStatus, Subscription
 from repairflow.records.services import record_act
 from repairflow.sync.addresses import ADDRESS_NOT_PUBLIC, HOST_UNRESOLVED, address_refused, allowed_networks
+from repairflow.sync.checks import check_allowed_networks
 from repairflow.sync.models import AttemptOutcome
 from repairflow.sync.services import delivery_attempt
 from tests.factories import CreditRecordFactory
@@ -339,7 +340,24 @@ def test_every_address_that_is_not_public_is_refused_at_delivery(travel, office,
     assert connections == []
 
 
-@pytest.mark.parametrize("url", ["http://2130706433:8080/hooks", "http://[::ffff:7f00:1]:8080/", "ftp://127.0.0.1/"])
+def test_a_malformed_allowed_network_stops_the_start(settings):
+    settings.SYNC_ALLOWED_NETWORKS = ["10.0.0.0/8", "the office's network"]
+
+    (error,) = check_allowed_networks(None)
+
+    assert error.id == "repairflow.E002"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433:8080/hooks",
+        "http://[::ffff:7f00:1]:8080/",
+        "ftp://127.0.0.1/",
+        "http://platform.example:99999/",
+        "http:///hooks",
+    ],
+)
 def test_a_stored_url_to_a_refused_address_or_scheme_is_not_sent_to(travel, office, connections, url):
     subscribe(url)  # a row written before the rule, straight to the table
     delivery = suspend(office)
