@@ -399,6 +399,10 @@ REPAIRFLOW_SYNC_MAX_ATTEMPTS = env.int("REPAIRFLOW_SYNC_MAX_ATTEMPTS", default=1
 # most BACKOFF_MAX (with the defaults, the nine waits of ten tries add up to 1½–3 hours).
 REPAIRFLOW_SYNC_BACKOFF_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_SECONDS", default=30.0)
 REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS = env.float("REPAIRFLOW_SYNC_BACKOFF_MAX_SECONDS", default=3600.0)
+# The networks (addresses or CIDRs) a webhook may be sent to although they are not public
+# (loopback, private, link-local...: refused otherwise, at a subscription's creation and at every
+# delivery; repairflow/sync/addresses.py); none by default.
+SYNC_ALLOWED_NETWORKS = env.list("SYNC_ALLOWED_NETWORKS", default=[])
 # (The relay's intervals, REPAIRFLOW_SYNC_RELAY_SECONDS and REPAIRFLOW_SYNC_SWEEP_SECONDS, are under
 # "Background work".)
 

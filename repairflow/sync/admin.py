@@ -1,4 +1,5 @@
 """Push-back in the admin: subscriptions are edited here (the secret is written, never shown),
+its URL checked as at its creation through the API (`addresses.validate_webhook_url`), and it is
 saved through `subscription_save` so that retiring a platform or no longer requiring it releases
 the cases that waited for it; events and deliveries are read-only, each delivery with its tries."""
 
@@ -11,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from repairflow.cases.kinds import case_kind_named
 from repairflow.core.admin import ReadOnlyAdmin
 from repairflow.records.models import Delivery, RecordEvent, Subscription, validate_secret
+from repairflow.sync.addresses import validate_webhook_url
 from repairflow.sync.models import DeliveryAttempt
 from repairflow.sync.services import subscription_save
 
@@ -32,6 +34,15 @@ class SubscriptionForm(forms.ModelForm):
             self.fields["secret"].help_text = SECRET_KEPT
         else:
             self.fields["secret"].required = True
+
+    def clean_url(self) -> str:
+        """A new address (or a changed one) must resolve to public addresses only, or allowed ones
+        (`addresses.validate_webhook_url`); an unchanged one is not resolved again here: every
+        delivery checks it anyway."""
+        url = self.cleaned_data["url"]
+        if not self.instance.pk or url != self.initial.get("url"):
+            validate_webhook_url(url)
+        return url
 
     def clean_secret(self) -> str:
         secret = self.cleaned_data["secret"]

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -29,7 +30,7 @@ from repairflow.core.permissions import Role, require_role
 from repairflow.notifications.services import notify
 from repairflow.records.models import NAME_TAKEN, Delivery, DeliveryStatus, RecordEvent, Subscription
 from repairflow.records.selectors import office_users
-from repairflow.sync import client
+from repairflow.sync import addresses, client
 from repairflow.sync.models import AttemptOutcome, DeliveryAttempt
 from repairflow.sync.selectors import case_propagated
 
@@ -408,12 +409,17 @@ def subscription_create(
     *, actor: Any, name: str, url: str, secret: str, events: Sequence[str] = (), required: bool = True
 ) -> Subscription:
     """The office subscribes a platform (input validated by SubscriptionInputSerializer); it is
-    sent the events that happen from now on."""
+    sent the events that happen from now on. Its URL's host must resolve, to public addresses
+    only (or ones SYNC_ALLOWED_NETWORKS allows: `addresses`), else `Invalid` under `url`."""
     require_role(actor, Role.OFFICE)
     subscription = Subscription(
         name=name, url=url, secret=secret, events=list(dict.fromkeys(events)), required=required
     )
     subscription.full_clean(validate_unique=False)
+    try:
+        addresses.validate_webhook_url(url)  # its host resolved: to public (or allowed) addresses only
+    except ValidationError as error:
+        raise Invalid({"url": error.messages}) from None
     try:
         with transaction.atomic():
             save_with_history(subscription, actor=actor, reason=SUBSCRIPTION_CREATED)

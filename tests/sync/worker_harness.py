@@ -8,6 +8,8 @@ PostgreSQL, a database of its own on that server (`<name>_worker_<pid>`), create
 `manage.py migrate` and dropped afterwards. Every process (migrate, `populate`, the workers) gets
 the same environment; the test reads the outcome with a plain DB-API connection. The Celery queue
 is one of the run's own (tests/sync/worker_settings.py), so that a shared Redis is left as found.
+The receiver's address, 127.0.0.1, is allowed in tests/sync/worker_settings.py
+(SYNC_ALLOWED_NETWORKS): a webhook is not sent to a loopback address otherwise.
 
     python -m tests.sync.worker_harness populate --url URL --records N --changes N [--paused]
 

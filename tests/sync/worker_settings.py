@@ -1,6 +1,8 @@
 """The application's settings, with the Celery queue named by REPAIRFLOW_WORKER_QUEUE: the
 real-worker test and the sync benchmark (tests/sync/worker_harness.py) run their workers on a
 queue of their own, so that nothing else on a shared broker (Redis) is taken or left to them.
+Their receiver is on 127.0.0.1, which SYNC_ALLOWED_NETWORKS allows (a webhook is not sent to a
+loopback address otherwise).
 
 On kombu's filesystem transport the worker polls every REPAIRFLOW_WORKER_POLLING_INTERVAL seconds
 (default 0.05; the application's own setting is 0.1, kombu's 1 s): kombu's virtual transports
@@ -15,6 +17,7 @@ from repairflow.settings import CELERY_BROKER_URL
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("REPAIRFLOW_WORKER_QUEUE", "celery")
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # no pidbox queue left on the broker
+SYNC_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
