@@ -20,9 +20,7 @@ def reads(objection):
 
 
 @pytest.mark.parametrize("reader", ["office", "auditor"])
-def test_each_staff_read_of_a_case_is_logged_with_its_record_and_subject(
-    request, objection_in, client, api, reader
-):
+def test_each_staff_read_of_a_case_is_logged_with_its_record_and_subject(request, objection_in, client, api, reader):
     objection = objection_in("accepted")
     user = request.getfixturevalue(reader)
     client.force_login(user)
