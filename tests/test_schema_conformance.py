@@ -40,11 +40,12 @@ from repairflow.repair.models import MaterialKind
 from repairflow.sync import services as sync
 from repairflow.wsgi import application
 from tests.factories import CreditRecordFactory
+from tests.files import PDF_BYTES as PDF
 from tests.helpers import FILED_ON
+from tests.network import connections, resolver  # noqa: F401 - autouse: no DNS, no address but 127.0.0.1 and ::1
 
 ROLES = ["office", "auditor", "department", "enterprise", "person", "anonymous"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 MAX_EXAMPLES = 10  # per operation, role and mode: ~1,000 requests a role
 MODES = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]

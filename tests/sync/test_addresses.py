@@ -25,7 +25,8 @@ from repairflow.sync.services import delivery_attempt
 from tests.factories import CreditRecordFactory
 from tests.helpers import invalid, told
 from tests.i18n import in_chinese
-from tests.sync.conftest import PUBLIC, SECRET, Answer, Receiver, subscribe
+from tests.network import PUBLIC
+from tests.sync.conftest import SECRET, Answer, Receiver, subscribe
 
 pytestmark = pytest.mark.django_db
 
