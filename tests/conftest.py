@@ -76,6 +76,21 @@ def auditor(db):
 
 
 @pytest.fixture
+def office_admin(office):
+    """The office's account, flagged staff and superuser: the admin's (core/sites.py)."""
+    office.is_staff = office.is_superuser = True
+    office.save()
+    return office
+
+
+@pytest.fixture
+def admin_client(client, office_admin):
+    """A client signed in as the office's admin account."""
+    client.force_login(office_admin)
+    return client
+
+
+@pytest.fixture
 def officer_scj(scj):
     return UserFactory(username="dept-scj", officer=True, department=scj)
 

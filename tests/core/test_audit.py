@@ -177,23 +177,19 @@ def test_an_account_is_deactivated_never_deleted(steps, officer_scj):
     assert Transition.objects.filter(actor=officer_scj).exists() or officer_scj.history.exists()
 
 
-def test_the_admin_offers_no_deletion_of_an_account(client, office, officer_scj):
-    office.is_staff = office.is_superuser = True
-    office.save()
-    client.force_login(office)
-
-    answer = client.post(f"/admin/records/user/{officer_scj.pk}/delete/", {"post": "yes"})
+def test_the_admin_offers_no_deletion_of_an_account(admin_client, officer_scj):
+    answer = admin_client.post(f"/admin/records/user/{officer_scj.pk}/delete/", {"post": "yes"})
 
     assert answer.status_code == 403
     assert User.objects.filter(pk=officer_scj.pk).exists()
 
 
-def test_changes_to_an_account_its_groups_and_permissions_are_kept_with_who_made_them(client, office, officer_scj):
-    office.is_staff = office.is_superuser = True
-    office.save()
+def test_changes_to_an_account_its_groups_and_permissions_are_kept_with_who_made_them(
+    admin_client, office, officer_scj
+):
+    client = admin_client
     reviewers = Group.objects.create(name="复核")
     permission = Permission.objects.get(codename="view_querylog")
-    client.force_login(office)
     form = client.get(f"/admin/records/user/{officer_scj.pk}/change/").context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(

@@ -26,13 +26,6 @@ ADMIN_PAGES = [
 ]
 
 
-@pytest.fixture
-def office_admin(office):
-    office.is_staff = office.is_superuser = True
-    office.save()
-    return office
-
-
 @pytest.mark.parametrize("page", ADMIN_PAGES)
 def test_the_office_opens_every_admin_list(client, office_admin, page):
     client.force_login(office_admin)

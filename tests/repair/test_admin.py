@@ -13,13 +13,6 @@ from tests.i18n import in_chinese
 
 
 @pytest.fixture
-def office_admin(office):
-    office.is_staff = office.is_superuser = True
-    office.save()
-    return office
-
-
-@pytest.fixture
 def revoked(repair_in):
     """An application revoked after its repair: its subject is banned."""
     return repair_in("revoked")

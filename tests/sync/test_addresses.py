@@ -245,14 +245,6 @@ def test_an_allowed_network_does_not_let_through_a_host_with_another_address(set
 # --- The admin --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, office):
-    office.is_staff = office.is_superuser = True
-    office.save()
-    client.force_login(office)
-    return client
-
-
 def admin_form(**overrides) -> dict:
     return {
         "name": "市公共信用平台",

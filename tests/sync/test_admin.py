@@ -18,14 +18,6 @@ from tests.sync.conftest import SECRET, Answer, subscribe
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, office):
-    office.is_staff = office.is_superuser = True
-    office.save()
-    client.force_login(office)
-    return client
-
-
 def form(**overrides) -> dict:
     return {
         "name": "市公共信用平台",
