@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from tests.network import PUBLIC, Resolver, connections, resolver  # noqa: F401 - autouse fixtures
 
 from repairflow.objections import services as objections
 from repairflow.objections.models import Objection
@@ -27,6 +26,7 @@ from repairflow.repair.models import MaterialKind, RepairApplication
 from repairflow.repair.services import Material
 from repairflow.sync import tasks
 from tests.factories import CreditRecordFactory
+from tests.network import PUBLIC, Resolver, connections, resolver  # noqa: F401 - autouse fixtures
 
 SECRET = "s3cret-for-the-provincial-platform"
 
