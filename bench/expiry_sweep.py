@@ -73,10 +73,10 @@ def make_owners() -> tuple[Any, Any]:
 def periods(category: str, severity: str | None, decided: date) -> dict[str, Any]:
     """The fields `set_publication_periods` fixes for a record published on its decision date."""
     from repairflow.deadlines.policy import active_profile
-    from repairflow.records.publication import publication_periods
+    from repairflow.records.publication import is_negative, publication_periods
 
     result = publication_periods(
-        category=category,
+        negative=is_negative(category, severity),
         severity=severity,
         decision_date=decided,
         published_on=decided,
@@ -85,6 +85,7 @@ def periods(category: str, severity: str | None, decided: date) -> dict[str, Any
     return {
         "category": category,
         "severity": severity,
+        "negative": is_negative(category, severity),
         "decision_date": decided,
         "rule_set": result.rule_set.code,
         "publication_start": result.start,

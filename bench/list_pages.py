@@ -232,12 +232,13 @@ def record_fields(category: str, severity: str | None, decided: date, today: dat
     published on its decision date, and as the expiry sweep leaves it by `today`."""
     from repairflow.deadlines.policy import active_profile
     from repairflow.records.models import RecordState
-    from repairflow.records.publication import may_be_published, publication_periods
+    from repairflow.records.publication import is_negative, may_be_published, publication_periods
 
-    if not may_be_published(category=category, severity=severity, decision_date=decided):
-        return {"state": RecordState.UNPUBLISHED, "rule_set": ""}
+    negative = is_negative(category, severity)
+    if not may_be_published(negative=negative, severity=severity, decision_date=decided):
+        return {"state": RecordState.UNPUBLISHED, "rule_set": "", "negative": negative}
     periods = publication_periods(
-        category=category,
+        negative=negative,
         severity=severity,
         decision_date=decided,
         published_on=decided,
@@ -249,6 +250,7 @@ def record_fields(category: str, severity: str | None, decided: date, today: dat
         state = RecordState.SUSPENDED if suspended else RecordState.PUBLISHED
     return {
         "state": state,
+        "negative": negative,
         "rule_set": periods.rule_set.code,
         "publication_start": periods.start,
         "min_period_end": periods.min_end,

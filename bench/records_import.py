@@ -75,7 +75,7 @@ def make_uscc(serial: int, region: str) -> str:
 def build_rows(count: int, *, last_day: date) -> list[dict[str, Any]]:
     """`count` valid rows as a department sends them: strings, mixed categories and severities,
     decision dates spread from 2022 to `last_day`, one subject per five records."""
-    from repairflow.records.publication import Category, Severity, may_be_published
+    from repairflow.records.publication import Category, Severity, is_negative, may_be_published
 
     rng = random.Random(SEED)
     regions = ("370100", "370200", "370300", "410100", "110000", "310000")
@@ -120,7 +120,9 @@ def build_rows(count: int, *, last_day: date) -> list[dict[str, Any]]:
         choice = rng.random()
         if choice < 0.1:
             row["publish"] = False
-        elif choice < 0.2 and may_be_published(category=category, severity=severity, decision_date=decision_date):
+        elif choice < 0.2 and may_be_published(
+            negative=is_negative(category, severity), severity=severity, decision_date=decision_date
+        ):
             row["publish"] = True
         rows.append(row)
     rng.shuffle(rows)

@@ -83,6 +83,8 @@ class CreditRecordFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         """Saved once, with the periods its rule set gives when it is published."""
         record = model_class(*args, **kwargs)
+        if "negative" not in kwargs:  # given: a record kept from before its category's rule
+            record.classify()
         if record.state != RecordState.UNPUBLISHED:
             record.set_publication_periods(published_on=record.decision_date)
         record.save()

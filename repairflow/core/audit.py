@@ -234,6 +234,20 @@ def append_only_triggers_install(using: str = "default") -> None:
             )
 
 
+@contextmanager
+def append_only_lifted(schema_editor: Any, model: type[models.Model]) -> Iterator[None]:
+    """In a migration: `model`'s table may be updated (on PostgreSQL its trigger is disabled until
+    the block ends). Only for a migration that changes what the rows hold; it chains them again
+    after (`chains_sealed`)."""
+    table = schema_editor.quote_name(model._meta.db_table)
+    on_postgresql = schema_editor.connection.vendor == "postgresql"
+    if on_postgresql:
+        schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    yield
+    if on_postgresql:
+        schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
 def chains_sealed(*labels: str) -> migrations.RunPython:
     """A migration's step chaining the rows the tables of `labels` ("app.Model") already hold: when
     they are first chained, or again after a column with a value was added (run `verify_audit`
@@ -242,12 +256,7 @@ def chains_sealed(*labels: str) -> migrations.RunPython:
     def seal(apps: Any, schema_editor: Any) -> None:
         for label in labels:
             model = apps.get_model(label)
-            table = schema_editor.quote_name(model._meta.db_table)
-            on_postgresql = schema_editor.connection.vendor == "postgresql"
-            if on_postgresql:  # a table chained before: its trigger refuses the UPDATEs
-                schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            chain_seal_existing(model, apps.get_model("core", "ChainHead"))
-            if on_postgresql:
-                schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            with append_only_lifted(schema_editor, model):
+                chain_seal_existing(model, apps.get_model("core", "ChainHead"))
 
     return migrations.RunPython(seal, migrations.RunPython.noop)

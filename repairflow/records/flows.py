@@ -65,7 +65,7 @@ class RecordFlow:
 
     def is_publishable(self) -> bool:
         return may_be_published(
-            category=self.record.category, severity=self.record.severity, decision_date=self.record.decision_date
+            negative=self.record.negative, severity=self.record.severity, decision_date=self.record.decision_date
         )
 
     @state.transition(source=RecordState.UNPUBLISHED, target=RecordState.PUBLISHED, conditions=[this.is_publishable])
@@ -100,6 +100,7 @@ class RecordFlow:
     def correct(self, *, changes: dict[str, Any]) -> None:
         for field, value in changes.items():
             setattr(self.record, field, value)
+        self.record.classify()
         if changes.keys() & PERIOD_FIELDS and self.record.state != RecordState.UNPUBLISHED:
             self.record.set_publication_periods(published_on=self.record.publication_start or timezone.localdate())
 

@@ -19,7 +19,7 @@ from repairflow.core.history import keep_history_of, kept_history
 from repairflow.core.identifiers import SubjectType, mask_identifier
 from repairflow.core.permissions import STAFF_ROLES, Role
 from repairflow.deadlines.policy import active_profile
-from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity, publication_periods
+from repairflow.records.publication import Category, Severity, is_negative, publication_periods
 
 
 class Department(models.Model):
@@ -209,6 +209,9 @@ class CreditRecord(models.Model):
     severity = models.CharField(  # noqa: DJ001
         _("severity"), max_length=16, choices=Severity.choices, null=True, blank=True
     )
+    # Counted against the subject: by its category, or where the category leaves it to the record,
+    # by its having a severity (records.publication.CATEGORY_RULES; set by `classify`).
+    negative = models.BooleanField(_("negative"), default=False)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="records"
     )
@@ -225,7 +228,8 @@ class CreditRecord(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = kept_history()
+    # `negative` follows from category and severity, which history keeps
+    history = kept_history(excluded_fields=["negative"])
 
     class Meta:
         verbose_name = _("credit record")
@@ -249,15 +253,15 @@ class CreditRecord(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("record-detail", args=[self.pk])
 
-    @property
-    def is_negative(self) -> bool:
-        return self.category in NEGATIVE_CATEGORIES
+    def classify(self) -> None:
+        """Whether the record is negative, from its category and severity (after either changes)."""
+        self.negative = is_negative(self.category, self.severity)
 
     def set_publication_periods(self, *, published_on: date) -> None:
         """Fix the rule set and the periods of a record published on `published_on`, under the
         active profile's provincial cap on publishing negative information (if it has one)."""
         periods = publication_periods(
-            category=self.category,
+            negative=self.negative,
             severity=self.severity,
             decision_date=self.decision_date,
             published_on=published_on,

@@ -1,5 +1,6 @@
-"""Publication periods (公示期) of negative credit information, by the rule set in force on the
-decision date (docs/domain.md "Credit records").
+"""What each category of credit information is (`CATEGORY_RULES`: negative or not, published,
+who verifies an objection, who repairs), and the publication periods (公示期) of negative
+information, by the rule set in force on the decision date (docs/domain.md "Credit records").
 
 | rule set                          | in force (decision date)  | minor           | general  | serious   |
 |-----------------------------------|---------------------------|-----------------|----------|-----------|
@@ -38,14 +39,86 @@ class Category(models.TextChoices):
     ADMINISTRATIVE_PENALTY = "administrative_penalty", _("Administrative penalty")
     SERIOUS_LIST = "serious_list", _("Serious dishonesty list")
     ABNORMAL_LIST = "abnormal_list", _("Abnormal operation list")
+    DISHONEST_JUDGMENT_DEBTOR = "dishonest_judgment_debtor", _("Dishonest judgment debtor")
     ADMINISTRATIVE_LICENSE = "administrative_license", _("Administrative licence")
+    ADMINISTRATIVE_LEVY = "administrative_levy", _("Administrative levy")
+    ADMINISTRATIVE_ENFORCEMENT = "administrative_enforcement", _("Administrative enforcement")
+    ADMINISTRATIVE_CONFIRMATION = "administrative_confirmation", _("Administrative confirmation")
+    ADMINISTRATIVE_REWARD = "administrative_reward", _("Administrative reward")
     RED_LIST = "red_list", _("Red list (trustworthiness incentive)")
+    COURT_JUDGMENT = "court_judgment", _("Court judgment")
     OTHER = "other", _("Other")
 
 
-NEGATIVE_CATEGORIES = frozenset(
-    {Category.ADMINISTRATIVE_PENALTY, Category.SERIOUS_LIST, Category.ABNORMAL_LIST, Category.OTHER}
-)
+class Negativity(enum.Enum):
+    """Whether a category's information counts against its subject."""
+
+    ALWAYS = "always"
+    NEVER = "never"
+    WHEN_STATED = "when_stated"  # only when the record says so, giving a severity; never assumed
+
+
+class Repairer(enum.Enum):
+    """Who may end the publication of a category's negative information early."""
+
+    PLATFORM = "platform"  # credit repair on this platform (repair/)
+    COURT = "court"  # the court that listed it removes it; not the platform's to grant
+    NOBODY = "nobody"  # not negative: nothing to repair
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    negative: Negativity
+    published: bool  # published by default (双公示, 公示); the department may still say `publish: false`
+    objection_to: str  # who verifies an objection: the record's department, or the court it forwards to
+    repair: Repairer
+    source: str
+
+
+_CATALOGUE = "全国公共信用信息基础目录; seed 002 §三"
+# What each category is (docs/domain.md "Credit records"): one table, read by the record's input,
+# its publication periods, imports, credit checks and repair eligibility.
+CATEGORY_RULES: dict[str, CategoryRule] = {
+    Category.ADMINISTRATIVE_PENALTY: CategoryRule(
+        Negativity.ALWAYS, True, "department", Repairer.PLATFORM, f"{_CATALOGUE}; 国办发〔2025〕22号 §二"
+    ),
+    Category.SERIOUS_LIST: CategoryRule(Negativity.ALWAYS, True, "department", Repairer.PLATFORM, _CATALOGUE),
+    Category.ABNORMAL_LIST: CategoryRule(Negativity.ALWAYS, True, "department", Repairer.PLATFORM, _CATALOGUE),
+    Category.DISHONEST_JUDGMENT_DEBTOR: CategoryRule(
+        Negativity.ALWAYS,
+        True,
+        "court",
+        Repairer.COURT,
+        f"{_CATALOGUE}; 最高人民法院关于公布失信被执行人名单信息的若干规定 (the court deletes the entry)",
+    ),
+    Category.ADMINISTRATIVE_LICENSE: CategoryRule(
+        Negativity.NEVER, True, "department", Repairer.NOBODY, f"{_CATALOGUE}; 双公示"
+    ),
+    Category.ADMINISTRATIVE_LEVY: CategoryRule(Negativity.NEVER, True, "department", Repairer.NOBODY, _CATALOGUE),
+    Category.ADMINISTRATIVE_ENFORCEMENT: CategoryRule(
+        Negativity.WHEN_STATED, True, "department", Repairer.PLATFORM, _CATALOGUE
+    ),
+    Category.ADMINISTRATIVE_CONFIRMATION: CategoryRule(
+        Negativity.NEVER, True, "department", Repairer.NOBODY, _CATALOGUE
+    ),
+    Category.ADMINISTRATIVE_REWARD: CategoryRule(Negativity.NEVER, True, "department", Repairer.NOBODY, _CATALOGUE),
+    Category.RED_LIST: CategoryRule(Negativity.NEVER, True, "department", Repairer.NOBODY, _CATALOGUE),
+    Category.COURT_JUDGMENT: CategoryRule(Negativity.WHEN_STATED, True, "court", Repairer.COURT, _CATALOGUE),
+    Category.OTHER: CategoryRule(Negativity.WHEN_STATED, True, "department", Repairer.PLATFORM, _CATALOGUE),
+}
+
+
+def is_negative(category: str, severity: str | None) -> bool:
+    """Whether information of `category` counts against its subject: by its category, or, where the
+    category leaves it to the record, only when the record gives it a severity."""
+    negativity = CATEGORY_RULES[category].negative
+    if negativity is Negativity.WHEN_STATED:
+        return severity is not None
+    return negativity is Negativity.ALWAYS
+
+
+def repairable_on_the_platform(category: str) -> bool:
+    return CATEGORY_RULES[category].repair is Repairer.PLATFORM
 
 
 # The lists a record can be an entry of (移出名单 takes it off one).
@@ -148,13 +221,13 @@ class PublicationPeriods:
 
 
 def publication_periods(
-    *, category: str, severity: str | None, decision_date: date, published_on: date, cap_years: int | None = None
+    *, negative: bool, severity: str | None, decision_date: date, published_on: date, cap_years: int | None = None
 ) -> PublicationPeriods:
     """The periods of a record published on `published_on`; no periods for non-negative records.
     With `cap_years` (the profile's provincial cap), negative information is published at most
     that many years from the start of its periods."""
     rule_set = rule_set_on(decision_date)
-    if category not in NEGATIVE_CATEGORIES:
+    if not negative:
         return PublicationPeriods(rule_set, start=published_on, min_end=None, max_end=None)
     if severity is None:
         periods = PublicationPeriods(rule_set, start=published_on, min_end=None, max_end=None)
@@ -180,9 +253,9 @@ def _capped(periods: PublicationPeriods, cap_years: int | None) -> PublicationPe
     return replace(periods, max_end=cap_end, capped=True)
 
 
-def may_be_published(*, category: str, severity: str | None, decision_date: date) -> bool:
+def may_be_published(*, negative: bool, severity: str | None, decision_date: date) -> bool:
     """Whether the rule set in force on the decision date publishes this information at all."""
-    if category not in NEGATIVE_CATEGORIES or severity is None:
+    if not negative or severity is None:
         return True
     return rule_set_on(decision_date).severities[Severity(severity)].publishable
 
@@ -194,9 +267,10 @@ SERIOUS_LIST_IS_SERIOUS = _("Entries of the serious dishonesty list are serious.
 
 def classification_errors(category: str, severity: str | None) -> dict[str, list]:
     """What is wrong with a record's category and severity together, by field."""
-    if category not in NEGATIVE_CATEGORIES and severity is not None:
+    negativity = CATEGORY_RULES[category].negative
+    if negativity is Negativity.NEVER and severity is not None:
         return {"severity": [SEVERITY_ON_NON_NEGATIVE]}
-    if category in NEGATIVE_CATEGORIES and severity is None:
+    if negativity is Negativity.ALWAYS and severity is None:
         return {"severity": [SEVERITY_REQUIRED]}
     if category == Category.SERIOUS_LIST and severity != Severity.SERIOUS:
         return {"severity": [SERIOUS_LIST_IS_SERIOUS]}

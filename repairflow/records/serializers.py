@@ -10,7 +10,7 @@ from repairflow.core.permissions import Role
 from repairflow.core.spreadsheets import formula_safe
 from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.models import CreditRecord, Department
-from repairflow.records.publication import Category, Severity, classification_errors, may_be_published
+from repairflow.records.publication import Category, Severity, classification_errors, is_negative, may_be_published
 from repairflow.records.selectors import RECORD_FIELDS, record_as_json
 
 UNKNOWN_DEPARTMENT = _("No department has this code.")
@@ -63,7 +63,9 @@ class RecordInputSerializer(serializers.Serializer):
             not errors
             and attrs.get("publish")
             and not may_be_published(
-                category=attrs["category"], severity=attrs.get("severity"), decision_date=attrs["decision_date"]
+                negative=is_negative(attrs["category"], attrs.get("severity")),
+                severity=attrs.get("severity"),
+                decision_date=attrs["decision_date"],
             )
         ):
             errors["publish"] = [NOT_PUBLISHABLE]

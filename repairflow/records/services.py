@@ -34,7 +34,7 @@ from repairflow.records.models import (
     RecordState,
 )
 from repairflow.records.outbox import CaseReference, record_events
-from repairflow.records.publication import NEGATIVE_CATEGORIES, may_be_published, publication_periods
+from repairflow.records.publication import is_negative, may_be_published, publication_periods
 from repairflow.records.selectors import record_as_json
 from repairflow.records.serializers import RecordInputSerializer
 
@@ -94,7 +94,9 @@ def _new_record(entry: Mapping[str, Any], subject: CreditSubject) -> CreditRecor
     publish = entry["publish"]
     if publish is None:  # not said: published where the rule set publishes it at all
         publish = may_be_published(
-            category=entry["category"], severity=entry["severity"], decision_date=entry["decision_date"]
+            negative=is_negative(entry["category"], entry["severity"]),
+            severity=entry["severity"],
+            decision_date=entry["decision_date"],
         )
     record = CreditRecord(
         subject=subject,
@@ -106,6 +108,7 @@ def _new_record(entry: Mapping[str, Any], subject: CreditSubject) -> CreditRecor
         title=entry["title"],
         content=entry["content"],
     )
+    record.classify()
     record.state = RecordState.PUBLISHED if publish else RecordState.UNPUBLISHED
     if publish:
         record.set_publication_periods(published_on=timezone.localdate())
@@ -363,9 +366,9 @@ def credit_check_run(*, actor: Any, subject_id: str, matter: str) -> CreditCheck
     the full answer as evidence."""
     require_role(actor, Role.DEPARTMENT, Role.OFFICE)
     records = list(
-        CreditRecord.objects.filter(
-            subject__identifier=subject_id, category__in=NEGATIVE_CATEGORIES, state__in=LIVE
-        ).select_related("subject", "department")
+        CreditRecord.objects.filter(subject__identifier=subject_id, negative=True, state__in=LIVE).select_related(
+            "subject", "department"
+        )
     )
     negative_records = [record_as_json(record, actor) for record in records]
     with transaction.atomic():
@@ -410,7 +413,7 @@ def _expiry_reason(record: CreditRecord, cap_years: int | None) -> str:
     values = {"date": record.max_period_end.isoformat()}
     if cap_years is not None and record.publication_start is not None:
         periods = publication_periods(
-            category=record.category,
+            negative=record.negative,
             severity=record.severity,
             decision_date=record.decision_date,
             published_on=record.publication_start,

@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.workdays import ONE_DAY, months_period_end
 from repairflow.deadlines.policy import ORDER_36_FROM, ORDER_58_FROM, RepairLocalRules, active_profile
-from repairflow.records.publication import NEGATIVE_CATEGORIES, Category, Severity
+from repairflow.records.publication import CATEGORY_RULES, Category, Repairer, Severity
 from repairflow.repair.models import EFFECTIVE_STATES, MaterialKind, RepairApplication, RepairBan
 
 # Negative information is what can be repaired: administrative penalties (终止公示), serious-list
@@ -50,7 +50,8 @@ from repairflow.repair.models import EFFECTIVE_STATES, MaterialKind, RepairAppli
 # list are not negative and have nothing to repair.
 # The materials whose day of issue the rules read (a credit report is valid for a while).
 DATED_MATERIALS = (MaterialKind.CREDIT_REPORT,)
-REPAIRABLE_CATEGORIES = NEGATIVE_CATEGORIES
+# The categories whose negative information is repaired on this platform (a court removes its own).
+REPAIRABLE_CATEGORIES = frozenset(code for code, rule in CATEGORY_RULES.items() if rule.repair is Repairer.PLATFORM)
 
 # How several values (material kinds) are kept in one parameter.
 PARAM_LIST_SEPARATOR = ","
@@ -60,6 +61,9 @@ PARAM_LIST_SEPARATOR = ","
 CATEGORY_REPAIRABLE = gettext_noop("%(category)s information can be repaired once its conditions are met.")
 CATEGORY_NOT_REPAIRABLE = gettext_noop(
     "%(category)s information is not negative information: there is nothing to repair."
+)
+REMOVED_BY_THE_COURT = gettext_noop(
+    "%(category)s information is removed by the court that published it, not repaired on this platform."
 )
 NOT_NEVER_REPAIRABLE = gettext_noop("The record is not of a kind that can never be repaired.")
 NEVER_REPAIRABLE_KIND = gettext_noop(
@@ -229,6 +233,7 @@ class EligibilityFacts:
     applied_on: date  # the application's received_on
     category: str
     severity: str | None
+    negative: bool
     decision_date: date
     min_period_end: date | None  # the last day of the minimum period; repair possible from the next day
     record_text: str  # title + "\n" + content
@@ -316,8 +321,11 @@ def _within_months(day: date, months: int, applied_on: date) -> bool:
 
 # --- The rules --------------------------------------------------------------------------------
 def category_repairable(facts: EligibilityFacts, rule_set: RepairRuleSet, local: RepairLocalRules) -> RuleResult:
-    passed = facts.category in REPAIRABLE_CATEGORIES
-    message = CATEGORY_REPAIRABLE if passed else CATEGORY_NOT_REPAIRABLE
+    passed = facts.negative and facts.category in REPAIRABLE_CATEGORIES
+    if passed:
+        message = CATEGORY_REPAIRABLE
+    else:
+        message = REMOVED_BY_THE_COURT if facts.negative else CATEGORY_NOT_REPAIRABLE
     return _result(category_repairable, passed, message, {"category": facts.category})
 
 
@@ -488,6 +496,7 @@ def application_facts(application: RepairApplication, *, applied_on: date | None
         applied_on=day,
         category=record.category,
         severity=record.severity,
+        negative=record.negative,
         decision_date=record.decision_date,
         min_period_end=record.min_period_end,
         record_text=f"{record.title}\n{record.content}",

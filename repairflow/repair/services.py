@@ -40,7 +40,7 @@ from repairflow.core.models import Attachment
 from repairflow.deadlines.policy import Step, active_profile
 from repairflow.records.flows import LIVE
 from repairflow.records.models import CreditRecord, RecordState, User
-from repairflow.records.publication import LIST_CATEGORIES
+from repairflow.records.publication import LIST_CATEGORIES, repairable_on_the_platform
 from repairflow.repair import notices
 from repairflow.repair.eligibility import RuleResult, application_facts, eligibility_evaluate
 from repairflow.repair.flows import RECEIVED, RepairFlow
@@ -49,6 +49,9 @@ from repairflow.repair.selectors import repairs_visible_to
 
 ALREADY_OPEN = _("This subject already has an open repair application for this record.")
 NOT_NEGATIVE = _("Only negative information can be repaired; this record is not.")
+COURT_REMOVES = _(
+    "This record is the court's: the court that published it removes it; it is not repaired on this platform."
+)
 NOT_LIVE = _("This record is no longer published (%(state)s): there is nothing to repair.")
 RECORD_NOT_LIVE = _("The record is no longer published (%(state)s): the repair cannot be executed.")
 COMMITMENT_REQUIRED = _("Give the credit commitment (信用承诺书) to apply for repair.")
@@ -138,8 +141,10 @@ def repair_submit(
     try:
         with transaction.atomic():
             record = record_locked(record)
-            if not record.is_negative:
+            if not record.negative:
                 raise Invalid({"record": [NOT_NEGATIVE]})
+            if not repairable_on_the_platform(record.category):
+                raise Invalid({"record": [COURT_REMOVES]})
             if record.state not in LIVE:
                 raise Invalid({"record": [NOT_LIVE % {"state": record.get_state_display()}]})
             calendar = work_calendar(version=record.calendar_version)

@@ -253,7 +253,7 @@ def test_a_longer_maximum_is_cut_to_the_provincial_cap(settings, serious_for_ten
 @pytest.mark.parametrize("profile", ["shandong", "henan"])
 def test_negative_information_with_no_maximum_gets_the_cap_and_expires_after_it(settings, sweep, profile):
     settings.REPAIRFLOW_PROFILE = profile
-    record = CreditRecordFactory(category=Category.OTHER, severity=None, decision_date=date(2026, 1, 5))
+    record = CreditRecordFactory(category=Category.OTHER, severity=None, negative=True, decision_date=date(2026, 1, 5))
     assert (record.min_period_end, record.max_period_end) == (None, date(2031, 1, 5))
 
     assert sweep(date(2031, 1, 5)).expired == []
@@ -273,7 +273,7 @@ def test_negative_information_with_no_maximum_gets_the_cap_and_expires_after_it(
 
 def test_without_a_cap_negative_information_with_no_maximum_stays_published(settings, sweep):
     settings.REPAIRFLOW_PROFILE = "national"
-    record = CreditRecordFactory(category=Category.OTHER, severity=None, decision_date=date(2026, 1, 5))
+    record = CreditRecordFactory(category=Category.OTHER, severity=None, negative=True, decision_date=date(2026, 1, 5))
     assert record.max_period_end is None
     before = state_of(record)
 
@@ -293,7 +293,7 @@ def test_under_a_capping_profile_a_record_whose_own_maximum_comes_first_gives_th
 
 def test_a_correction_of_the_severity_recomputes_the_cap(settings):
     settings.REPAIRFLOW_PROFILE = "shandong"
-    record = CreditRecordFactory(category=Category.OTHER, severity=None, decision_date=date(2026, 1, 5))
+    record = CreditRecordFactory(category=Category.OTHER, severity=None, negative=True, decision_date=date(2026, 1, 5))
     assert record.max_period_end == date(2031, 1, 5)
 
     flows.RecordFlow(record, actor=None, reason="更正").correct(changes={"severity": Severity.GENERAL})

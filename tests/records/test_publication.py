@@ -6,27 +6,38 @@ from datetime import date
 import pytest
 
 from repairflow.records.publication import (
+    CATEGORY_RULES,
     NDRC_2019_527,
     NDRC_ORDER_36,
     NDRC_ORDER_58,
-    NEGATIVE_CATEGORIES,
     RULE_SETS,
     Category,
+    Negativity,
     PeriodStart,
     PublicationPeriods,
     Severity,
+    is_negative,
     may_be_published,
     publication_periods,
     rule_set_on,
 )
 
-NON_NEGATIVE_CATEGORIES = [Category.ADMINISTRATIVE_LICENSE, Category.RED_LIST]
-ALL_NEGATIVE_CATEGORIES = [
+NON_NEGATIVE_CATEGORIES = [
+    Category.ADMINISTRATIVE_LICENSE,
+    Category.ADMINISTRATIVE_LEVY,
+    Category.ADMINISTRATIVE_CONFIRMATION,
+    Category.ADMINISTRATIVE_REWARD,
+    Category.RED_LIST,
+]
+ALWAYS_NEGATIVE_CATEGORIES = [
     Category.ADMINISTRATIVE_PENALTY,
     Category.SERIOUS_LIST,
     Category.ABNORMAL_LIST,
-    Category.OTHER,
+    Category.DISHONEST_JUDGMENT_DEBTOR,
 ]
+# negative only when the record gives a severity
+STATED_CATEGORIES = [Category.ADMINISTRATIVE_ENFORCEMENT, Category.COURT_JUDGMENT, Category.OTHER]
+ALL_NEGATIVE_CATEGORIES = ALWAYS_NEGATIVE_CATEGORIES + STATED_CATEGORIES
 
 # A decision date well inside each rule set, and its first and last day.
 ON_527 = date(2022, 6, 15)
@@ -36,7 +47,10 @@ ON_36 = date(2026, 4, 10)
 
 def periods_of(severity, decided, *, category=Category.ADMINISTRATIVE_PENALTY, published_on=None):
     return publication_periods(
-        category=category, severity=severity, decision_date=decided, published_on=published_on or decided
+        negative=is_negative(category, severity),
+        severity=severity,
+        decision_date=decided,
+        published_on=published_on or decided,
     )
 
 
@@ -222,9 +236,28 @@ def test_every_negative_category_has_periods(category):
     assert (periods.start, periods.min_end, periods.max_end) == (date(2026, 1, 5), date(2026, 4, 5), date(2027, 1, 5))
 
 
-def test_the_negative_categories_are_exactly_penalty_serious_list_abnormal_list_and_other():
-    assert set(ALL_NEGATIVE_CATEGORIES) == NEGATIVE_CATEGORIES
-    assert set(Category) - NEGATIVE_CATEGORIES == set(NON_NEGATIVE_CATEGORIES)
+def test_every_category_says_whether_it_is_negative_and_nothing_unknown_is_assumed_negative():
+    by_negativity = {
+        negativity: {code for code, rule in CATEGORY_RULES.items() if rule.negative is negativity}
+        for negativity in Negativity
+    }
+
+    assert set(CATEGORY_RULES) == set(Category)
+    assert by_negativity == {
+        Negativity.ALWAYS: set(ALWAYS_NEGATIVE_CATEGORIES),
+        Negativity.NEVER: set(NON_NEGATIVE_CATEGORIES),
+        Negativity.WHEN_STATED: set(STATED_CATEGORIES),
+    }
+
+
+@pytest.mark.parametrize("category", STATED_CATEGORIES)
+def test_a_category_that_leaves_it_to_the_record_is_negative_only_with_a_severity(category):
+    assert (is_negative(category, None), is_negative(category, Severity.GENERAL)) == (False, True)
+
+
+@pytest.mark.parametrize("category", NON_NEGATIVE_CATEGORIES)
+def test_a_category_that_is_never_negative_is_not_negative(category):
+    assert is_negative(category, None) is False
 
 
 @pytest.mark.parametrize("category", NON_NEGATIVE_CATEGORIES)
@@ -235,7 +268,7 @@ def test_the_negative_categories_are_exactly_penalty_serious_list_abnormal_list_
 )
 def test_non_negative_information_has_no_periods_and_starts_when_published(category, decided, rule_set):
     periods = publication_periods(
-        category=category, severity=None, decision_date=decided, published_on=date(2026, 5, 6)
+        negative=is_negative(category, None), severity=None, decision_date=decided, published_on=date(2026, 5, 6)
     )
 
     assert periods == PublicationPeriods(rule_set=rule_set, start=date(2026, 5, 6), min_end=None, max_end=None)
@@ -243,7 +276,7 @@ def test_non_negative_information_has_no_periods_and_starts_when_published(categ
 
 def test_negative_information_without_a_severity_has_no_periods():
     periods = publication_periods(
-        category=Category.ADMINISTRATIVE_PENALTY,
+        negative=True,
         severity=None,
         decision_date=date(2026, 1, 5),
         published_on=date(2026, 1, 7),
@@ -262,7 +295,7 @@ def test_severity_may_be_given_as_its_stored_string():
 def test_a_cap_longer_than_the_maximum_changes_nothing():
     for severity, decided in [(Severity.GENERAL, ON_58), (Severity.SERIOUS, ON_527), (Severity.MINOR, ON_36)]:
         capped = publication_periods(
-            category=Category.ADMINISTRATIVE_PENALTY,
+            negative=True,
             severity=severity,
             decision_date=decided,
             published_on=decided,
@@ -275,7 +308,7 @@ def test_a_cap_longer_than_the_maximum_changes_nothing():
 def test_a_maximum_longer_than_the_cap_is_cut_to_the_cap_from_the_start():
     # No rule set publishes longer than 5 years: a 2-year cap shows the cut on a serious record.
     periods = publication_periods(
-        category=Category.SERIOUS_LIST,
+        negative=True,
         severity=Severity.SERIOUS,
         decision_date=date(2024, 2, 29),
         published_on=date(2024, 3, 4),
@@ -294,7 +327,7 @@ def test_a_maximum_longer_than_the_cap_is_cut_to_the_cap_from_the_start():
 def test_a_cap_equal_to_the_maximum_is_not_a_cut():
     periods = periods_of(Severity.SERIOUS, ON_36)
     capped = publication_periods(
-        category=Category.ADMINISTRATIVE_PENALTY,
+        negative=True,
         severity=Severity.SERIOUS,
         decision_date=ON_36,
         published_on=ON_36,
@@ -304,10 +337,9 @@ def test_a_cap_equal_to_the_maximum_is_not_a_cut():
     assert (capped, capped.capped) == (periods, False)
 
 
-@pytest.mark.parametrize("category", ALL_NEGATIVE_CATEGORIES)
-def test_negative_information_without_a_maximum_gets_the_cap_from_its_publication(category):
+def test_negative_information_without_a_maximum_gets_the_cap_from_its_publication():
     periods = publication_periods(
-        category=category, severity=None, decision_date=date(2026, 1, 5), published_on=date(2026, 1, 7), cap_years=5
+        negative=True, severity=None, decision_date=date(2026, 1, 5), published_on=date(2026, 1, 7), cap_years=5
     )
 
     assert periods == PublicationPeriods(
@@ -318,7 +350,11 @@ def test_negative_information_without_a_maximum_gets_the_cap_from_its_publicatio
 @pytest.mark.parametrize("category", NON_NEGATIVE_CATEGORIES)
 def test_the_cap_does_not_apply_to_information_that_is_not_negative(category):
     periods = publication_periods(
-        category=category, severity=None, decision_date=ON_36, published_on=date(2026, 5, 6), cap_years=5
+        negative=is_negative(category, None),
+        severity=None,
+        decision_date=ON_36,
+        published_on=date(2026, 5, 6),
+        cap_years=5,
     )
 
     assert periods == PublicationPeriods(rule_set=NDRC_ORDER_36, start=date(2026, 5, 6), min_end=None, max_end=None)
@@ -367,7 +403,7 @@ def test_a_period_with_no_corresponding_date_ends_at_month_end(severity, decided
     ],
 )
 def test_whether_negative_information_is_published(severity, decided, may_be):
-    arguments = {"category": Category.ADMINISTRATIVE_PENALTY, "severity": severity, "decision_date": decided}
+    arguments = {"negative": True, "severity": severity, "decision_date": decided}
 
     assert may_be_published(**arguments) is may_be
 
@@ -375,20 +411,21 @@ def test_whether_negative_information_is_published(severity, decided, may_be):
 @pytest.mark.parametrize("category", NON_NEGATIVE_CATEGORIES)
 @pytest.mark.parametrize("decided", [ON_527, ON_58, ON_36], ids=["527", "58", "36"])
 def test_non_negative_information_is_always_published(category, decided):
-    arguments = {"category": category, "severity": None, "decision_date": decided}
+    arguments = {"negative": is_negative(category, None), "severity": None, "decision_date": decided}
 
     assert may_be_published(**arguments) is True
 
 
 def test_negative_information_without_severity_is_published():
-    arguments = {"category": Category.OTHER, "severity": None, "decision_date": ON_527}
+    arguments = {"negative": True, "severity": None, "decision_date": ON_527}
 
     assert may_be_published(**arguments) is True
 
 
 @pytest.mark.parametrize("category", ALL_NEGATIVE_CATEGORIES)
 def test_minor_information_of_any_negative_category_follows_the_rule_set(category):
-    under_58 = {"category": category, "severity": Severity.MINOR, "decision_date": ON_58}
-    under_36 = {"category": category, "severity": Severity.MINOR, "decision_date": ON_36}
+    negative = is_negative(category, Severity.MINOR)
+    under_58 = {"negative": negative, "severity": Severity.MINOR, "decision_date": ON_58}
+    under_36 = {"negative": negative, "severity": Severity.MINOR, "decision_date": ON_36}
 
     assert (may_be_published(**under_58), may_be_published(**under_36)) == (False, True)

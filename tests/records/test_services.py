@@ -895,19 +895,43 @@ def test_today_is_the_date_in_china(office, scj, time_machine):
     assert validate(office, decision_date="2026-02-11").errors == {"decision_date": [str(DECISION_DATE_IN_FUTURE)]}
 
 
-@pytest.mark.parametrize("category", ["administrative_license", "red_list"])
+@pytest.mark.parametrize(
+    "category",
+    [
+        "administrative_license",
+        "administrative_levy",
+        "administrative_confirmation",
+        "administrative_reward",
+        "red_list",
+    ],
+)
 def test_a_severity_on_non_negative_information_is_refused(office, scj, category):
     assert validate(office, category=category, severity="general").errors == {
         "severity": [str(SEVERITY_ON_NON_NEGATIVE)]
     }
 
 
-@pytest.mark.parametrize("category", ["administrative_license", "red_list"])
+@pytest.mark.parametrize(
+    "category",
+    [
+        "administrative_license",
+        "administrative_levy",
+        "administrative_confirmation",
+        "administrative_reward",
+        "red_list",
+        # negative only with a severity: without one, not negative
+        "administrative_enforcement",
+        "court_judgment",
+        "other",
+    ],
+)
 def test_non_negative_information_without_severity_is_accepted(office, scj, category):
     assert validate(office, category=category, severity=None).errors == {}
 
 
-@pytest.mark.parametrize("category", ["administrative_penalty", "serious_list", "abnormal_list", "other"])
+@pytest.mark.parametrize(
+    "category", ["administrative_penalty", "serious_list", "abnormal_list", "dishonest_judgment_debtor"]
+)
 @pytest.mark.parametrize("severity", [None, OMITTED], ids=["null", "omitted"])
 def test_negative_information_without_severity_is_refused(office, scj, category, severity):
     assert validate(office, category=category, severity=severity).errors == {"severity": [str(SEVERITY_REQUIRED)]}

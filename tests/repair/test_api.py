@@ -7,11 +7,11 @@ import pytest
 from repairflow.cases import api as case_api
 from repairflow.cases.services import NOT_YOUR_RECORD
 from repairflow.records.models import RecordState
-from repairflow.records.publication import Category
+from repairflow.records.publication import Category, Severity
 from repairflow.repair import api as repair_api
 from repairflow.repair import services
 from repairflow.repair.models import RepairApplication
-from tests.factories import CreditRecordFactory, UserFactory
+from tests.factories import CreditRecordFactory, DepartmentFactory, UserFactory
 from tests.helpers import NOT_FOUND, conflict, forbidden, invalid, not_allowed
 from tests.i18n import in_chinese
 from tests.repair.conftest import URL, act, apply, read, snapshot
@@ -87,6 +87,38 @@ def test_the_office_applies_on_a_subject_s_behalf(api, travel, record, office, p
     assert response.status_code == 201
     assert response.json()["subject_id"] == company.identifier
     assert apply(api, office, record).json()["fields"] == {"subject_id": [in_chinese(case_api.SUBJECT_ID_REQUIRED)]}
+
+
+@pytest.mark.parametrize(
+    ("category", "severity"),
+    [
+        (Category.ADMINISTRATIVE_REWARD, None),
+        (Category.ADMINISTRATIVE_LEVY, None),
+        (Category.COURT_JUDGMENT, None),  # a court judgment that does not say it is negative
+        (Category.OTHER, None),
+    ],
+)
+def test_no_new_category_is_repairable_unless_negative(api, travel, company, scj, company_user, category, severity):
+    record = CreditRecordFactory(subject=company, department=scj, category=category, severity=severity)
+
+    response = apply(api, company_user, record)
+
+    assert record.negative is False
+    assert response.json() == invalid({"record": [in_chinese(services.NOT_NEGATIVE)]})
+    assert not RepairApplication.objects.exists()
+
+
+def test_a_dishonest_judgment_debtor_entry_is_the_court_s_to_remove(api, travel, company, company_user):
+    court = DepartmentFactory(code="FY", name="市中级人民法院")
+    entry = CreditRecordFactory(
+        subject=company, department=court, category=Category.DISHONEST_JUDGMENT_DEBTOR, severity=Severity.SERIOUS
+    )
+
+    response = apply(api, company_user, entry)
+
+    assert entry.negative is True
+    assert response.json() == invalid({"record": [in_chinese(services.COURT_REMOVES)]})
+    assert not RepairApplication.objects.exists()
 
 
 def test_information_that_is_not_negative_cannot_be_repaired(api, travel, company, scj, company_user):

@@ -44,6 +44,7 @@ from repairflow.repair.eligibility import (
     NOT_NEVER_REPAIRABLE,
     NOT_RECENTLY_REPAIRED,
     RECENTLY_REPAIRED,
+    REMOVED_BY_THE_COURT,
     REPAIR_RULE_SETS,
     REPAIRS_WITHIN_LIMIT,
     RULES,
@@ -78,6 +79,7 @@ FACTS = EligibilityFacts(
     applied_on=APPLIED_ON,
     category=Category.ADMINISTRATIVE_PENALTY,
     severity=Severity.GENERAL,
+    negative=True,
     decision_date=date(2026, 1, 5),
     min_period_end=date(2026, 4, 5),
     record_text="未按规定公示年度报告\n责令改正，罚款一千元。",
@@ -138,7 +140,14 @@ def test_the_rule_sets_follow_each_other_without_gap_or_overlap():
 
 
 @pytest.mark.parametrize(
-    "category", [Category.ADMINISTRATIVE_PENALTY, Category.SERIOUS_LIST, Category.ABNORMAL_LIST, Category.OTHER]
+    "category",
+    [
+        Category.ADMINISTRATIVE_PENALTY,
+        Category.SERIOUS_LIST,
+        Category.ABNORMAL_LIST,
+        Category.ADMINISTRATIVE_ENFORCEMENT,
+        Category.OTHER,
+    ],
 )
 def test_negative_categories_can_be_repaired(category):
     assert run(category_repairable, facts(category=category)) == result(
@@ -146,15 +155,33 @@ def test_negative_categories_can_be_repaired(category):
     )
 
 
-@pytest.mark.parametrize("category", [Category.ADMINISTRATIVE_LICENSE, Category.RED_LIST])
-def test_licences_and_the_red_list_cannot_be_repaired(category):
-    assert run(category_repairable, facts(category=category, severity=None)) == result(
+@pytest.mark.parametrize(
+    "category",
+    [
+        Category.ADMINISTRATIVE_LICENSE,
+        Category.ADMINISTRATIVE_LEVY,
+        Category.ADMINISTRATIVE_CONFIRMATION,
+        Category.ADMINISTRATIVE_REWARD,
+        Category.RED_LIST,
+        Category.ADMINISTRATIVE_ENFORCEMENT,  # without a severity: not negative
+        Category.OTHER,
+    ],
+)
+def test_information_that_is_not_negative_cannot_be_repaired(category):
+    assert run(category_repairable, facts(category=category, severity=None, negative=False)) == result(
         category_repairable, False, CATEGORY_NOT_REPAIRABLE, category=category
     )
 
 
+@pytest.mark.parametrize("category", [Category.DISHONEST_JUDGMENT_DEBTOR, Category.COURT_JUDGMENT])
+def test_a_court_s_negative_information_is_not_the_platform_s_to_repair(category):
+    assert run(category_repairable, facts(category=category)) == result(
+        category_repairable, False, REMOVED_BY_THE_COURT, category=category
+    )
+
+
 def test_the_category_is_named_in_the_readers_language():
-    licence = run(category_repairable, facts(category=Category.ADMINISTRATIVE_LICENSE, severity=None))
+    licence = run(category_repairable, facts(category=Category.ADMINISTRATIVE_LICENSE, severity=None, negative=False))
     assert in_english(licence) == (
         "Administrative licence information is not negative information: there is nothing to repair."
     )
@@ -236,11 +263,12 @@ MINIMUM_PERIODS = [
 
 def record_facts(severity: str, decision_date: date, applied_on: date, category=Category.ADMINISTRATIVE_PENALTY):
     periods = publication_periods(
-        category=category, severity=severity, decision_date=decision_date, published_on=decision_date
+        negative=True, severity=severity, decision_date=decision_date, published_on=decision_date
     )
     return facts(
         category=category,
         severity=severity,
+        negative=True,
         decision_date=decision_date,
         min_period_end=periods.min_end,
         applied_on=applied_on,
@@ -249,9 +277,7 @@ def record_facts(severity: str, decision_date: date, applied_on: date, category=
 
 @pytest.mark.parametrize(("record_rule_set", "severity", "decision_date", "end"), MINIMUM_PERIODS)
 def test_the_minimum_period_is_computed_from_the_record(record_rule_set, severity, decision_date, end):
-    periods = publication_periods(
-        category=Category.ADMINISTRATIVE_PENALTY, severity=severity, decision_date=decision_date, published_on=date.max
-    )
+    periods = publication_periods(negative=True, severity=severity, decision_date=decision_date, published_on=date.max)
     assert (periods.rule_set.code, periods.min_end) == (record_rule_set, end)
 
 
@@ -599,6 +625,7 @@ def test_the_facts_come_from_the_record_and_the_application():
         applied_on=date(2026, 6, 1),
         category="administrative_penalty",
         severity="general",
+        negative=True,
         decision_date=date(2026, 1, 5),
         min_period_end=date(2026, 4, 5),
         record_text="未按规定公示年度报告\n责令改正，罚款一千元。",

@@ -102,6 +102,7 @@ def test_the_event_carries_the_record_as_it_now_is_in_the_apis_shape(travel, off
         "subject_type": "legal_person",
         "category": "administrative_penalty",
         "severity": "general",
+        "negative": True,
         "department": "SCJ",
         "department_name": "市场监督管理局",
         "decision_no": "济市监罚〔2026〕1号",

@@ -21,4 +21,4 @@ def open_repair(context, record):
 def may_apply_for_repair(context, record) -> bool:
     """The record's own subject and the office may apply for the repair of negative information
     still published (once at a time); whether it is eligible the application's rules say."""
-    return may_file_case(context["request"].user, record) and record.is_negative and record.state in LIVE
+    return may_file_case(context["request"].user, record) and record.negative and record.state in LIVE

@@ -11,7 +11,6 @@ from repairflow.objections import services
 from repairflow.objections.models import Ground, Objection
 from repairflow.records.flows import LIVE
 from repairflow.records.models import CreditRecord, User
-from repairflow.records.publication import NEGATIVE_CATEGORIES
 
 # (account, grounds, statement, what the office and the department then do)
 DEMO = [
@@ -40,7 +39,7 @@ class Command(BaseCommand):
             record = (
                 CreditRecord.objects.filter(
                     subject=filer.credit_subject,
-                    category__in=NEGATIVE_CATEGORIES,
+                    negative=True,
                     state__in=LIVE,
                     department__officers__isnull=False,  # a department with an account to reply
                 )

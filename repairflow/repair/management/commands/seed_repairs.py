@@ -27,7 +27,6 @@ from repairflow.core.permissions import Role
 from repairflow.core.services import attachment_upload
 from repairflow.records.flows import LIVE
 from repairflow.records.models import CreditRecord, User
-from repairflow.records.publication import NEGATIVE_CATEGORIES
 from repairflow.repair import services
 from repairflow.repair.models import MaterialKind, RepairApplication
 from repairflow.repair.services import Material
@@ -95,9 +94,9 @@ class Command(BaseCommand):
 
     def _record(self, filer: User, wanted: str, used: set[int]) -> CreditRecord | None:
         applied_on = received_today()
-        records = CreditRecord.objects.filter(
-            subject=filer.credit_subject, category__in=NEGATIVE_CATEGORIES, state__in=LIVE
-        ).exclude(pk__in=used)
+        records = CreditRecord.objects.filter(subject=filer.credit_subject, negative=True, state__in=LIVE).exclude(
+            pk__in=used
+        )
         if wanted == TOO_EARLY:
             return records.filter(min_period_end__gte=applied_on).order_by("-min_period_end", "pk").first()
         passed = Q(min_period_end__isnull=True) | Q(min_period_end__lt=applied_on)
