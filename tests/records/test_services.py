@@ -895,36 +895,24 @@ def test_today_is_the_date_in_china(office, scj, time_machine):
     assert validate(office, decision_date="2026-02-11").errors == {"decision_date": [str(DECISION_DATE_IN_FUTURE)]}
 
 
-@pytest.mark.parametrize(
-    "category",
-    [
-        "administrative_license",
-        "administrative_levy",
-        "administrative_confirmation",
-        "administrative_reward",
-        "red_list",
-    ],
-)
+NEVER_NEGATIVE = [
+    "administrative_license",
+    "administrative_levy",
+    "administrative_confirmation",
+    "administrative_reward",
+    "red_list",
+]
+NEGATIVE_ONLY_WITH_A_SEVERITY = ["administrative_enforcement", "court_judgment", "other"]
+
+
+@pytest.mark.parametrize("category", NEVER_NEGATIVE)
 def test_a_severity_on_non_negative_information_is_refused(office, scj, category):
     assert validate(office, category=category, severity="general").errors == {
         "severity": [str(SEVERITY_ON_NON_NEGATIVE)]
     }
 
 
-@pytest.mark.parametrize(
-    "category",
-    [
-        "administrative_license",
-        "administrative_levy",
-        "administrative_confirmation",
-        "administrative_reward",
-        "red_list",
-        # negative only with a severity: without one, not negative
-        "administrative_enforcement",
-        "court_judgment",
-        "other",
-    ],
-)
+@pytest.mark.parametrize("category", NEVER_NEGATIVE + NEGATIVE_ONLY_WITH_A_SEVERITY)
 def test_non_negative_information_without_severity_is_accepted(office, scj, category):
     assert validate(office, category=category, severity=None).errors == {}
 
