@@ -17,8 +17,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.apps import apps
@@ -98,14 +97,9 @@ def _value(field: models.Field, obj: models.Model) -> Any:
     value = field.to_python(value)
     if isinstance(value, datetime):
         return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
-    if isinstance(value, date | time):
+    if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        places = getattr(field, "decimal_places", None)
-        return str(value.quantize(Decimal(1).scaleb(-places)) if places is not None else value)
-    if isinstance(value, bytes | memoryview):
-        return bytes(value).hex()
-    return value
+    return value  # text, numbers, booleans, JSON; a UUID is written as text
 
 
 @functools.cache
@@ -234,20 +228,6 @@ def append_only_triggers_install(using: str = "default") -> None:
             )
 
 
-@contextmanager
-def append_only_lifted(schema_editor: Any, model: type[models.Model]) -> Iterator[None]:
-    """In a migration: `model`'s table may be updated (on PostgreSQL its trigger is disabled until
-    the block ends). Only for a migration that changes what the rows hold; it chains them again
-    after (`chains_sealed`)."""
-    table = schema_editor.quote_name(model._meta.db_table)
-    on_postgresql = schema_editor.connection.vendor == "postgresql"
-    if on_postgresql:
-        schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-    yield
-    if on_postgresql:
-        schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-
-
 def chains_sealed(*labels: str) -> migrations.RunPython:
     """A migration's step chaining the rows the tables of `labels` ("app.Model") already hold: when
     they are first chained, or again after a column with a value was added (run `verify_audit`
@@ -256,7 +236,12 @@ def chains_sealed(*labels: str) -> migrations.RunPython:
     def seal(apps: Any, schema_editor: Any) -> None:
         for label in labels:
             model = apps.get_model(label)
-            with append_only_lifted(schema_editor, model):
-                chain_seal_existing(model, apps.get_model("core", "ChainHead"))
+            table = schema_editor.quote_name(model._meta.db_table)
+            on_postgresql = schema_editor.connection.vendor == "postgresql"
+            if on_postgresql:  # a table chained before: its trigger refuses the UPDATEs
+                schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            chain_seal_existing(model, apps.get_model("core", "ChainHead"))
+            if on_postgresql:
+                schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
     return migrations.RunPython(seal, migrations.RunPython.noop)
