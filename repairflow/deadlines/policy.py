@@ -141,6 +141,10 @@ class Profile:
     max_extension: int | None = None  # working days the office may add to a clock in total; None: no legal cap
     publication_cap_years: int | None = None  # negative information is never published longer; None: no cap
     repair: RepairLocalRules = RepairLocalRules()
+    # Categories this jurisdiction counts against a subject whatever the record says, where the
+    # national catalogue leaves it open (行政强制: "no by default; a profile may say yes",
+    # docs/domain.md "Credit records"); each such record then needs a severity.
+    negative_categories: frozenset[str] = frozenset()
 
     def rule_set_on(self, day: date) -> RuleSet:
         """The rule set in force on `day` (the earliest one for days before all of them)."""

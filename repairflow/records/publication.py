@@ -33,6 +33,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.workdays import months_period_end
+from repairflow.deadlines.policy import active_profile
 
 
 class Category(models.TextChoices):
@@ -108,10 +109,18 @@ CATEGORY_RULES: dict[str, CategoryRule] = {
 }
 
 
+def negativity_of(category: str) -> Negativity:
+    """Whether `category` counts against its subject: as the catalogue says, unless the active
+    profile counts it as negative always (`Profile.negative_categories`)."""
+    if category in active_profile().negative_categories:
+        return Negativity.ALWAYS
+    return CATEGORY_RULES[category].negative
+
+
 def is_negative(category: str, severity: str | None) -> bool:
     """Whether information of `category` counts against its subject: by its category, or, where the
     category leaves it to the record, only when the record gives it a severity."""
-    negativity = CATEGORY_RULES[category].negative
+    negativity = negativity_of(category)
     if negativity is Negativity.WHEN_STATED:
         return severity is not None
     return negativity is Negativity.ALWAYS
@@ -267,7 +276,7 @@ SERIOUS_LIST_IS_SERIOUS = _("Entries of the serious dishonesty list are serious.
 
 def classification_errors(category: str, severity: str | None) -> dict[str, list]:
     """What is wrong with a record's category and severity together, by field."""
-    negativity = CATEGORY_RULES[category].negative
+    negativity = negativity_of(category)
     if negativity is Negativity.NEVER and severity is not None:
         return {"severity": [SEVERITY_ON_NON_NEGATIVE]}
     if negativity is Negativity.ALWAYS and severity is None:

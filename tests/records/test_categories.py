@@ -5,11 +5,13 @@ negative; an unknown category is refused for its line, never stored as `other`."
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from repairflow.deadlines.policy import PROFILES
 from repairflow.records.models import CreditRecord
 from tests.factories import make_uscc
 
@@ -110,3 +112,19 @@ def test_a_credit_check_counts_only_negative_records(api, travel, officer_scj, s
     assert answer.json()["has_active_negative"] is True
     assert [row["category"] for row in answer.json()["negative_records"]] == ["dishonest_judgment_debtor"]
     assert date(2026, 7, 6) == CreditRecord.objects.get(category="dishonest_judgment_debtor").decision_date
+
+
+def test_a_profile_that_counts_enforcement_as_negative_needs_its_severity(api, travel, officer_scj, monkeypatch):
+    # 行政强制 is negative only when the record says so, unless the jurisdiction's rules count it
+    # as negative always (docs/domain.md "Credit records"): then a record without severity is refused.
+    counting = replace(PROFILES["shandong"], negative_categories=frozenset({"administrative_enforcement"}))
+    monkeypatch.setitem(PROFILES, "shandong", counting)
+
+    body = upload(
+        api, officer_scj, line(1, "行政强制", ""), line(2, "行政强制", "一般"), line(3, "行政征收", "")
+    ).json()
+
+    assert (body["created"], body["invalid"]) == (2, 1)
+    assert body["errors"][0]["line"] == 2 and set(body["errors"][0]["fields"]) == {"severity"}
+    negative = dict(CreditRecord.objects.values_list("decision_no", "negative"))
+    assert negative == {"决〔2026〕2号": True, "决〔2026〕3号": False}
