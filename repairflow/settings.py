@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "repairflow.repair",
     "repairflow.sync",
     "repairflow.portal",
+    "repairflow.office",
 ]
 
 MIDDLEWARE = [

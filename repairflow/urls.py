@@ -13,6 +13,8 @@ from repairflow.core.api import AttachmentUploadView, ObtainTokenView
 from repairflow.deadlines import api as deadlines_api
 from repairflow.notifications import views as notification_views
 from repairflow.objections.api import ObjectionNoticeView, ObjectionViewSet
+from repairflow.office import api as office_api
+from repairflow.office import views as office_views
 from repairflow.portal.api import PublicStatusView
 from repairflow.records import views as record_views
 from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordImportViewSet, RecordViewSet
@@ -51,6 +53,7 @@ api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
     path("public/status/", PublicStatusView.as_view(), name="public-status"),
+    path("office/dashboard/", office_api.DashboardView.as_view(), name="office-dashboard"),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("calendar/<int:year>/", deadlines_api.CalendarYearLoadView.as_view(), name="calendar-year"),
     re_path(
@@ -77,6 +80,7 @@ urlpatterns = [
     path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar-year"),
     path("objections/", include("repairflow.objections.urls")),
     path("repairs/", include("repairflow.repair.urls")),
+    path("office/", office_views.office_desk, name="office-desk"),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.inbox_mark_read, name="inbox-read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

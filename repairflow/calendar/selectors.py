@@ -35,5 +35,9 @@ def calendar_version() -> int:
     return CalendarYear.objects.aggregate(version=Max("version"))["version"] or 0
 
 
+def calendar_year_loaded(year: int) -> bool:
+    return CalendarYear.objects.filter(year=year).exists()
+
+
 def calendar_year_get(year: int) -> CalendarYear | None:
     return CalendarYear.objects.filter(year=year).prefetch_related("days").first()

@@ -1,0 +1,200 @@
+"""The credit office's desk (docs/api.md "The credit office"): every figure checked against values
+worked out by hand below from the 2026 official calendar (国庆 10/1–10/7 holidays, Saturday 10/10
+a working day), on cases filed and moved by the services; refused to anyone but the office and
+the auditor."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from repairflow.calendar.workdays import SpecialDay
+from repairflow.deadlines.services import calendar_year_load, case_deadlines
+from repairflow.objections import services as objections
+from repairflow.records.models import Delivery, DeliveryStatus, EventType, RecordEvent, Subscription
+from repairflow.repair import services as repairs
+from tests.factories import CreditRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/office/dashboard/"
+TODAY = date(2026, 10, 9)  # a Friday: the first two working days after it are Sat 10/10 and Mon 10/12
+
+
+def due_on(case, step: str) -> date:
+    return case_deadlines(case).get(step=step).due_on
+
+
+@pytest.fixture
+def cases(travel, company, company_user, scj, office):
+    """Three objections and a repair application of the company's, with their clocks as the
+    comments work out (Shandong: acceptance 2 working days, answer in the office's own scope 3,
+    the department's verification 3, the repair's acceptance 2)."""
+    records = [CreditRecordFactory(subject=company, department=scj) for _ in range(4)]
+
+    def objection_on(day: date, record):
+        travel(day)
+        return objections.objection_submit(
+            actor=company_user, record=record, grounds=["content_error"], statement="有误"
+        )
+
+    travel(date(2026, 9, 28))
+    repair = repairs.repair_submit(actor=company_user, record=records[3], statement="已整改", commitment=True)
+    # the repair, received Mon 9/28: accepted by 9/30 (9/29, 9/30): overdue on 10/9
+    assert due_on(repair, "repair_acceptance") == date(2026, 9, 30)
+
+    late = objection_on(date(2026, 9, 29), records[0])  # received Tue 9/29, never accepted
+    # acceptance: 9/30, 10/8 → due 10/8 (overdue); own-scope answer: 9/30, 10/8, 10/9 → due 10/9 (today)
+    assert (due_on(late, "objection_acceptance"), due_on(late, "objection_answer_in_office")) == (
+        date(2026, 10, 8),
+        date(2026, 10, 9),
+    )
+    waiting = objection_on(date(2026, 9, 30), records[1])  # received Wed 9/30
+    # acceptance: 10/8, 10/9 → due 10/9 (today); own-scope answer: 10/8, 10/9, Sat 10/10 → due 10/10 (soon)
+    assert (due_on(waiting, "objection_acceptance"), due_on(waiting, "objection_answer_in_office")) == (
+        date(2026, 10, 9),
+        date(2026, 10, 10),
+    )
+    forwarded = objection_on(date(2026, 10, 8), records[2])  # received Thu 10/8, accepted and forwarded at once
+    objections.objection_accept(actor=office, number=forwarded.number)
+    objections.objection_forward(actor=office, number=forwarded.number)
+    # market regulation verifies: 10/9, Sat 10/10, 10/12 → due 10/12 (soon); the answer from
+    # receipt, 7: 10/9 … 10/16, beyond the horizon
+    assert due_on(forwarded, "objection_verification") == date(2026, 10, 12)
+    assert due_on(forwarded, "objection_answer") == date(2026, 10, 16)
+    travel(TODAY)
+    return {"repair": repair, "late": late, "waiting": waiting, "forwarded": forwarded}
+
+
+def test_the_desk_counts_every_open_case_and_clock_by_owner(api, cases, office):
+    body = api.as_user(office).get(URL).json()
+
+    assert body["open"]["objection"] == {
+        "submitted": 2,
+        "needs_supplement": 0,
+        "accepted": 0,
+        "verifying": 1,
+        "replied": 0,
+        "corrected": 0,
+    }
+    assert body["open"]["repair"]["submitted"] == 1 and sum(body["open"]["repair"].values()) == 1
+    # office: overdue the repair's and `late`'s acceptance; due today `late`'s own-scope answer and
+    # `waiting`'s acceptance; within 2 working days `waiting`'s own-scope answer (Sat 10/10).
+    # market regulation: its verification, due Mon 10/12.
+    assert body["by_owner"] == [
+        {
+            "owner": "office",
+            "department": None,
+            "name": "信用办",
+            "due_today": 2,
+            "due_within_2_working_days": 1,
+            "overdue": 2,
+        },
+        {
+            "owner": "department",
+            "department": "SCJ",
+            "name": "市场监督管理局",
+            "due_today": 0,
+            "due_within_2_working_days": 1,
+            "overdue": 0,
+        },
+    ]
+    assert (body["due_today"], body["due_within_2_working_days"], body["overdue"]) == (2, 2, 2)
+    assert body["oldest_open"] == {"kind": "repair", "number": cases["repair"].number, "received_on": "2026-09-28"}
+    assert body["today"] == "2026-10-09"
+
+
+def test_a_paused_clock_waits_and_an_ended_case_leaves_the_desk(api, cases, office, company_user):
+    objections.objection_pause(actor=office, number=cases["forwarded"].number, reason="送检")
+    objections.objection_withdraw(actor=company_user, number=cases["late"].number, reason="已沟通")
+
+    body = api.as_user(office).get(URL).json()
+
+    # left: the repair's acceptance (overdue), `waiting`'s acceptance (today) and own-scope answer (soon)
+    assert (body["due_today"], body["due_within_2_working_days"], body["overdue"]) == (1, 1, 1)
+    assert [load["owner"] for load in body["by_owner"]] == ["office"]
+    assert body["open"]["objection"]["submitted"] == 1
+
+
+def test_nothing_open_shows_empty_figures(api, travel, office):
+    body = api.as_user(office).get(URL).json()
+
+    assert body["by_owner"] == [] and body["oldest_open"] is None
+    assert (body["due_today"], body["due_within_2_working_days"], body["overdue"]) == (0, 0, 0)
+    assert body["deliveries"] == {"pending": 0, "failed": 0}
+
+
+def test_deliveries_owed_are_counted_by_status(api, travel, office):
+    record = CreditRecordFactory()
+    platform = Subscription.objects.create(name="信用中国", url="http://127.0.0.1:9/hook", secret="s", events=[])
+    for n, status in enumerate([DeliveryStatus.PENDING, DeliveryStatus.PENDING, DeliveryStatus.FAILED, "acknowledged"]):
+        event = RecordEvent.objects.create(type=EventType.RECORD_CORRECTED, record=record, snapshot={"n": n})
+        Delivery.objects.create(event=event, subscription=platform, record=record, status=status)
+
+    assert api.as_user(office).get(URL).json()["deliveries"] == {"pending": 2, "failed": 1}
+
+
+@pytest.mark.parametrize(
+    ("day", "warned"),
+    [(date(2026, 9, 30), False), (date(2026, 10, 1), True), (date(2026, 12, 31), True)],
+)
+def test_next_years_calendar_is_asked_for_from_october(api, travel, office, day, warned):
+    travel(day)
+
+    body = api.as_user(office).get(URL).json()
+
+    assert (body["next_year_calendar_loaded"], body["calendar_warning"]) == (False, warned)
+
+
+def test_the_warning_goes_once_next_years_calendar_is_loaded(api, travel, office):
+    travel(TODAY)
+    calendar_year_load(year=2027, days=[SpecialDay(date(2027, 1, 1), False, "元旦")], source="国办发明电〔2026〕1号")
+
+    body = api.as_user(office).get(URL).json()
+
+    assert (body["next_year_calendar_loaded"], body["calendar_warning"]) == (True, False)
+
+
+def test_the_auditor_reads_the_desk(api, cases, auditor):
+    assert api.as_user(auditor).get(URL).json()["overdue"] == 2
+
+
+@pytest.mark.parametrize("who", ["officer_scj", "company_user"])
+def test_anyone_else_is_told_there_is_no_desk(api, cases, request, who):
+    response = api.as_user(request.getfixturevalue(who)).get(URL)
+
+    assert (response.status_code, response.json()["error"]) == (404, "not_found")
+
+
+def test_the_desk_page_shows_the_same_figures(client, cases, office):
+    client.force_login(office)
+
+    page = client.get("/office/").content.decode()
+
+    assert "市场监督管理局" in page and cases["repair"].number in page
+    assert "2027" in page  # the calendar warning names the missing year
+
+
+@pytest.mark.parametrize("who", ["officer_scj", "company_user"])
+def test_the_desk_page_is_not_there_for_anyone_else(client, cases, request, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get("/office/").status_code == 404
+
+
+def test_the_desk_costs_the_same_queries_however_many_cases(api, cases, office, company, company_user, hb):
+    client = api.as_user(office)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for _ in range(3):
+        record = CreditRecordFactory(subject=company, department=hb)
+        objection = objections.objection_submit(actor=company_user, record=record, grounds=["other"], statement="有误")
+        objections.objection_accept(actor=office, number=objection.number)
+        objections.objection_forward(actor=office, number=objection.number)
+
+    with CaptureQueriesContext(connection) as more:
+        body = client.get(URL).json()
+
+    assert body["open"]["objection"]["verifying"] == 4
+    assert len(more.captured_queries) == len(few.captured_queries) <= 12
