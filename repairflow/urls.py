@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from repairflow.calendar import api as calendar_api
 from repairflow.calendar import views as calendar_views
-from repairflow.cases.api import CASE_NUMBER, NOTICE_KINDS
+from repairflow.cases.api import CASE_NUMBER, NOTICE_KINDS, AttachmentContentView, AttachmentView
 from repairflow.core import views as core_views
 from repairflow.core.api import AttachmentUploadView, ObtainTokenView
 from repairflow.deadlines import api as deadlines_api
@@ -52,6 +52,8 @@ def moved_admin_page(request, page: str, rest: str) -> HttpResponsePermanentRedi
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
+    path("attachments/<int:pk>/", AttachmentView.as_view(), name="attachment"),
+    path("attachments/<int:pk>/content/", AttachmentContentView.as_view(), name="attachment-content"),
     path("public/status/", PublicStatusView.as_view(), name="public-status"),
     path("office/dashboard/", office_api.DashboardView.as_view(), name="office-dashboard"),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),

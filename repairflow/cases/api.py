@@ -5,11 +5,12 @@ api.py declares its endpoints as subclasses of `CaseViewSet` and `CaseNoticeView
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +25,7 @@ from repairflow.calendar.workdays import explain, working_days_left
 from repairflow.cases.kinds import CaseKind, case_kind_of
 from repairflow.cases.models import Case, Notice, NoticeKind, Transition
 from repairflow.cases.notices import notice_content, notice_rendered
-from repairflow.cases.selectors import case_notice, cases_overdue
+from repairflow.cases.selectors import attachment_readable, case_notice, cases_overdue
 from repairflow.cases.services import NOT_YOUR_RECORD, case_reads_log
 from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin, IdField
 from repairflow.core.errors import get_or_not_found
@@ -66,7 +67,7 @@ def with_everything_shown(cases: QuerySet, *also: Prefetch) -> QuerySet:
         Prefetch(
             "notices", queryset=Notice.objects.defer("content").order_by("issued_at", "id"), to_attr="shown_notices"
         ),
-        Prefetch("attachments", to_attr="shown_attachments"),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by"), to_attr="shown_attachments"),
         *also,
     )
 
@@ -439,3 +440,33 @@ def notice_endpoint(*, collection: str, kinds: list[str]) -> Callable:
         parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=kinds)],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+
+class AttachmentView(APIView):
+    """`GET /api/v1/attachments/{id}/`: what an attachment is, to its uploader and to whoever may
+    see a case it belongs to; anyone else 404."""
+
+    @extend_schema(responses={200: AttachmentSerializer})
+    def get(self, request, pk: int):
+        attachment, _cases = attachment_readable(request.user, pk)
+        return Response(AttachmentSerializer(attachment).data)
+
+
+class AttachmentContentView(APIView):
+    """`GET /api/v1/attachments/{id}/content/`: the file itself, as it was stored, to the same
+    people; a download by staff is in the query log with the cases it belongs to."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        attachment, cases = attachment_readable(request.user, pk)
+        case_reads_log(user=request.user, kind=QueryKind.ATTACHMENT, cases=cases, parameters={"attachment": pk})
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        fallback = attachment.name.encode("ascii", "replace").decode().replace('"', "'").replace("\\", "_")
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(attachment.name)}"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -35,6 +35,8 @@ class CaseKind:
     answer_clocks: tuple[Step, ...]  # the clocks a member of the public waits on (the progress query)
     notices: ModuleType  # receipt(case), supplement(case), rejection(case) → NoticeText
     ended: Callable[[Any], None] = _nothing_else  # what else ends with the case, given the step
+    # The relations through which an attachment belongs to a case of this kind (read access).
+    attachment_links: tuple[str, ...] = ("attachments",)
 
 
 KINDS: dict[str, CaseKind] = {}

@@ -8,7 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from repairflow.cases.kinds import KINDS
 from repairflow.cases.models import Case, Notice, Transition
+from repairflow.core.errors import NotFound
+from repairflow.core.models import Attachment
 from repairflow.core.permissions import Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 
@@ -55,3 +58,21 @@ def cases_queue(cases: models.QuerySet, *, user: Any, department_step: str) -> m
         due = due.filter(step=department_step, department_id=user.department_id)
     due_on = Subquery(due.order_by("due_on").values("due_on")[:1])
     return cases.annotate(due_on=due_on).order_by(F("due_on").asc(nulls_last=True), "-created_at")
+
+
+def attachment_readable(user: Any, pk: int) -> tuple[Attachment, list[Case]]:
+    """The attachment `pk` with the cases it belongs to that `user` may see, when `user` uploaded
+    it or may see one of them (its subject, the departments it was routed to, the office, the
+    auditor); else NotFound, as if it did not exist."""
+    attachment = Attachment.objects.select_related("uploaded_by").filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound
+    cases: list[Case] = []
+    for kind in KINDS.values():
+        belongs = Q()
+        for link in kind.attachment_links:
+            belongs |= Q(**{link: attachment})
+        cases += kind.visible_to(user).filter(belongs).select_related("record").distinct()
+    if not cases and attachment.uploaded_by_id != user.pk:
+        raise NotFound
+    return attachment, cases

@@ -248,9 +248,12 @@ class ObtainTokenView(APIView):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_at = serializers.DateTimeField(source="created_at", read_only=True)
+    uploaded_by_role = serializers.CharField(source="uploaded_by.role", read_only=True)
+
     class Meta:
         model = Attachment
-        fields = ["id", "name", "size", "sha256", "content_type"]
+        fields = ["id", "name", "size", "content_type", "sha256", "uploaded_at", "uploaded_by_role"]
 
 
 class UploadSerializer(serializers.Serializer):

@@ -107,6 +107,7 @@ OBJECTIONS = CaseKind(
     answer_clocks=(Step.OBJECTION_ANSWER, Step.OBJECTION_ANSWER_IN_OFFICE),
     notices=notices,
     ended=_clear_mark,
+    attachment_links=("attachments", "verifications__attachments"),
 )
 
 

@@ -281,6 +281,7 @@ class QueryKind(models.TextChoices):
     CASE_LIST = "case_list", _("Case list")
     CASE_DETAIL = "case_detail", _("Case detail")
     NOTICE = "notice", _("Notice")
+    ATTACHMENT = "attachment", _("Attachment")
 
 
 class QueryLog(Chained):

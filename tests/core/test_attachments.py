@@ -102,6 +102,8 @@ def test_an_allowed_file_is_kept_with_its_hash(api, company_user, media, name, c
         "size": len(content),
         "sha256": hashlib.sha256(content).hexdigest(),
         "content_type": content_type,
+        "uploaded_at": response.json()["uploaded_at"],
+        "uploaded_by_role": "subject",
     }
     assert attachment.uploaded_by == company_user
     assert attachment.file.read() == content

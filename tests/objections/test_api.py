@@ -60,6 +60,8 @@ def test_a_subject_files_an_objection_with_evidence(api, travel, record, company
             "size": copy.size,
             "sha256": copy.sha256,
             "content_type": "application/pdf",
+            "uploaded_at": "2026-09-28T10:00:00+08:00",
+            "uploaded_by_role": "subject",
         }
     ]
     assert (body["statement"], body["requested_change"], body["contact_phone"]) == (
