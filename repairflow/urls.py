@@ -83,6 +83,7 @@ urlpatterns = [
     path("objections/", include("repairflow.objections.urls")),
     path("repairs/", include("repairflow.repair.urls")),
     path("office/", office_views.office_desk, name="office-desk"),
+    path("office/calendar/", office_views.office_calendar, name="office-calendar"),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.inbox_mark_read, name="inbox-read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

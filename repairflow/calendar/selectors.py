@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.db.models import Max
 from django.db.models.expressions import RawSQL
 
@@ -33,6 +35,22 @@ def work_calendar(*, version: int | None = None) -> WorkCalendar:
 
 def calendar_version() -> int:
     return CalendarYear.objects.aggregate(version=Max("version"))["version"] or 0
+
+
+def work_calendar_with(year: int, days: Iterable[SpecialDay], *, confirmed: bool) -> WorkCalendar:
+    """The calendar as it would be with `year`'s schedule replaced by `days`: built aside, never
+    cached nor saved (what a load would do, shown before it is done)."""
+    kept = CalendarDay.objects.exclude(calendar_year__year=year).values_list("date", "is_workday", "name")
+    confirmed_years = {
+        other for other, is_confirmed in CalendarYear.objects.values_list("year", "confirmed") if is_confirmed
+    }
+    confirmed_years = (confirmed_years | {year}) if confirmed else (confirmed_years - {year})
+    return WorkCalendar.build([*(SpecialDay(*row) for row in kept), *days], confirmed_years=confirmed_years)
+
+
+def calendar_years() -> list[CalendarYear]:
+    """Every loaded year, the latest first."""
+    return list(CalendarYear.objects.order_by("-year"))
 
 
 def calendar_year_loaded(year: int) -> bool:

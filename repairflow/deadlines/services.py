@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.models import CalendarYear
-from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.selectors import work_calendar, work_calendar_with
 from repairflow.calendar.services import calendar_year_replace
 from repairflow.calendar.workdays import SpecialDay, WorkCalendar
 from repairflow.core.errors import Conflict, Invalid
 from repairflow.core.history import Writes, history_reason, writing
-from repairflow.deadlines.clock import Extension, Pause, Restart, Stage, action_at, next_stage, schedule
+from repairflow.deadlines.clock import Extension, Pause, Restart, Schedule, Stage, action_at, next_stage, schedule
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import PROFILES, Action, Party, Step, active_profile
 
@@ -65,9 +65,9 @@ class CalendarLoad:
     moved: list[DeadlineMove]
 
 
-def _reschedule(deadline: Deadline, calendar: WorkCalendar, today: date) -> None:
-    """Recompute the last day and its explanation from the clock's inputs, then plan its next stage."""
-    result = schedule(
+def _schedule_of(deadline: Deadline, calendar: WorkCalendar) -> Schedule:
+    """The clock's last day and its explanation, from its inputs, on `calendar`."""
+    return schedule(
         calendar,
         started_on=deadline.started_on,
         working_days=deadline.working_days,
@@ -75,6 +75,11 @@ def _reschedule(deadline: Deadline, calendar: WorkCalendar, today: date) -> None
         extensions=deadline.extension_list(),
         restarts=deadline.restart_list(),
     )
+
+
+def _reschedule(deadline: Deadline, calendar: WorkCalendar, today: date) -> None:
+    """Recompute the last day and its explanation from the clock's inputs, then plan its next stage."""
+    result = _schedule_of(deadline, calendar)
     deadline.due_on = result.due_on
     deadline.provisional = result.provisional
     deadline.paused_days = result.paused_days
@@ -412,18 +417,35 @@ class CaseClocks:
         )
 
 
+def _open_touching(years: Iterable[int]) -> models.QuerySet[Deadline]:
+    """The open clocks whose count touches one of `years`."""
+    touching = Q()
+    for year in years:
+        touching |= Q(started_on__lte=date(year, 12, 31), due_on__gte=date(year, 1, 1))
+    return Deadline.objects.filter(touching, ended_on__isnull=True).order_by("id")
+
+
+def deadlines_moved_by(*, year: int, days: Sequence[SpecialDay], confirmed: bool = True) -> list[DeadlineMove]:
+    """Which open clocks loading `days` as `year`'s schedule would move, and where to: worked out
+    on a calendar built aside, nothing saved (the office sees it before it loads the year)."""
+    calendar = work_calendar_with(year, days, confirmed=confirmed)
+    moves = []
+    for deadline in _open_touching([year]).select_related("department", "subject").prefetch_related("case"):
+        due_on = _schedule_of(deadline, calendar).due_on
+        if due_on != deadline.due_on:
+            moves.append(DeadlineMove(deadline, deadline.due_on, due_on))
+    return moves
+
+
 def deadlines_recompute(*, years: Iterable[int], actor: Any, reason: str) -> list[DeadlineMove]:
     """Recompute every open clock whose count touches one of `years` with the calendar as it is
     now (in the caller's transaction); each is saved with `reason`, and each that moved says
     from where to where, in its history and in the log."""
-    touching = Q()
-    for year in years:
-        touching |= Q(started_on__lte=date(year, 12, 31), due_on__gte=date(year, 1, 1))
     calendar = work_calendar()
     today = timezone.localdate()
     moves = []
     writes = Writes()
-    for deadline in Deadline.objects.select_for_update().filter(touching, ended_on__isnull=True).order_by("id"):
+    for deadline in _open_touching(years).select_for_update():
         old_due_on = deadline.due_on
         _reschedule(deadline, calendar, today)
         change = reason
