@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.checks.security.base import (
     SECRET_KEY_INSECURE_PREFIX,
@@ -360,6 +361,11 @@ CELERY_BEAT_SCHEDULE = {
     "relay-deliveries": {
         "task": "repairflow.sync.tasks.relay_deliveries",
         "schedule": REPAIRFLOW_SYNC_RELAY_SECONDS,
+    },
+    # The daily digest of due and overdue deadlines (repairflow/office/digest.py), each morning.
+    "send-daily-digests": {
+        "task": "repairflow.office.tasks.send_daily_digests",
+        "schedule": crontab(hour=env.int("REPAIRFLOW_DIGEST_HOUR", default=8), minute=0),
     },
     # Idempotency keys are kept a day (docs/api.md "Idempotency keys").
     "purge-idempotency-keys": {

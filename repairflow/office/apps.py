@@ -6,3 +6,8 @@ class OfficeConfig(AppConfig):
     name = "repairflow.office"
     label = "office"
     verbose_name = _("Credit office desk")
+
+    def ready(self) -> None:
+        from repairflow.office.digest import register_messages
+
+        register_messages()

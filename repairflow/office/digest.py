@@ -1,0 +1,148 @@
+"""The daily digest (issue: "one message instead of one per case"): each working morning, every
+department's heads get one notification listing their department's running clocks that are
+overdue, due today or due within 2 working days, and every office user one listing everyone's;
+in the inbox and by e-mail (and SMS) as every notification goes. Sent once a day whatever
+number of times the task runs; nothing on a non-working day; nobody gets an empty digest."""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.workdays import add_working_days, working_days_between
+from repairflow.deadlines.models import Deadline, DeadlineStatus
+from repairflow.deadlines.policy import Party, Step
+from repairflow.notifications.messages import Message, register
+from repairflow.notifications.models import Notification
+from repairflow.notifications.services import notify
+from repairflow.office.selectors import SOON_WORKING_DAYS
+from repairflow.records.selectors import department_users, office_users
+
+DIGEST = "deadline.digest"
+LISTED = 50  # the cases a digest names; the counts cover them all
+
+
+@dataclass(frozen=True)
+class Entry:
+    case: str
+    step: str
+    owner: str
+    due_on: date
+    overdue_days: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "step": self.step,
+            "owner": self.owner,
+            "due_on": self.due_on.isoformat(),
+            "overdue_days": self.overdue_days,
+        }
+
+
+def _lines(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The digest's cases as lines of text, in the reader's language."""
+    lines = []
+    for entry in params["cases"]:
+        values = {**entry, "step": Step(entry["step"]).label}
+        line = OVERDUE_LINE if entry["overdue_days"] else DUE_LINE
+        lines.append(str(line) % values)
+    more = params["total"] - len(params["cases"])
+    if more > 0:
+        lines.append(str(MORE_LINE) % {"more": more})
+    return {**params, "lines": "\n".join(lines)}
+
+
+DUE_LINE = _("%(case)s · %(step)s · %(owner)s · due %(due_on)s")
+OVERDUE_LINE = _("%(case)s · %(step)s · %(owner)s · due %(due_on)s, %(overdue_days)d working days overdue")
+MORE_LINE = _("… and %(more)d more.")
+
+
+def register_messages() -> None:
+    register(
+        DIGEST,
+        Message(
+            _(
+                "Deadlines on %(today)s: %(overdue)d overdue, %(due_today)d due today, "
+                "%(soon)d due within 2 working days"
+            ),
+            _("By last day, the earliest first:\n%(lines)s"),
+            _lines,
+        ),
+    )
+
+
+def _entries(today: date) -> list[tuple[Deadline, Entry]]:
+    calendar = work_calendar()
+    horizon = add_working_days(calendar, today, SOON_WORKING_DAYS).due_on
+    clocks = (
+        Deadline.objects.filter(ended_on__isnull=True, due_on__lte=horizon)
+        .exclude(status=DeadlineStatus.PAUSED)
+        .select_related("department", "subject")
+        .prefetch_related("case")
+        .order_by("due_on", "id")
+    )
+    owners = dict(Party.choices)
+    return [
+        (
+            deadline,
+            Entry(
+                case=str(deadline.case),
+                step=deadline.step,
+                owner=deadline.department.name if deadline.department else str(owners[deadline.owner]),
+                due_on=deadline.due_on,
+                overdue_days=working_days_between(calendar, deadline.due_on, today).count,
+            ),
+        )
+        for deadline in clocks
+    ]
+
+
+def _params(today: date, entries: list[Entry]) -> dict[str, Any]:
+    return {
+        "today": today.isoformat(),
+        "overdue": sum(1 for entry in entries if entry.due_on < today),
+        "due_today": sum(1 for entry in entries if entry.due_on == today),
+        "soon": sum(1 for entry in entries if entry.due_on > today),
+        "total": len(entries),
+        "cases": [entry.as_json() for entry in entries[:LISTED]],
+    }
+
+
+def digests_send(*, today: date | None = None) -> int:
+    """Send today's digests (beat, each morning); the number of people told."""
+    today = today or timezone.localdate()
+    if not work_calendar().is_working_day(today):
+        return 0
+    entries = _entries(today)
+    if not entries:
+        return 0
+    already = set(
+        Notification.objects.filter(kind=DIGEST, params__today=today.isoformat()).values_list("recipient", flat=True)
+    )
+    by_department: dict[int, list[Entry]] = defaultdict(list)
+    for deadline, entry in entries:
+        if deadline.owner == Party.DEPARTMENT:
+            by_department[deadline.department_id].append(entry)
+    told = 0
+    office = [user for user in office_users() if user.pk not in already]
+    if office:
+        everyone = [entry for _deadline, entry in entries]
+        told += len(
+            notify(recipients=office, kind=DIGEST, params=_params(today, everyone), link=reverse("office-desk"))
+        )
+    for department, own in by_department.items():
+        staff = department_users([department])
+        heads = [user for user in staff if user.is_unit_head] or staff
+        heads = [user for user in heads if user.pk not in already]
+        if heads:
+            told += len(
+                notify(recipients=heads, kind=DIGEST, params=_params(today, own), link=reverse("objection-list"))
+            )
+    return told
