@@ -115,6 +115,12 @@ def _params(today: date, entries: list[Entry]) -> dict[str, Any]:
     }
 
 
+def _told_today(today: date, users: list[int]) -> set[int]:
+    """Those of `users` who already have today's digest (read through each one's inbox index)."""
+    sent = Notification.objects.filter(recipient__in=users, kind=DIGEST, params__today=today.isoformat())
+    return set(sent.values_list("recipient", flat=True))
+
+
 def digests_send(*, today: date | None = None) -> int:
     """Send today's digests (beat, each morning); the number of people told."""
     today = today or timezone.localdate()
@@ -123,26 +129,18 @@ def digests_send(*, today: date | None = None) -> int:
     entries = _entries(today)
     if not entries:
         return 0
-    already = set(
-        Notification.objects.filter(kind=DIGEST, params__today=today.isoformat()).values_list("recipient", flat=True)
-    )
     by_department: dict[int, list[Entry]] = defaultdict(list)
     for deadline, entry in entries:
         if deadline.owner == Party.DEPARTMENT:
             by_department[deadline.department_id].append(entry)
-    told = 0
-    office = [user for user in office_users() if user.pk not in already]
-    if office:
-        everyone = [entry for _deadline, entry in entries]
-        told += len(
-            notify(recipients=office, kind=DIGEST, params=_params(today, everyone), link=reverse("office-desk"))
-        )
+    everyone = [entry for _deadline, entry in entries]
+    digests = [(office_users(), everyone, reverse("office-desk"))]
     for department, own in by_department.items():
         staff = department_users([department])
-        heads = [user for user in staff if user.is_unit_head] or staff
-        heads = [user for user in heads if user.pk not in already]
-        if heads:
-            told += len(
-                notify(recipients=heads, kind=DIGEST, params=_params(today, own), link=reverse("objection-list"))
-            )
+        digests.append(([user for user in staff if user.is_unit_head] or staff, own, reverse("objection-list")))
+    already = _told_today(today, [user.pk for users, _own, _link in digests for user in users])
+    told = 0
+    for users, own, link in digests:
+        if recipients := [user for user in users if user.pk not in already]:
+            told += len(notify(recipients=recipients, kind=DIGEST, params=_params(today, own), link=link))
     return told
