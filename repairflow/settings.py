@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_filters",
     "repairflow.core",
     "repairflow.calendar",
     "repairflow.notifications",

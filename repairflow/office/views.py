@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.calendar.selectors import calendar_years
+from repairflow.calendar.selectors import calendar_years, work_calendar
 from repairflow.cases.services import today
+from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.services import calendar_year_load, deadlines_moved_by
 from repairflow.objections.models import ObjectionState
 from repairflow.office.forms import CalendarLoadForm
+from repairflow.office.queue import QueueFilter, queue_rows, queue_visible_to
 from repairflow.office.selectors import desk, desk_check
 from repairflow.repair.models import RepairState
 
@@ -67,3 +69,17 @@ def office_calendar(request):
         "office/calendar.html",
         {"form": form, "years": calendar_years(), "moves": moves, "may_load": request.user.role == Role.OFFICE},
     )
+
+
+QUEUE_PAGE_SIZE = 50
+
+
+@login_required
+def office_queue(request):
+    """Every open duty the viewer works from, searched, filtered and sorted by last day."""
+    clocks = queue_visible_to(request.user).select_related("department")
+    day = today()
+    filters = QueueFilter(request.GET or None, queryset=clocks, today=day)
+    page = page_of(filters.qs, request.GET.get("page"), QUEUE_PAGE_SIZE)
+    rows = queue_rows(list(page.object_list), calendar=work_calendar(), today=day)
+    return render(request, "office/queue.html", {"filters": filters, "page": page, "rows": rows, "today": day})
