@@ -85,6 +85,7 @@ urlpatterns = [
     path("office/", office_views.office_desk, name="office-desk"),
     path("office/calendar/", office_views.office_calendar, name="office-calendar"),
     path("office/queue/", office_views.office_queue, name="office-queue"),
+    path("office/deliveries/requeue/", office_views.office_requeue_deliveries, name="office-requeue-deliveries"),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.inbox_mark_read, name="inbox-read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -25,6 +25,7 @@ from repairflow.office.selectors import SOON_WORKING_DAYS
 from repairflow.records.selectors import department_users, office_users
 
 DIGEST = "deadline.digest"
+NUDGE = "deadline.nudge"
 LISTED = 50  # the cases a digest names; the counts cover them all
 
 
@@ -64,7 +65,20 @@ OVERDUE_LINE = _("%(case)s · %(step)s · %(owner)s · due %(due_on)s, %(overdue
 MORE_LINE = _("… and %(more)d more.")
 
 
+def _step_label(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {**params, "step": Step(params["step"]).label}
+
+
 def register_messages() -> None:
+    """The digest, and the reminder the office sends by hand from its queue."""
+    register(
+        NUDGE,
+        Message(
+            _("The office is waiting: %(step)s"),
+            _("%(case)s: %(owner)s must %(step)s by %(due_on)s. The office writes: %(reason)s"),
+            _step_label,
+        ),
+    )
     register(
         DIGEST,
         Message(

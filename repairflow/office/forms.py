@@ -1,4 +1,4 @@
-"""The office's forms: loading a year's official holiday schedule."""
+"""The office's forms: loading a year's official holiday schedule; acting on many deadlines at once."""
 
 from datetime import date
 
@@ -55,3 +55,33 @@ class CalendarLoadForm(forms.Form):
             for error in schedule_errors(cleaned["year"], cleaned["days"]):
                 self.add_error("days", error)
         return cleaned
+
+
+class BulkForm(forms.Form):
+    """An action on the deadlines ticked in the queue, with the reason kept."""
+
+    REMIND, EXTEND = "remind", "extend"
+
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[(REMIND, _("Remind the owners")), (EXTEND, _("Give the department more working days"))],
+    )
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=60, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+    deadline = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("Deadlines"), error_messages={"required": _("Tick at least one deadline.")}
+    )
+
+    def __init__(self, *args, deadlines, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].queryset = deadlines
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.EXTEND and not cleaned.get("days"):
+            self.add_error("days", _("Say by how many working days."))
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

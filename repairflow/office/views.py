@@ -13,9 +13,10 @@ from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.services import calendar_year_load, deadlines_moved_by
 from repairflow.objections.models import ObjectionState
-from repairflow.office.forms import CalendarLoadForm
+from repairflow.office.forms import BulkForm, CalendarLoadForm, ReasonForm
 from repairflow.office.queue import QueueFilter, queue_rows, queue_visible_to
 from repairflow.office.selectors import desk, desk_check
+from repairflow.office.services import BulkReport, deadlines_extend, deadlines_remind, deliveries_requeue_failed
 from repairflow.repair.models import RepairState
 
 STATE_LABELS = {"objection": dict(ObjectionState.choices), "repair": dict(RepairState.choices)}
@@ -72,14 +73,61 @@ def office_calendar(request):
 
 
 QUEUE_PAGE_SIZE = 50
+DONE = _("Done for %(count)d: %(items)s.")
+REFUSED = _("Not done for %(item)s: %(why)s")
+FORM_REFUSED = _("Nothing was done: see the form.")
+
+
+def _tell(request, report: BulkReport) -> None:
+    if report.done:
+        items = "、".join(dict.fromkeys(report.done))
+        messages.success(request, DONE % {"count": len(report.done), "items": items})
+    for item, why in report.refused:
+        messages.error(request, REFUSED % {"item": item, "why": why})
 
 
 @login_required
 def office_queue(request):
-    """Every open duty the viewer works from, searched, filtered and sorted by last day."""
-    clocks = queue_visible_to(request.user).select_related("department")
+    """GET: every open duty the viewer works from, searched, filtered and sorted by last day.
+    POST (the office): an action on the ticked deadlines, with a reason; back to the same list."""
+    visible = queue_visible_to(request.user)
+    bulk = BulkForm(request.POST or None, deadlines=visible)
+    if request.method == "POST":
+        require_role(request.user, Role.OFFICE)
+        if bulk.is_valid():
+            data = bulk.cleaned_data
+            ids = [deadline.pk for deadline in data["deadline"]]
+            if data["action"] == BulkForm.EXTEND:
+                report = deadlines_extend(actor=request.user, ids=ids, days=data["days"], reason=data["reason"])
+            else:
+                report = deadlines_remind(actor=request.user, ids=ids, reason=data["reason"])
+            _tell(request, report)
+            return redirect(request.get_full_path())
+        messages.error(request, FORM_REFUSED)
     day = today()
-    filters = QueueFilter(request.GET or None, queryset=clocks, today=day)
+    filters = QueueFilter(request.GET or None, queryset=visible.select_related("department"), today=day)
     page = page_of(filters.qs, request.GET.get("page"), QUEUE_PAGE_SIZE)
     rows = queue_rows(list(page.object_list), calendar=work_calendar(), today=day)
-    return render(request, "office/queue.html", {"filters": filters, "page": page, "rows": rows, "today": day})
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "today": day,
+        "bulk": bulk,
+        "may_act": request.user.role == Role.OFFICE,
+        "ticked": {str(pk) for pk in request.POST.getlist("deadline")},
+    }
+    return render(request, "office/queue.html", context, status=400 if bulk.errors else 200)
+
+
+@login_required
+def office_requeue_deliveries(request):
+    """POST (the office): every failed delivery sent again, with a reason; back to the desk."""
+    desk_check(request.user)
+    require_role(request.user, Role.OFFICE)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _tell(request, deliveries_requeue_failed(actor=request.user, reason=form.cleaned_data["reason"]))
+    elif request.method == "POST":
+        messages.error(request, FORM_REFUSED)
+    return redirect("office-desk")

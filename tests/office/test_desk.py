@@ -152,3 +152,38 @@ def test_the_desk_costs_the_same_queries_however_many_cases(api, cases, office, 
 
     assert body["open"]["objection"]["verifying"] == 4
     assert len(more.captured_queries) == len(few.captured_queries) <= 12
+
+
+@pytest.fixture
+def failed_delivery(travel):
+    record = CreditRecordFactory()
+    platform = Subscription.objects.create(name="信用中国", url="http://127.0.0.1:9/hook", secret="s", events=[])
+    event = RecordEvent.objects.create(type=EventType.RECORD_CORRECTED, record=record, snapshot={})
+    return Delivery.objects.create(
+        event=event, subscription=platform, record=record, status=DeliveryStatus.FAILED, attempts=8, last_error="503"
+    )
+
+
+def test_the_office_sends_every_failed_delivery_again_with_its_reason(client, failed_delivery, office):
+    client.force_login(office)
+    assert "重新推送全部失败的推送" in client.get("/office/").content.decode()
+
+    response = client.post("/office/deliveries/requeue/", {"reason": "平台已修复"})
+
+    assert response.status_code == 302 and response["Location"] == "/office/"
+    failed_delivery.refresh_from_db()
+    assert (failed_delivery.status, failed_delivery.attempts) == ("pending", 0)
+    assert "平台已修复" in failed_delivery.history.first().history_change_reason
+
+
+@pytest.mark.parametrize(
+    ("who", "reason", "status"), [("office", "", 302), ("auditor", "x", 403), ("officer_scj", "x", 404)]
+)
+def test_failed_deliveries_stay_failed_without_a_reason_or_for_anyone_else(
+    client, failed_delivery, request, who, reason, status
+):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.post("/office/deliveries/requeue/", {"reason": reason}).status_code == status
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.status == "failed"

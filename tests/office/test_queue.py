@@ -8,6 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.services import case_deadlines
+from repairflow.notifications.models import Notification
 from repairflow.objections import services as objections
 from tests.factories import CreditRecordFactory
 
@@ -114,3 +117,72 @@ def test_a_page_costs_the_same_queries_however_many_deadlines(client, cases, off
 
     assert len(response.context["rows"]) == 14
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+# --- Acting on many deadlines at once -----------------------------------------------------------
+
+
+def ticked(cases, *steps_of: tuple[str, str]) -> list[int]:
+    return [case_deadlines(cases[name]).get(step=step).pk for name, step in steps_of]
+
+
+def test_the_office_reminds_the_owners_of_ticked_deadlines_with_its_reason(client, cases, office, officer_scj):
+    ids = ticked(cases, ("forwarded", "objection_verification"), ("late", "objection_acceptance"))
+    client.force_login(office)
+
+    response = client.post(f"{URL}?overdue=false", {"action": "remind", "reason": "请今日内办结", "deadline": ids})
+
+    assert response.status_code == 302 and response["Location"] == f"{URL}?overdue=false"
+    nudges = Notification.objects.filter(kind="deadline.nudge").order_by("id")
+    assert sorted(n.recipient.username for n in nudges) == ["dept-scj", "office"]
+    scj = nudges.get(recipient=officer_scj)
+    assert scj.body.endswith("信用办留言：请今日内办结")
+    kept = Deadline.objects.get(pk=ids[0]).history.first()
+    assert (kept.history_user, "请今日内办结" in kept.history_change_reason) == (office, True)
+
+
+def test_the_office_extends_a_departments_verification_through_its_case(client, cases, office):
+    forwarded = cases["forwarded"]
+    ids = ticked(cases, ("forwarded", "objection_verification"), ("late", "objection_acceptance"))
+    client.force_login(office)
+
+    response = client.post(URL, {"action": "extend", "days": "2", "reason": "需现场核查", "deadline": ids}, follow=True)
+
+    # due Mon 10/12, two more working days: 10/13, 10/14
+    assert case_deadlines(forwarded).get(step="objection_verification").due_on == date(2026, 10, 14)
+    assert forwarded.timeline.filter(action="extend").get().comment == "需现场核查"
+    said = [str(m) for m in response.context["messages"]]
+    assert any(cases["late"].number in m and "只能延长" in m for m in said), (
+        said
+    )  # the office's own clock is not extended
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"action": "extend", "reason": "x"}, "days"),
+        ({"action": "remind", "reason": ""}, "reason"),
+        ({"action": "remind", "reason": "x", "deadline": []}, "deadline"),
+        ({"action": "remind", "reason": "x", "deadline": ["999999"]}, "deadline"),
+    ],
+)
+def test_a_bulk_action_that_cannot_be_done_changes_nothing(client, cases, office, body, field):
+    ids = ticked(cases, ("forwarded", "objection_verification"))
+    body = {"deadline": ids, **body}
+    before = (list(Deadline.objects.values_list("id", "due_on", "updated_at")), Notification.objects.count())
+    client.force_login(office)
+
+    response = client.post(URL, body)
+
+    assert response.status_code == 400 and field in response.context["bulk"].errors
+    assert (list(Deadline.objects.values_list("id", "due_on", "updated_at")), Notification.objects.count()) == before
+
+
+@pytest.mark.parametrize("who", ["auditor", "officer_scj"])
+def test_only_the_office_acts_on_the_queue(client, cases, request, who):
+    ids = ticked(cases, ("forwarded", "objection_verification"))
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(URL, {"action": "remind", "reason": "x", "deadline": ids})
+
+    assert response.status_code == 403 and not Notification.objects.filter(kind="deadline.nudge").exists()
