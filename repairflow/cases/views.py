@@ -43,7 +43,8 @@ from repairflow.core.permissions import Role
 from repairflow.core.services import attachment_upload
 from repairflow.deadlines.services import CaseClocks
 from repairflow.records.models import CreditRecord, QueryKind
-from repairflow.records.selectors import may_see_identifier, record_get, records_visible_to
+from repairflow.records.outbox import case_ledger
+from repairflow.records.selectors import may_see_identifier, record_get, record_history, records_visible_to
 
 PAGE_SIZE = 25
 
@@ -325,6 +326,7 @@ class CasePages:
             for notice in case.shown_notices
         ]
         failed = failed or {}
+        record_visible = records_visible_to(user).filter(pk=case.record_id).exists()
         forms = [
             failed["form"] if failed.get("action") == action else self.action_forms[action](case=case, user=user)
             for action in available_actions(self._flow(case, user), user)
@@ -333,9 +335,11 @@ class CasePages:
         context = {
             "case": case,
             "record": case.record,
-            "record_visible": records_visible_to(user).filter(pk=case.record_id).exists(),
+            "record_visible": record_visible,
             "identifier": identifier_shown(user, case.record),
             "attachments": case.shown_attachments,
+            "record_changes": record_history(case.record, naming=case.number) if record_visible else [],
+            "ledger": case_ledger((self.name, case.number)) if user.is_staff_role else [],
             "deadlines": deadlines,
             "timeline": timeline,
             "notices": notices,

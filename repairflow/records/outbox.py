@@ -114,6 +114,12 @@ def case_deliveries(case: CaseReference) -> QuerySet[Delivery]:
     return Delivery.objects.filter(event__case_kind=kind, event__case_number=number)
 
 
+def case_ledger(case: CaseReference) -> QuerySet[Delivery]:
+    """The propagation ledger of a case: each event it caused at each platform, in the order the
+    events happened (`Delivery.ledger_state` says where each stands)."""
+    return case_deliveries(case).select_related("event", "subscription").order_by("event_id", "subscription__name")
+
+
 def case_awaits_platforms(case: CaseReference, writes: Writes | None = None) -> bool:
     """Whether a platform must still acknowledge something the case changed before the case is
     published: a delivery of one of its events to an active, required subscription that is not

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.errors import NotFound, get_or_not_found
-from repairflow.core.history import history_model
+from repairflow.core.history import history_entries, history_model
 from repairflow.core.permissions import Role
 from repairflow.core.versioned import ReadPerVersion
 from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport, Subscription, User
@@ -193,3 +194,36 @@ def record_imports_visible_to(user: Any) -> QuerySet[RecordImport]:
     if user.role == Role.DEPARTMENT:
         return imports.filter(department_id=user.department_id)
     return imports.none()
+
+
+_RECORD_FIELDS = {field.name: field for field in CreditRecord._meta.fields}
+
+
+def _shown(field, value):
+    """A value as a person reads it: the label of a choice, yes or no for a flag."""
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def _for_people(entry: dict) -> dict:
+    """A history entry with each field's label and values as a person reads them."""
+    changes = []
+    for change in entry["changes"]:
+        field = _RECORD_FIELDS.get(change["field"])
+        changes.append(
+            {
+                "label": field.verbose_name if field else change["field"],
+                "old": _shown(field, change["old"]),
+                "new": _shown(field, change["new"]),
+            }
+        )
+    return {**entry, "changes": changes}
+
+
+def record_history(record: CreditRecord, *, naming: str = "") -> list[dict]:
+    """The record's history as a person reads it, oldest first (each field by its label, each value
+    as shown); with `naming`, only the entries whose reason names it (a case's number)."""
+    return [_for_people(entry) for entry in history_entries(record) if naming in entry["reason"]]

@@ -6,9 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.history import history_entries
 from repairflow.core.paging import page_of
 from repairflow.records import selectors, services
 from repairflow.records.models import CreditRecord, QueryKind, RecordState
@@ -92,36 +90,9 @@ def record_detail(request, record_id: int):
         {
             "record": record,
             "identifier_visible": may_see_identifier(request.user, record),
-            "history": [_for_people(entry) for entry in history_entries(record)],
+            "history": selectors.record_history(record),
         },
     )
-
-
-_RECORD_FIELDS = {field.name: field for field in CreditRecord._meta.fields}
-
-
-def _shown(field, value):
-    """A value as a person reads it: the label of a choice, yes or no for a flag."""
-    if field is not None and field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return value
-
-
-def _for_people(entry: dict) -> dict:
-    """A history entry with each field's label and values as a person reads them."""
-    changes = []
-    for change in entry["changes"]:
-        field = _RECORD_FIELDS.get(change["field"])
-        changes.append(
-            {
-                "label": field.verbose_name if field else change["field"],
-                "old": _shown(field, change["old"]),
-                "new": _shown(field, change["new"]),
-            }
-        )
-    return {**entry, "changes": changes}
 
 
 @login_required

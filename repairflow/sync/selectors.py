@@ -12,7 +12,8 @@ from repairflow.cases.kinds import case_kind_of
 from repairflow.cases.models import Case
 from repairflow.core.permissions import Role
 from repairflow.records.models import Delivery, DeliveryStatus, RecordEvent, Subscription
-from repairflow.records.outbox import CaseReference, case_awaits_platforms, case_deliveries
+from repairflow.records.outbox import CaseReference, case_awaits_platforms
+from repairflow.records.outbox import case_ledger as outbox_case_ledger
 
 
 def case_reference(case: Case) -> CaseReference:
@@ -50,18 +51,20 @@ def _entries(deliveries: QuerySet[Delivery]) -> list[LedgerEntry]:
             attempts=delivery.attempts,
             acknowledged_at=delivery.acknowledged_at,
         )
-        for delivery in deliveries.select_related("event", "subscription").order_by("event_id", "subscription__name")
+        for delivery in deliveries
     ]
 
 
 def event_ledger(event: RecordEvent) -> list[LedgerEntry]:
     """Where the event stands with each platform it was sent to."""
-    return _entries(Delivery.objects.filter(event=event))
+    return _entries(
+        Delivery.objects.filter(event=event).select_related("event", "subscription").order_by("subscription__name")
+    )
 
 
 def case_ledger(case: Case) -> list[LedgerEntry]:
     """Where each event the case caused stands with each platform, in the order they happened."""
-    return _entries(case_deliveries(case_reference(case)))
+    return _entries(outbox_case_ledger(case_reference(case)))
 
 
 def subscriptions_with_counts(subscriptions: QuerySet[Subscription] | None = None) -> QuerySet[Subscription]:
