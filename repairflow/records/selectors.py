@@ -242,7 +242,9 @@ def credit_check_counts(start: date, end: date) -> list[dict[str, Any]]:
     The checks are read by the range of `checked_at` (index `credit_check_order`) and grouped in
     one query; the departments and matters named are then read by key."""
     zone = timezone.get_current_timezone()
-    checks = CreditCheck.objects.filter(checked_at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    checks = CreditCheck.objects.all()
+    if start > date.min:  # (the first day of the calendar begins before any time a database keeps)
+        checks = checks.filter(checked_at__gte=datetime.combine(start, time.min, tzinfo=zone))
     if end < date.max:
         checks = checks.filter(checked_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone))
     groups = list(
