@@ -339,6 +339,7 @@ class CreditCheckViewSet(
     """Credit checks in administrative matters (逢办必查), kept as evidence."""
 
     serializer_class = CreditCheckSerializer
+    also_refuses = {"GET": (404,)}  # the counts, to anyone but the office and auditors (core.schema)
 
     visible_to = staticmethod(selectors.credit_checks_visible_to)
 
