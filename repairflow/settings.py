@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # `kind` names several choice sets; the administrative matter's is named on its own
+    "ENUM_NAME_OVERRIDES": {"MatterKindEnum": "repairflow.records.models.MatterKind"},
 }
 
 # --- Background work ----------------------------------------------------------------------

@@ -17,7 +17,13 @@ from repairflow.office import api as office_api
 from repairflow.office import views as office_views
 from repairflow.portal.api import PublicStatusView
 from repairflow.records import views as record_views
-from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordImportViewSet, RecordViewSet
+from repairflow.records.api import (
+    CreditCheckViewSet,
+    MatterViewSet,
+    QueryLogViewSet,
+    RecordImportViewSet,
+    RecordViewSet,
+)
 from repairflow.repair.api import RepairNoticeView, RepairViewSet
 from repairflow.sync.api import DeliveryViewSet, SubscriptionViewSet
 
@@ -27,6 +33,7 @@ router.include_root_view = False
 router.register("records/imports", RecordImportViewSet, basename="record-import-report")
 router.register("records", RecordViewSet, basename="record")
 router.register("credit-checks", CreditCheckViewSet, basename="credit-check")
+router.register("matters", MatterViewSet, basename="matter")
 router.register("query-log", QueryLogViewSet, basename="query-log")
 router.register("objections", ObjectionViewSet, basename="objection")
 router.register("repairs", RepairViewSet, basename="repair")
@@ -78,6 +85,8 @@ urlpatterns = [
     path("records/", record_views.record_list, name="record-list"),
     path("records/<int:record_id>/", record_views.record_detail, name="record-detail"),
     path("query-log/", record_views.query_log, name="query-log"),
+    path("credit-checks/", record_views.credit_check_list, name="credit-check-list"),
+    path("credit-checks/<int:check_id>/pdf/", record_views.credit_check_pdf_download, name="credit-check-pdf"),
     path("calendar/", calendar_views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar-year"),
     path("objections/", include("repairflow.objections.urls")),

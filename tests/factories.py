@@ -7,7 +7,15 @@ from stdnum.cn import ric, uscc
 
 from repairflow.core.identifiers import SubjectType
 from repairflow.core.permissions import Role
-from repairflow.records.models import CreditRecord, CreditSubject, Department, RecordState, User
+from repairflow.records.models import (
+    AdministrativeMatter,
+    CreditRecord,
+    CreditSubject,
+    Department,
+    MatterKind,
+    RecordState,
+    User,
+)
 from repairflow.records.publication import Category, Severity
 from repairflow.repair.models import RepairApplication
 
@@ -45,6 +53,19 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"D{n}")
     name = factory.LazyAttribute(lambda o: f"部门 {o.code}")
+
+
+class MatterFactory(factory.django.DjangoModelFactory):
+    """An entry of a department's list of administrative matters (逢办必查)."""
+
+    class Meta:
+        model = AdministrativeMatter
+
+    department = factory.SubFactory(DepartmentFactory)
+    code = factory.Sequence(lambda n: f"M{n:03d}")
+    name = factory.Sequence(lambda n: f"行政许可事项 {n}")
+    kind = MatterKind.LICENCE
+    active = True
 
 
 class CreditSubjectFactory(factory.django.DjangoModelFactory):

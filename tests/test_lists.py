@@ -23,7 +23,7 @@ from repairflow.records.services import query_log_write, record_act
 from repairflow.repair import services as repairs
 from repairflow.repair.services import Material
 from repairflow.sync.models import DeliveryAttempt
-from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory
+from tests.factories import CreditRecordFactory, CreditSubjectFactory, MatterFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,17 +84,24 @@ class World:
             )
 
     def credit_checks(self, n: int) -> None:
+        """Checks in a matter of the department's list, and as many made before the lists existed."""
+        matter = MatterFactory(department=self.scj, name="许可审查")
         CreditCheck.objects.bulk_create(
             CreditCheck(
                 requested_by=self.officer,
                 department=self.scj,
                 subject_identifier=self.company.identifier,
                 matter="许可审查",
+                administrative_matter=matter if number % 2 else None,
                 has_active_negative=False,
                 answer={"negative_records": [], "has_active_negative": False},
             )
-            for _ in range(n)
+            for number in range(n)
         )
+
+    def matters(self, n: int) -> None:
+        for _ in range(n):
+            MatterFactory(department=self.scj)
 
     def imports(self, n: int) -> None:
         RecordImport.objects.bulk_create(
@@ -130,6 +137,9 @@ LISTS: dict[str, tuple[Callable, str, str]] = {
     "API: repair applications": (World.repairs, "office", "/api/v1/repairs/"),
     "API: query log": (World.query_log, "office", "/api/v1/query-log/"),
     "API: credit checks": (World.credit_checks, "office", "/api/v1/credit-checks/"),
+    "API: a department's credit checks": (World.credit_checks, "officer", "/api/v1/credit-checks/"),
+    "API: administrative matters": (World.matters, "office", "/api/v1/matters/"),
+    "API: a department's administrative matters": (World.matters, "officer", "/api/v1/matters/"),
     "API: record imports": (World.imports, "office", "/api/v1/records/imports/"),
     "API: subscriptions": (World.subscriptions, "office", "/api/v1/subscriptions/"),
     "API: a subscription's deliveries": (
@@ -142,6 +152,8 @@ LISTS: dict[str, tuple[Callable, str, str]] = {
     "page: a department's queue": (World.objections, "officer", "/objections/"),
     "page: repair applications": (World.repairs, "office", "/repairs/"),
     "page: query log": (World.query_log, "office", "/query-log/"),
+    "page: credit checks": (World.credit_checks, "office", "/credit-checks/"),
+    "page: a department's credit checks": (World.credit_checks, "officer", "/credit-checks/"),
     "page: inbox": (World.notifications, "office", "/inbox/"),
 }
 

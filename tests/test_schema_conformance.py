@@ -39,7 +39,7 @@ from repairflow.repair import services as repairs
 from repairflow.repair.models import MaterialKind
 from repairflow.sync import services as sync
 from repairflow.wsgi import application
-from tests.factories import CreditRecordFactory
+from tests.factories import CreditRecordFactory, MatterFactory
 from tests.files import PDF_BYTES as PDF
 from tests.helpers import FILED_ON
 from tests.network import connections, resolver  # noqa: F401 - autouse: no DNS, no address but 127.0.0.1 and ::1
@@ -132,7 +132,8 @@ def world(db, travel, settings, tmp_path, scj, hb, office, auditor, officer_scj,
     repairs.repair_accept(actor=office, number=repair.number)
     repairs.repair_forward(actor=office, number=repair.number)
     repairs.repair_approve(actor=officer_scj, number=repair.number, reason="整改到位。")
-    check = records.credit_check_run(actor=officer_scj, subject_id=company.identifier, matter="政府采购资格审查")
+    matter = MatterFactory(department=scj, code="CG-001", name="政府采购资格审查", kind="procurement")
+    check = records.credit_check_run(actor=officer_scj, subject_id=company.identifier, matter=matter.code)
     delivery = Delivery.objects.order_by("pk").first()
     return {
         "records": [record.pk, listed.pk, personal.pk, unpublished.pk, red.pk],

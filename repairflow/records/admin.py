@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from repairflow.core.admin import ReadOnlyAdmin
-from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, Department, QueryLog, RecordImport, User
+from repairflow.records.models import (
+    AdministrativeMatter,
+    CreditCheck,
+    CreditRecord,
+    CreditSubject,
+    Department,
+    QueryLog,
+    RecordImport,
+    User,
+)
 
 
 @admin.register(Department)
@@ -39,11 +48,30 @@ class QueryLogAdmin(ReadOnlyAdmin):
     search_fields = ("purpose", "user__username")
 
 
+@admin.register(AdministrativeMatter)
+class AdministrativeMatterAdmin(SimpleHistoryAdmin):
+    """The departments' lists of matters in which a credit check is made (逢办必查), kept by the
+    office: a matter is deactivated, never deleted."""
+
+    list_display = ("department", "code", "name", "kind", "active")
+    list_filter = ("active", "kind", "department")
+    search_fields = ("code", "name", "department__code", "department__name")
+    list_select_related = ("department",)
+    autocomplete_fields = ("department",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("department",) if obj is not None else ()  # a matter stays on its department's list
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deactivated, never deleted (records.models.MatterNotDeletable)
+
+
 @admin.register(CreditCheck)
 class CreditCheckAdmin(ReadOnlyAdmin):
     list_display = ("checked_at", "subject_identifier", "matter", "department", "has_active_negative")
     list_filter = ("has_active_negative", "department")
     search_fields = ("subject_identifier", "matter")
+    list_select_related = ("department",)
 
 
 @admin.register(RecordImport)

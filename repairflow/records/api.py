@@ -2,29 +2,39 @@
 publication actions, imports of CSV and XLSX files and their kept reports, credit checks and the
 query log."""
 
+from datetime import date
+
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from repairflow.core.api import IdempotentPostMixin, UploadSerializer
+from repairflow.core.errors import NotFound
 from repairflow.core.history import history_entries
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.permissions import Role, require_role
 from repairflow.records import selectors, services
+from repairflow.records.evidence import credit_check_pdf
 from repairflow.records.models import (
+    AdministrativeMatter,
     CreditCheck,
     CreditRecord,
     CreditSubject,
+    Department,
+    MatterKind,
     QueryKind,
     QueryLog,
     RecordImport,
     RecordState,
 )
 from repairflow.records.publication import Category
-from repairflow.records.serializers import RecordInputSerializer, RecordSerializer
+from repairflow.records.serializers import UNKNOWN_DEPARTMENT, RecordInputSerializer, RecordSerializer
 
 
 class VisibleToCallerMixin:
@@ -223,7 +233,11 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
 
 class CreditCheckInputSerializer(serializers.Serializer):
     subject_id = serializers.CharField(max_length=32)
-    matter = serializers.CharField(max_length=200)
+    matter = serializers.CharField(
+        max_length=200,
+        help_text="The administrative matter, by its id or its code (GET /api/v1/matters/): one of the "
+        "caller's department's active matters; any active one for the office.",
+    )
 
     def validate_subject_id(self, value: str) -> str:
         try:
@@ -232,15 +246,91 @@ class CreditCheckInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(str(error)) from error
 
 
+class RecordSeenSerializer(serializers.Serializer):
+    record = serializers.IntegerField()
+    version = serializers.IntegerField()
+    history_id = serializers.IntegerField(allow_null=True)
+
+
+class CheckRuleSerializer(serializers.Serializer):
+    negative = serializers.BooleanField()
+    states = serializers.ListField(child=serializers.CharField())
+
+
 class CreditCheckSerializer(serializers.ModelSerializer):
+    """A credit check as kept. `matter` is the matter's name when the check was made; `matter_id`
+    and `matter_code` name the list's entry (null for checks made before the lists existed);
+    `records_seen` the version and history row of every record the check saw, and `rule` what it
+    looked for (null and empty for those older checks too)."""
+
     subject_id = serializers.CharField(source="subject_identifier")
     negative_records = serializers.JSONField(source="answer.negative_records")
     requested_by = serializers.CharField(source="requested_by.username")
+    department = serializers.CharField(source="department.code", allow_null=True, default=None)
+    matter_id = serializers.IntegerField(source="administrative_matter_id", allow_null=True)
+    matter_code = serializers.CharField(source="administrative_matter.code", allow_null=True, default=None)
+    records_seen = serializers.SerializerMethodField()
+    rule = serializers.SerializerMethodField()
 
     class Meta:
         model = CreditCheck
-        fields = ["id", "subject_id", "matter", "checked_at", "negative_records", "has_active_negative", "requested_by"]
+        fields = [
+            "id",
+            "subject_id",
+            "matter",
+            "checked_at",
+            "negative_records",
+            "has_active_negative",
+            "requested_by",
+            "department",
+            "matter_id",
+            "matter_code",
+            "records_seen",
+            "rule",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(RecordSeenSerializer(many=True))
+    def get_records_seen(self, check: CreditCheck) -> list:
+        return check.answer.get("records_seen", [])
+
+    @extend_schema_field(CheckRuleSerializer(allow_null=True))
+    def get_rule(self, check: CreditCheck) -> dict | None:
+        return check.answer.get("rule")
+
+
+PERIOD_REVERSED = _("The end of the period is before its start.")
+
+
+class PeriodSerializer(serializers.Serializer):
+    """`from` and `to`, dates (both included)."""
+
+    def get_fields(self):
+        return {"from": serializers.DateField(), "to": serializers.DateField()}
+
+    def validate(self, attrs):
+        if attrs["to"] < attrs["from"]:
+            raise serializers.ValidationError({"to": [PERIOD_REVERSED]})
+        return attrs
+
+
+class CheckCountSerializer(serializers.Serializer):
+    department = serializers.CharField(allow_null=True)
+    department_name = serializers.CharField(allow_null=True)
+    matter_id = serializers.IntegerField(allow_null=True)
+    matter_code = serializers.CharField(allow_null=True)
+    matter_name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class CheckCountsSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            "total": serializers.IntegerField(),
+            "counts": CheckCountSerializer(many=True),
+        }
 
 
 class CreditCheckViewSet(
@@ -249,6 +339,7 @@ class CreditCheckViewSet(
     """Credit checks in administrative matters (逢办必查), kept as evidence."""
 
     serializer_class = CreditCheckSerializer
+    also_refuses = {"GET": (404,)}  # the counts, to anyone but the office and auditors (core.schema)
 
     visible_to = staticmethod(selectors.credit_checks_visible_to)
 
@@ -259,6 +350,135 @@ class CreditCheckViewSet(
         body.is_valid(raise_exception=True)
         check = services.credit_check_run(actor=request.user, **body.validated_data)
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """The check as a PDF, set from what it answered when it was made."""
+        check = self.get_object()
+        response = HttpResponse(credit_check_pdf(check), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="credit-check-{check.pk}.pdf"'
+        return response
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", date, required=True, description="First day (YYYY-MM-DD)"),
+            OpenApiParameter("to", date, required=True, description="Last day, included (YYYY-MM-DD)"),
+        ],
+        responses={200: CheckCountsSerializer},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def counts(self, request):
+        """How many checks each department made in each matter from `from` to `to` (office and
+        auditors; anyone else 404): `records.selectors.credit_check_counts`."""
+        if not request.user.sees_everything:
+            raise NotFound
+        period = PeriodSerializer(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        start, end = period.validated_data["from"], period.validated_data["to"]
+        counts = selectors.credit_check_counts(start, end)
+        body = {"from": start, "to": end, "total": sum(row["count"] for row in counts), "counts": counts}
+        return Response(CheckCountsSerializer(body).data)
+
+
+# --- Administrative matters (逢办必查 lists) ---------------------------------------------------
+
+
+class MatterSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = AdministrativeMatter
+        fields = ["id", "department", "department_name", "code", "name", "kind", "active"]
+        read_only_fields = fields
+
+
+class MatterInputSerializer(serializers.Serializer):
+    """A new matter (office): `department` (code), `code`, `name`, `kind`, `active` (default true)."""
+
+    department = serializers.CharField(max_length=32)
+    code = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=MatterKind.choices)
+    active = serializers.BooleanField(required=False, default=True)
+
+    def validate_department(self, value: str) -> Department:
+        department = Department.objects.filter(code=value.strip().upper()).first()
+        if department is None:
+            raise serializers.ValidationError(UNKNOWN_DEPARTMENT)
+        return department
+
+    def validate_code(self, value: str) -> str:
+        return value.strip().upper()
+
+
+class MatterChangeSerializer(serializers.Serializer):
+    """What the office may change of a matter, each optional (its department never changes)."""
+
+    code = serializers.CharField(max_length=32, required=False)
+    name = serializers.CharField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=MatterKind.choices, required=False)
+    active = serializers.BooleanField(required=False)
+
+    def validate_code(self, value: str) -> str:
+        return value.strip().upper()
+
+
+class MatterFilterSerializer(serializers.Serializer):
+    department = serializers.CharField(max_length=32, required=False)
+    active = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def validate_department(self, value: str) -> Department:
+        department = Department.objects.filter(code=value.strip().upper()).first()
+        if department is None:
+            raise serializers.ValidationError(UNKNOWN_DEPARTMENT)
+        return department
+
+
+class MatterViewSet(IdempotentPostMixin, VisibleToCallerMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The lists of administrative matters in which a credit check is made (逢办必查): a department
+    reads its own list, office and auditors every list; the office adds and changes matters
+    (never deletes one: it deactivates it)."""
+
+    serializer_class = MatterSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    visible_to = staticmethod(selectors.matters_visible_to)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("department", str, description="Department code (office and auditors)"),
+            OpenApiParameter("active", bool),
+        ]
+    )
+    def list(self, request):
+        filters = MatterFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        matters = self.get_queryset()
+        if department := filters.validated_data.get("department"):
+            matters = matters.filter(department=department)
+        if (active := filters.validated_data.get("active")) is not None:
+            matters = matters.filter(active=active)
+        page = self.paginate_queryset(matters)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=MatterInputSerializer, responses={201: MatterSerializer})
+    def create(self, request):
+        require_role(request.user, Role.OFFICE)
+        body = MatterInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        matter = services.matter_create(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(matter).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MatterChangeSerializer, responses={200: MatterSerializer})
+    def partial_update(self, request, pk=None):
+        matter = self.get_object()
+        require_role(request.user, Role.OFFICE)
+        body = MatterChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        matter = services.matter_update(actor=request.user, matter_id=matter.pk, changes=body.validated_data)
+        return Response(self.get_serializer(matter).data)
 
 
 class QueryLogSerializer(serializers.ModelSerializer):

@@ -310,8 +310,64 @@ class QueryLog(Chained):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()}"
 
 
+class MatterKind(models.TextChoices):
+    """What a 逢办必查 list names a matter as (seed 002 §五(十)): a licence, a subsidy, a procurement."""
+
+    LICENCE = "licence", _("Administrative licence")
+    SUBSIDY = "subsidy", _("Subsidy or funding")
+    PROCUREMENT = "procurement", _("Public procurement")
+    OTHER = "other", _("Other matter")
+
+
+class AdministrativeMatter(models.Model):
+    """One entry of a department's list of administrative matters in which a credit check is made
+    (逢办必查). The credit office maintains the lists; a matter is deactivated, never deleted (the
+    checks made in it name it)."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="matters"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9_-]*$", _("Upper-case letters, digits, - and _ only."))],
+        help_text=_("Unique within the department; begins with a letter."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=MatterKind.choices, default=MatterKind.OTHER)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Off: no new credit check may name it; the checks made in it keep it.")
+    )
+    history = kept_history()
+
+    class Meta:
+        verbose_name = _("administrative matter")
+        verbose_name_plural = _("administrative matters")
+        # The lists in their order: every matter, a department's (the unique index serves both).
+        ordering = ["department", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "code"], name="matter_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise MatterNotDeletable()
+
+
+class MatterNotDeletable(Exception):
+    """Matters are deactivated, never deleted: the credit checks made in them name them."""
+
+    def __init__(self) -> None:
+        super().__init__("administrative matters are deactivated, never deleted")
+
+
 class CreditCheck(models.Model):
-    """A credit check in an administrative matter (逢办必查, seed 002 §五(十)), kept as evidence."""
+    """A credit check in an administrative matter (逢办必查, seed 002 §五(十)), kept as evidence:
+    `answer` holds what the check answered, the rule it applied and, for every record it saw, the
+    record's version and history row (`credit_check_run`). `matter` is the matter's name as it was
+    when the check was made (checks made before the lists existed have that text only)."""
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
@@ -321,6 +377,14 @@ class CreditCheck(models.Model):
     )
     subject_identifier = models.CharField(_("subject identifier"), max_length=18, db_index=True)
     matter = models.CharField(_("administrative matter"), max_length=200)
+    administrative_matter = models.ForeignKey(
+        AdministrativeMatter,
+        verbose_name=_("administrative matter (list entry)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_checks",
+    )
     checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)
     has_active_negative = models.BooleanField(_("has active negative records"))
     answer = models.JSONField(_("answer"))
@@ -329,6 +393,11 @@ class CreditCheck(models.Model):
         verbose_name = _("credit check")
         verbose_name_plural = _("credit checks")
         ordering = ["-checked_at", "-id"]
+        indexes = [
+            # The lists in their order: every check (office, auditor), a department's own.
+            models.Index(fields=["-checked_at", "-id"], name="credit_check_order"),
+            models.Index(fields=["department", "-checked_at", "-id"], name="credit_check_department_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_identifier} · {self.matter}"

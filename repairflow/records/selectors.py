@@ -3,17 +3,28 @@ records it produced, the office and auditors everything (docs/api.md). What a us
 see does not exist for them (404)."""
 
 from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.errors import NotFound, get_or_not_found
 from repairflow.core.history import history_entries, history_model
 from repairflow.core.permissions import Role
 from repairflow.core.versioned import ReadPerVersion
-from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport, Subscription, User
+from repairflow.records.models import (
+    AdministrativeMatter,
+    CreditCheck,
+    CreditRecord,
+    Department,
+    QueryLog,
+    RecordImport,
+    Subscription,
+    User,
+)
 
 # The fields of a record as the API shows it (docs/api.md "Records"), in order.
 RECORD_FIELDS = (
@@ -176,8 +187,30 @@ def query_logs_visible_to(user: Any) -> QuerySet[QueryLog]:
     return logs.none()
 
 
+def matters_visible_to(user: Any) -> QuerySet[AdministrativeMatter]:
+    """The lists of administrative matters (逢办必查): a department sees its own list, office and
+    auditors every list; subjects none."""
+    matters = AdministrativeMatter.objects.select_related("department")
+    if user.sees_everything:
+        return matters
+    if user.role == Role.DEPARTMENT:
+        return matters.filter(department_id=user.department_id)
+    return matters.none()
+
+
+def matters_selectable_by(user: Any) -> QuerySet[AdministrativeMatter]:
+    """The matters a credit check by `user` may name: its department's active ones; any active
+    one for the office; none for anyone else."""
+    matters = AdministrativeMatter.objects.filter(active=True).select_related("department")
+    if user.role == Role.OFFICE:
+        return matters
+    if user.role == Role.DEPARTMENT:
+        return matters.filter(department_id=user.department_id)
+    return matters.none()
+
+
 def credit_checks_visible_to(user: Any) -> QuerySet[CreditCheck]:
-    checks = CreditCheck.objects.select_related("requested_by", "department")
+    checks = CreditCheck.objects.select_related("requested_by", "department", "administrative_matter")
     if user.sees_everything:
         return checks
     if user.role == Role.DEPARTMENT:
@@ -227,3 +260,59 @@ def record_history(record: CreditRecord, *, naming: str = "") -> list[dict]:
     """The record's history as a person reads it, oldest first (each field by its label, each value
     as shown); with `naming`, only the entries whose reason names it (a case's number)."""
     return [_for_people(entry) for entry in history_entries(record) if naming in entry["reason"]]
+
+
+def credit_check_counts(start: date, end: date) -> list[dict[str, Any]]:
+    """How many credit checks (逢办必查) were made from `start` to `end` (both included, Beijing
+    time), per department that asked and matter it named: the office's assessment, and its
+    statistics.
+
+    One row per (department, matter): `department` (code) and `department_name`, both None for
+    the credit office's own checks; `matter_id`, `matter_code` and `matter_name` (the matter as
+    the list names it now); `count`. Checks made before the lists existed name no matter: they
+    are counted per department and the text they named (`matter_id` and `matter_code` None,
+    `matter_name` that text). Ordered by department code (the office last), then matter code.
+
+    The checks are read by the range of `checked_at` (index `credit_check_order`) and grouped in
+    one query; the departments and matters named are then read by key."""
+    zone = timezone.get_current_timezone()
+    checks = CreditCheck.objects.all()
+    if start > date.min:  # (the first day of the calendar begins before any time a database keeps)
+        checks = checks.filter(checked_at__gte=datetime.combine(start, time.min, tzinfo=zone))
+    if end < date.max:
+        checks = checks.filter(checked_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone))
+    groups = list(
+        checks.order_by()
+        .values(
+            "department_id",
+            "administrative_matter_id",
+            legacy_matter=Case(When(administrative_matter__isnull=True, then=F("matter")), default=Value("")),
+        )
+        .annotate(count=Count("id"))
+    )
+    departments = Department.objects.in_bulk({group["department_id"] for group in groups} - {None})
+    matters = AdministrativeMatter.objects.in_bulk({group["administrative_matter_id"] for group in groups} - {None})
+    rows = []
+    for group in groups:
+        department = departments.get(group["department_id"])
+        matter = matters.get(group["administrative_matter_id"])
+        rows.append(
+            {
+                "department": department.code if department else None,
+                "department_name": department.name if department else None,
+                "matter_id": matter.pk if matter else None,
+                "matter_code": matter.code if matter else None,
+                "matter_name": matter.name if matter else group["legacy_matter"],
+                "count": group["count"],
+            }
+        )
+    return sorted(
+        rows,
+        key=lambda row: (
+            row["department"] is None,
+            row["department"] or "",
+            row["matter_code"] is None,
+            row["matter_code"] or "",
+            row["matter_name"],
+        ),
+    )

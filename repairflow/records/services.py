@@ -9,21 +9,24 @@ from itertools import islice
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from repairflow.core.attachments import file_name_safe
-from repairflow.core.errors import Conflict, TransitionNotAllowed, get_or_not_found
+from repairflow.core.errors import Conflict, Invalid, TransitionNotAllowed, get_or_not_found
 from repairflow.core.flows import available_actions, run_transition
-from repairflow.core.history import Writes, history_reason, writing
+from repairflow.core.history import Writes, history_model, history_reason, save_with_history, writing
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.policy import active_profile
 from repairflow.records.corrections import DUPLICATE_DECISION
 from repairflow.records.flows import LIVE, RecordFlow
 from repairflow.records.importing import REQUIRED_COLUMNS, import_file_read
 from repairflow.records.models import (
+    AdministrativeMatter,
     CreditCheck,
     CreditRecord,
     CreditSubject,
@@ -361,32 +364,158 @@ def query_log_write(
     return log
 
 
-def credit_check_run(*, actor: Any, subject_id: str, matter: str) -> CreditCheck:
-    """Check a subject for negative records in force before an administrative decision, and keep
-    the full answer as evidence."""
+# --- Administrative matters (逢办必查 lists) and credit checks ---------------------------------
+
+MATTER_CREATED = _("Administrative matter added to the list")
+MATTER_CHANGED = _("Administrative matter changed")
+MATTER_DEACTIVATED = _("Administrative matter deactivated")
+MATTER_REACTIVATED = _("Administrative matter in use again")
+MATTER_CODE_TAKEN = _("This department already lists a matter with this code.")
+MATTER_UNKNOWN = _("Name an active administrative matter of your department's list, by its id or code.")
+MATTER_UNKNOWN_TO_OFFICE = _("Name an active administrative matter, by its id or code.")
+MATTER_INACTIVE = _("This administrative matter is no longer in use; choose an active one.")
+MATTER_CODE_AMBIGUOUS = _("Several departments list a matter with this code; name it by its id.")
+# The fields of a matter the office may change (its department never changes).
+MATTER_CHANGEABLE = ("code", "name", "kind", "active")
+# The largest id a matter may have (a longer number names none).
+_MAX_ID_DIGITS = 18
+
+# The rule a credit check applies: the subject's negative records in force (published or
+# suspended); kept with every check's answer.
+CREDIT_CHECK_RULE = {"negative": True, "states": [str(state) for state in LIVE]}
+
+
+def _matter_validated(matter: AdministrativeMatter) -> None:
+    try:
+        matter.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise Invalid(error.message_dict) from None
+    taken = AdministrativeMatter.objects.filter(department_id=matter.department_id, code=matter.code)
+    if taken.exclude(pk=matter.pk).exists():
+        raise Invalid({"code": [MATTER_CODE_TAKEN]})
+
+
+def matter_create(
+    *, actor: Any, department: Department, code: str, name: str, kind: str, active: bool = True
+) -> AdministrativeMatter:
+    """The office adds a matter to a department's list (its history names who and when)."""
+    require_role(actor, Role.OFFICE)
+    matter = AdministrativeMatter(department=department, code=code, name=name, kind=kind, active=active)
+    _matter_validated(matter)
+    try:
+        with transaction.atomic():
+            save_with_history(matter, actor=actor, reason=MATTER_CREATED)
+    except IntegrityError as error:  # the same code given twice at the same moment
+        raise Invalid({"code": [MATTER_CODE_TAKEN]}) from error
+    return matter
+
+
+def matter_update(*, actor: Any, matter_id: int, changes: Mapping[str, Any]) -> AdministrativeMatter:
+    """The office changes a matter's code, name, kind or whether it is in use (a matter is
+    deactivated, never deleted); one history row names what changed, who and why."""
+    require_role(actor, Role.OFFICE)
+    try:
+        with transaction.atomic():
+            matter = get_or_not_found(AdministrativeMatter.objects.select_for_update(), pk=matter_id)
+            changed = {
+                name: value
+                for name, value in changes.items()
+                if name in MATTER_CHANGEABLE and getattr(matter, name) != value
+            }
+            if not changed:
+                return matter
+            for name, value in changed.items():
+                setattr(matter, name, value)
+            _matter_validated(matter)
+            if "active" in changed:
+                reason = MATTER_REACTIVATED if matter.active else MATTER_DEACTIVATED
+            else:
+                reason = MATTER_CHANGED
+            save_with_history(matter, actor=actor, reason=reason)
+    except IntegrityError as error:
+        raise Invalid({"code": [MATTER_CODE_TAKEN]}) from error
+    return matter
+
+
+def credit_check_matter(*, actor: Any, matter: str | int) -> AdministrativeMatter:
+    """The matter a credit check by `actor` names, by its id or its code: one of its department's
+    list, any list's for the office, and in use; else `Invalid` under `matter`."""
+    text = str(matter).strip()
+    scope = AdministrativeMatter.objects.select_related("department")
+    unknown = MATTER_UNKNOWN_TO_OFFICE
+    if actor.role != Role.OFFICE:
+        scope = scope.filter(department_id=actor.department_id)
+        unknown = MATTER_UNKNOWN
+    if text.isascii() and text.isdigit():
+        found = list(scope.filter(pk=int(text))) if len(text) <= _MAX_ID_DIGITS else []
+    else:
+        found = list(scope.filter(code=text.upper()).order_by("-active", "pk")[:3])
+        active = [candidate for candidate in found if candidate.active]
+        if len(active) > 1:
+            raise Invalid({"matter": [MATTER_CODE_AMBIGUOUS]})
+        found = active or found[:1]
+    if not found:
+        raise Invalid({"matter": [unknown]})
+    if not found[0].active:
+        raise Invalid({"matter": [MATTER_INACTIVE]})
+    return found[0]
+
+
+def credit_check_run(*, actor: Any, subject_id: str, matter: str | int) -> CreditCheck:
+    """Check a subject for negative records in force (`CREDIT_CHECK_RULE`) before a decision in an
+    administrative matter of the actor's list (`credit_check_matter`), and keep the full answer as
+    evidence: the records as they were, the rule, the matter, and for every record the check saw
+    its `version` and its latest history row (`history_id`), read in the same statement, so that
+    the check proves what it saw after any later correction."""
     require_role(actor, Role.DEPARTMENT, Role.OFFICE)
-    records = list(
-        CreditRecord.objects.filter(subject__identifier=subject_id, negative=True, state__in=LIVE).select_related(
-            "subject", "department"
-        )
+    chosen = credit_check_matter(actor=actor, matter=matter)
+    latest_history = (
+        history_model(CreditRecord).objects.filter(id=OuterRef("pk")).order_by("-history_id").values("history_id")[:1]
     )
+    records = list(
+        CreditRecord.objects.filter(
+            subject__identifier=subject_id,
+            negative=CREDIT_CHECK_RULE["negative"],
+            state__in=CREDIT_CHECK_RULE["states"],
+        )
+        .select_related("subject", "department")
+        .annotate(seen_history_id=Subquery(latest_history))
+    )
+    subject = records[0].subject if records else CreditSubject.objects.filter(identifier=subject_id).first()
     negative_records = [record_as_json(record, actor) for record in records]
+    answer = {
+        "negative_records": negative_records,
+        "has_active_negative": bool(records),
+        "rule": CREDIT_CHECK_RULE,
+        "records_seen": [
+            {"record": record.pk, "version": record.version, "history_id": record.seen_history_id} for record in records
+        ],
+        "subject_name": subject.name if subject else None,
+        "matter": {
+            "id": chosen.pk,
+            "code": chosen.code,
+            "name": chosen.name,
+            "kind": chosen.kind,
+            "department": chosen.department.code,
+        },
+    }
     with transaction.atomic():
         check = CreditCheck.objects.create(
             requested_by=actor,
             department=actor.department,
             subject_identifier=subject_id,
-            matter=matter,
+            matter=chosen.name,
+            administrative_matter=chosen,
             has_active_negative=bool(records),
-            answer={"negative_records": negative_records, "has_active_negative": bool(records)},
+            answer=answer,
         )
         query_log_write(
             user=actor,
             kind=QueryKind.CREDIT_CHECK,
-            purpose=matter,
-            parameters={"subject_id": subject_id, "credit_check": check.pk},
+            purpose=chosen.name,
+            parameters={"subject_id": subject_id, "credit_check": check.pk, "matter": chosen.pk},
             records=records,
-            subjects=CreditSubject.objects.filter(identifier=subject_id),
+            subjects=[subject] if subject else [],
         )
     return check
 

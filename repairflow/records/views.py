@@ -2,13 +2,23 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions as drf
 
+from repairflow.core.errors import Invalid, get_or_not_found
 from repairflow.core.paging import page_of
+from repairflow.core.permissions import Role
 from repairflow.records import selectors, services
+from repairflow.records.api import CreditCheckInputSerializer
+from repairflow.records.evidence import credit_check_pdf
+from repairflow.records.forms import CreditCheckForm
 from repairflow.records.models import CreditRecord, QueryKind, RecordState
 from repairflow.records.publication import Category, Severity
 from repairflow.records.selectors import may_see_identifier
@@ -99,3 +109,56 @@ def record_detail(request, record_id: int):
 def query_log(request):
     page = page_of(selectors.query_logs_visible_to(request.user), request.GET.get("page"), PAGE_SIZE)
     return render(request, "records/query_log.html", {"page": page})
+
+
+# --- Credit checks (逢办必查) ------------------------------------------------------------------
+
+CHECK_DONE = _("Credit check #%(number)d kept.")
+
+
+def _staff_only(user: Any) -> None:
+    """The credit-check pages are staff's: anyone else finds nothing there."""
+    if not user.is_staff_role:
+        raise Http404
+
+
+@login_required
+def credit_check_list(request):
+    """The caller's credit checks, newest first, each with its PDF; departments and the office run
+    a new one here in a matter of their list, through the API's own path."""
+    _staff_only(request.user)
+    may_check = request.user.role in (Role.DEPARTMENT, Role.OFFICE)
+    form = CreditCheckForm(request.POST or None, user=request.user) if may_check else None
+    status = 200
+    if request.method == "POST":
+        if not may_check:
+            raise PermissionDenied
+        if form.is_valid():
+            body = CreditCheckInputSerializer(data=form.cleaned_data)
+            try:
+                body.is_valid(raise_exception=True)
+                check = services.credit_check_run(actor=request.user, **body.validated_data)
+            except drf.ValidationError as error:
+                for name, errors in error.detail.items():
+                    form.add_error(name if name in form.fields else None, [str(message) for message in errors])
+                status = 400
+            except Invalid as error:
+                for name, errors in error.fields.items():
+                    form.add_error(name if name in form.fields else None, errors)
+                status = 400
+            else:
+                messages.success(request, CHECK_DONE % {"number": check.pk})
+                return redirect("credit-check-list")
+        else:
+            status = 400
+    page = page_of(selectors.credit_checks_visible_to(request.user), request.GET.get("page"), PAGE_SIZE)
+    return render(request, "records/credit_checks.html", {"page": page, "form": form}, status=status)
+
+
+@login_required
+def credit_check_pdf_download(request, check_id: int):
+    """The check's PDF, for whoever may see the check (anyone else: 404)."""
+    check = get_or_not_found(selectors.credit_checks_visible_to(request.user), pk=check_id)
+    response = HttpResponse(credit_check_pdf(check), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="credit-check-{check.pk}.pdf"'
+    return response

@@ -13,7 +13,7 @@ from repairflow.cases.selectors import case_timeline
 from repairflow.core.attachments import PDF
 from repairflow.core.models import Attachment
 from repairflow.objections.models import Objection, ObjectionState
-from repairflow.records.models import CreditRecord, RecordState, User
+from repairflow.records.models import AdministrativeMatter, CreditCheck, CreditRecord, RecordState, User
 from repairflow.repair.eligibility import RuleResult
 from repairflow.repair.models import MaterialKind, RepairApplication, RepairState
 
@@ -129,3 +129,22 @@ def test_the_office_sees_the_demo_cases_in_the_admin(seeded, client, page, model
     response = client.get(reverse(page, args=[model.objects.first().pk]))
 
     assert response.status_code == 200
+
+
+def test_seed_demo_gives_the_departments_lists_of_matters_and_checks_made_in_them(seeded, client):
+    lists = AdministrativeMatter.objects.filter(active=True).values_list("department__code", flat=True)
+    checks = CreditCheck.objects.order_by("pk")
+
+    assert sorted(set(lists)) == ["HB", "RS", "SCJ", "SW", "ZJ"]
+    assert [(check.department.code, check.administrative_matter.code) for check in checks] == [
+        ("SCJ", "XK-001"),
+        ("SCJ", "CG-001"),
+        ("SCJ", "BZ-001"),
+        ("HB", "XK-001"),
+        ("HB", "BZ-001"),
+    ]
+    assert all(matter.history.count() == 1 for matter in AdministrativeMatter.objects.all())
+    call_command("seed_demo", stdout=None)
+    assert (AdministrativeMatter.objects.count(), CreditCheck.objects.count()) == (12, 5)
+    client.force_login(User.objects.get(username="office"))
+    assert client.get(reverse("admin:records_administrativematter_changelist")).status_code == 200

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from repairflow.records.models import CreditRecord, ImportFormat, RecordImport
-from tests.factories import CreditRecordFactory
+from repairflow.records.models import AdministrativeMatter, CreditRecord, ImportFormat, RecordImport
+from tests.factories import CreditRecordFactory, MatterFactory
 
 ADMIN_PAGES = [
     "admin:records_user_changelist",
@@ -19,6 +19,7 @@ ADMIN_PAGES = [
     "admin:records_creditrecord_changelist",
     "admin:records_querylog_changelist",
     "admin:records_creditcheck_changelist",
+    "admin:records_administrativematter_changelist",
     "admin:records_recordimport_changelist",
     "admin:calendar_calendaryear_changelist",
     "admin:deadlines_deadline_changelist",
@@ -88,3 +89,40 @@ def test_the_admin_pages_of_moved_models_lead_to_where_they_are_now(client, befo
     response = client.get(before)
 
     assert (response.status_code, response["Location"]) == (301, now)
+
+
+def test_the_office_keeps_a_departments_list_of_matters_in_the_admin(admin_client, office_admin, scj):
+    # when the office adds a matter to SCJ's list, then deactivates it
+    added = admin_client.post(
+        reverse("admin:records_administrativematter_add"),
+        {"department": scj.pk, "code": "XK-001", "name": "食品经营许可", "kind": "licence", "active": "on"},
+    )
+    matter = AdministrativeMatter.objects.get()
+    changed = admin_client.post(
+        reverse("admin:records_administrativematter_change", args=[matter.pk]),
+        {"code": "XK-001", "name": "食品经营许可", "kind": "licence"},
+    )
+
+    # then its history names the office for both, and it cannot be deleted there
+    assert (added.status_code, changed.status_code) == (302, 302)
+    matter.refresh_from_db()
+    assert (matter.department, matter.active) == (scj, False)
+    assert [(row.history_type, row.history_user, row.active) for row in matter.history.order_by("history_id")] == [
+        ("+", office_admin, True),
+        ("~", office_admin, False),
+    ]
+    delete = reverse("admin:records_administrativematter_delete", args=[matter.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert AdministrativeMatter.objects.filter(pk=matter.pk).exists()
+
+
+def test_a_matters_code_taken_on_the_list_is_refused_in_the_admin(admin_client, scj):
+    MatterFactory(department=scj, code="XK-001")
+
+    response = admin_client.post(
+        reverse("admin:records_administrativematter_add"),
+        {"department": scj.pk, "code": "XK-001", "name": "重复", "kind": "licence", "active": "on"},
+    )
+
+    assert response.status_code == 200
+    assert AdministrativeMatter.objects.count() == 1

@@ -15,7 +15,7 @@ from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, 
 from repairflow.records.publication import SEVERITY_ON_NON_NEGATIVE, Category
 from repairflow.records.serializers import DEPARTMENT_REQUIRED, NOT_PUBLISHABLE, OTHER_DEPARTMENT, UNKNOWN_DEPARTMENT
 from repairflow.records.services import DUPLICATE_DECISION, RECORD_CREATED
-from tests.factories import CreditRecordFactory, CreditSubjectFactory, UserFactory, record_entry
+from tests.factories import CreditRecordFactory, CreditSubjectFactory, MatterFactory, UserFactory, record_entry
 from tests.i18n import in_chinese
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -942,6 +942,17 @@ def test_the_office_and_auditors_see_every_look_up(api, look_ups, request, user)
 
 
 @pytest.fixture
+def matter_lists(scj, hb):
+    """SCJ's list: a procurement, a licence and an award; HB's: an award with the same code."""
+    return {
+        "procurement": MatterFactory(department=scj, code="CG-001", name="政府采购供应商资格审查", kind="procurement"),
+        "licence": MatterFactory(department=scj, code="XK-001", name="行政许可审查", kind="licence"),
+        "award": MatterFactory(department=scj, code="PY-001", name="评优评先", kind="other"),
+        "hb_award": MatterFactory(department=hb, code="PY-001", name="评优评先", kind="other"),
+    }
+
+
+@pytest.fixture
 def company_history(records, company, scj, hb):
     """Besides its two published penalties, the company has a licence, a suspended penalty and a
     revoked one; the check must name the live negative ones only."""
@@ -956,17 +967,20 @@ def company_history(records, company, scj, hb):
     }
 
 
-def test_a_department_checks_a_subject_and_the_answer_is_kept(api, records, company_history, officer_scj, scj, company):
+def test_a_department_checks_a_subject_and_the_answer_is_kept(
+    api, records, company_history, matter_lists, officer_scj, scj, company
+):
     # given a company with live and dead records
     # when a department checks it before a decision
     response = api.as_user(officer_scj).post(
-        "/api/v1/credit-checks/", {"subject_id": company.identifier, "matter": "政府采购供应商资格审查"}, format="json"
+        "/api/v1/credit-checks/", {"subject_id": company.identifier, "matter": "CG-001"}, format="json"
     )
 
     # then the answer names its live negative records
     assert response.status_code == 201
     check = CreditCheck.objects.get()
     body = response.json()
+    seen = [records["company_hb"], records["company_scj"], company_history["suspended"]]
     assert {key: value for key, value in body.items() if key != "negative_records"} == {
         "id": check.pk,
         "subject_id": company.identifier,
@@ -974,6 +988,13 @@ def test_a_department_checks_a_subject_and_the_answer_is_kept(api, records, comp
         "checked_at": NOW_TEXT,
         "has_active_negative": True,
         "requested_by": "dept-scj",
+        "department": "SCJ",
+        "matter_id": matter_lists["procurement"].pk,
+        "matter_code": "CG-001",
+        "records_seen": [
+            {"record": r.pk, "version": 1, "history_id": r.history.latest("history_id").history_id} for r in seen
+        ],
+        "rule": {"negative": True, "states": ["published", "suspended"]},
     }
     assert [(record["id"], record["state"]) for record in body["negative_records"]] == [
         (records["company_hb"].pk, "published"),
@@ -988,23 +1009,26 @@ def test_a_department_checks_a_subject_and_the_answer_is_kept(api, records, comp
         company.identifier,
         True,
     )
-    assert check.answer == {"negative_records": body["negative_records"], "has_active_negative": True}
+    assert check.answer["negative_records"] == body["negative_records"]
+    assert check.answer["records_seen"] == body["records_seen"]
     log = QueryLog.objects.get()
     assert (log.user, log.kind, log.purpose, log.parameters) == (
         officer_scj,
         "credit_check",
         "政府采购供应商资格审查",
-        {"subject_id": company.identifier, "credit_check": check.pk},
+        {"subject_id": company.identifier, "credit_check": check.pk, "matter": matter_lists["procurement"].pk},
     )
     assert log.returned_records == [record["id"] for record in body["negative_records"]]
     assert list(log.subjects.all()) == [company]
 
 
-def test_a_check_of_an_identifier_written_with_spaces_finds_the_subjects_records(api, records, officer_scj, company):
+def test_a_check_of_an_identifier_written_with_spaces_finds_the_subjects_records(
+    api, records, matter_lists, officer_scj, company
+):
     spaced = f"{company.identifier[:6]} {company.identifier[6:12]} {company.identifier[12:].lower()}"
 
     response = api.as_user(officer_scj).post(
-        "/api/v1/credit-checks/", {"subject_id": spaced, "matter": "行政许可审查"}, format="json"
+        "/api/v1/credit-checks/", {"subject_id": spaced, "matter": "XK-001"}, format="json"
     )
 
     assert response.status_code == 201
@@ -1022,11 +1046,13 @@ def test_a_purpose_too_long_for_the_query_log_is_refused_on_detail_too(api, reco
     assert QueryLog.objects.count() == before
 
 
-def test_a_check_of_a_subject_without_negative_records_says_so(api, office, other_company, scj):
+def test_a_check_of_a_subject_without_negative_records_says_so(api, office, other_company, scj, matter_lists):
     CreditRecordFactory(subject=other_company, department=scj, category=Category.RED_LIST, severity=None)
 
     response = api.as_user(office).post(
-        "/api/v1/credit-checks/", {"subject_id": other_company.identifier, "matter": "评优评先"}, format="json"
+        "/api/v1/credit-checks/",
+        {"subject_id": other_company.identifier, "matter": matter_lists["award"].pk},
+        format="json",
     )
 
     assert response.status_code == 201
@@ -1035,9 +1061,9 @@ def test_a_check_of_a_subject_without_negative_records_says_so(api, office, othe
     assert (check.department, check.has_active_negative) == (None, False)
 
 
-def test_a_check_of_an_identifier_unknown_to_the_registry_is_kept_too(api, office):
+def test_a_check_of_an_identifier_unknown_to_the_registry_is_kept_too(api, office, matter_lists):
     response = api.as_user(office).post(
-        "/api/v1/credit-checks/", {"subject_id": "91370103ma3d2q8e5l", "matter": "评优评先"}, format="json"
+        "/api/v1/credit-checks/", {"subject_id": "91370103ma3d2q8e5l", "matter": "XK-001"}, format="json"
     )
 
     assert response.status_code == 201
@@ -1050,12 +1076,12 @@ def test_a_check_of_an_identifier_unknown_to_the_registry_is_kept_too(api, offic
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
-        ({"subject_id": "91370102MA3C4K7R19", "matter": "评优评先"}, {"subject_id": [in_chinese(NOT_AN_IDENTIFIER)]}),
-        ({"subject_id": "370102198503152010", "matter": "评优评先"}, {"subject_id": [in_chinese(NOT_AN_IDENTIFIER)]}),
+        ({"subject_id": "91370102MA3C4K7R19", "matter": "PY-001"}, {"subject_id": [in_chinese(NOT_AN_IDENTIFIER)]}),
+        ({"subject_id": "370102198503152010", "matter": "PY-001"}, {"subject_id": [in_chinese(NOT_AN_IDENTIFIER)]}),
         ({"subject_id": "91370102MA3C4K7R18"}, {"matter": [REQUIRED]}),
     ],
 )
-def test_a_bad_credit_check_is_refused_and_nothing_is_kept(api, officer_scj, body, fields):
+def test_a_bad_credit_check_is_refused_and_nothing_is_kept(api, officer_scj, matter_lists, body, fields):
     response = api.as_user(officer_scj).post("/api/v1/credit-checks/", body, format="json")
 
     assert response.status_code == 400
@@ -1065,9 +1091,9 @@ def test_a_bad_credit_check_is_refused_and_nothing_is_kept(api, officer_scj, bod
 
 
 @pytest.mark.parametrize("user", ["company_user", "auditor"])
-def test_subjects_and_auditors_may_not_run_credit_checks(api, request, user, company):
+def test_subjects_and_auditors_may_not_run_credit_checks(api, request, user, company, matter_lists):
     response = api.as_user(request.getfixturevalue(user)).post(
-        "/api/v1/credit-checks/", {"subject_id": company.identifier, "matter": "评优评先"}, format="json"
+        "/api/v1/credit-checks/", {"subject_id": company.identifier, "matter": matter_lists["award"].pk}, format="json"
     )
 
     assert response.status_code == 403
@@ -1076,12 +1102,13 @@ def test_subjects_and_auditors_may_not_run_credit_checks(api, request, user, com
 
 
 @pytest.fixture
-def checks(api, office, officer_scj, officer_hb, company):
-    """One credit check each by SCJ, HB and the office, in that order."""
+def checks(api, office, officer_scj, officer_hb, company, matter_lists):
+    """One credit check each by SCJ, HB (each in its award, by code) and the office (in SCJ's, by
+    its id: the code names one matter on each list), in that order."""
     made = []
-    for user in (officer_scj, officer_hb, office):
+    for user, matter in ((officer_scj, "PY-001"), (officer_hb, "PY-001"), (office, matter_lists["award"].pk)):
         api.as_user(user).post(
-            "/api/v1/credit-checks/", {"subject_id": company.identifier, "matter": "评优评先"}, format="json"
+            "/api/v1/credit-checks/", {"subject_id": company.identifier, "matter": matter}, format="json"
         )
         made.append(CreditCheck.objects.latest("id"))
     return made
@@ -1110,7 +1137,7 @@ def test_a_subject_lists_no_credit_checks(api, checks, company_user):
     assert response.json()["results"] == []
 
 
-def test_a_department_reads_its_own_credit_check(api, checks, officer_scj, company):
+def test_a_department_reads_its_own_credit_check(api, checks, officer_scj, company, matter_lists):
     scj_check = checks[0]
 
     response = api.as_user(officer_scj).get(f"/api/v1/credit-checks/{scj_check.pk}/")
@@ -1124,6 +1151,11 @@ def test_a_department_reads_its_own_credit_check(api, checks, officer_scj, compa
         "negative_records": [],
         "has_active_negative": False,
         "requested_by": "dept-scj",
+        "department": "SCJ",
+        "matter_id": matter_lists["award"].pk,
+        "matter_code": "PY-001",
+        "records_seen": [],
+        "rule": {"negative": True, "states": ["published", "suspended"]},
     }
 
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from repairflow.deadlines.policy import PROFILES
 from repairflow.records.models import CreditRecord
-from tests.factories import make_uscc
+from tests.factories import MatterFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,9 @@ def test_a_credit_check_counts_only_negative_records(api, travel, officer_scj, s
         line(4, "失信被执行人", "严重"),
     )
 
-    answer = api.post("/api/v1/credit-checks/", {"subject_id": COMPANY_ID, "matter": "政府采购"}, format="json")
+    MatterFactory(department=scj, code="CG-001", name="政府采购", kind="procurement")
+
+    answer = api.post("/api/v1/credit-checks/", {"subject_id": COMPANY_ID, "matter": "CG-001"}, format="json")
 
     assert answer.status_code == 201, answer.json()
     assert answer.json()["has_active_negative"] is True

@@ -12,7 +12,15 @@ from repairflow.core.history import history_entries
 from repairflow.core.identifiers import INVALID_RESIDENT_ID, INVALID_USCC, SubjectType
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
-from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, QueryKind, QueryLog, RecordState
+from repairflow.records.models import (
+    CreditCheck,
+    CreditRecord,
+    CreditSubject,
+    MatterKind,
+    QueryKind,
+    QueryLog,
+    RecordState,
+)
 from repairflow.records.publication import (
     SERIOUS_LIST_IS_SERIOUS,
     SEVERITY_ON_NON_NEGATIVE,
@@ -29,6 +37,7 @@ from repairflow.records.serializers import (
     RecordSerializer,
 )
 from repairflow.records.services import (
+    CREDIT_CHECK_RULE,
     DUPLICATE_DECISION,
     DUPLICATE_DECISION_IN_BATCH,
     IMPORT_OTHER_SUBJECT,
@@ -42,7 +51,7 @@ from repairflow.records.services import (
     record_transition,
     records_import,
 )
-from tests.factories import CreditRecordFactory, CreditSubjectFactory, make_resident_id, make_uscc
+from tests.factories import CreditRecordFactory, CreditSubjectFactory, MatterFactory, make_resident_id, make_uscc
 from tests.i18n import in_chinese
 
 pytestmark = pytest.mark.django_db
@@ -646,6 +655,12 @@ def test_a_subjects_look_up_at_its_own_records_is_not_registered(request, subjec
 
 
 @pytest.fixture
+def matter(scj):
+    """A procurement matter on SCJ's list (the office may name any department's)."""
+    return MatterFactory(department=scj, code="CG-001", name=MATTER, kind=MatterKind.PROCUREMENT)
+
+
+@pytest.fixture
 def company_records(company):
     """One record of the company in each situation, and one of another subject."""
 
@@ -667,8 +682,10 @@ def company_records(company):
     }
 
 
-def test_a_credit_check_finds_only_published_and_suspended_negative_records(officer_scj, scj, company, company_records):
-    check = credit_check_run(actor=officer_scj, subject_id=company.identifier, matter=MATTER)
+def test_a_credit_check_finds_only_published_and_suspended_negative_records(
+    officer_scj, scj, company, company_records, matter
+):
+    check = credit_check_run(actor=officer_scj, subject_id=company.identifier, matter=matter.code)
 
     check.refresh_from_db()
     active = [company_records["published"], company_records["suspended"]]
@@ -683,12 +700,20 @@ def test_a_credit_check_finds_only_published_and_suspended_negative_records(offi
     assert check.answer == {
         "negative_records": [dict(RecordSerializer(r, context={"viewer": officer_scj}).data) for r in active],
         "has_active_negative": True,
+        "rule": {"negative": True, "states": ["published", "suspended"]},
+        "records_seen": [
+            {"record": r.pk, "version": r.version, "history_id": r.history.latest("history_id").history_id}
+            for r in active
+        ],
+        "subject_name": company.name,
+        "matter": {"id": matter.pk, "code": "CG-001", "name": MATTER, "kind": "procurement", "department": "SCJ"},
     }
+    assert check.administrative_matter == matter
     assert [r["id"] for r in check.answer["negative_records"]] == [r.pk for r in active]
 
 
-def test_a_credit_check_is_registered_as_a_look_up_for_the_matter(officer_scj, scj, company, company_records):
-    check = credit_check_run(actor=officer_scj, subject_id=company.identifier, matter=MATTER)
+def test_a_credit_check_is_registered_as_a_look_up_for_the_matter(officer_scj, scj, company, company_records, matter):
+    check = credit_check_run(actor=officer_scj, subject_id=company.identifier, matter=matter.code)
 
     log = QueryLog.objects.get()
     assert (log.user, log.department, log.kind, log.purpose, log.parameters) == (
@@ -696,7 +721,7 @@ def test_a_credit_check_is_registered_as_a_look_up_for_the_matter(officer_scj, s
         scj,
         QueryKind.CREDIT_CHECK,
         MATTER,
-        {"subject_id": company.identifier, "credit_check": check.pk},
+        {"subject_id": company.identifier, "credit_check": check.pk, "matter": matter.pk},
     )
     assert log.returned_records == [company_records["published"].pk, company_records["suspended"].pk]
     assert list(log.subjects.all()) == [company]
@@ -705,54 +730,59 @@ def test_a_credit_check_is_registered_as_a_look_up_for_the_matter(officer_scj, s
 @pytest.mark.parametrize(
     "state", [RecordState.ENDED, RecordState.EXPIRED, RecordState.REVOKED, RecordState.UNPUBLISHED]
 )
-def test_negative_records_no_longer_or_not_yet_published_do_not_count(office, company, state):
+def test_negative_records_no_longer_or_not_yet_published_do_not_count(office, company, state, matter):
     CreditRecordFactory(subject=company, state=state)
 
-    check = credit_check_run(actor=office, subject_id=company.identifier, matter=MATTER)
+    check = credit_check_run(actor=office, subject_id=company.identifier, matter=matter.code)
 
     check.refresh_from_db()
     assert check.has_active_negative is False
-    assert check.answer == {"negative_records": [], "has_active_negative": False}
+    assert (check.answer["negative_records"], check.answer["records_seen"]) == ([], [])
+    assert (check.answer["has_active_negative"], check.answer["rule"]) == (False, CREDIT_CHECK_RULE)
     log = QueryLog.objects.get()
     assert (log.kind, log.purpose, log.department, log.returned_records) == (QueryKind.CREDIT_CHECK, MATTER, None, [])
     assert list(log.subjects.all()) == [company]
 
 
 @pytest.mark.parametrize("category", [Category.ADMINISTRATIVE_LICENSE, Category.RED_LIST])
-def test_published_positive_records_do_not_count(office, company, category):
+def test_published_positive_records_do_not_count(office, company, category, matter):
     CreditRecordFactory(subject=company, state=RecordState.PUBLISHED, category=category, severity=None)
 
-    check = credit_check_run(actor=office, subject_id=company.identifier, matter=MATTER)
+    check = credit_check_run(actor=office, subject_id=company.identifier, matter=matter.code)
 
     assert (check.has_active_negative, check.answer["negative_records"]) == (False, [])
 
 
 @pytest.mark.parametrize("category", [Category.SERIOUS_LIST, Category.ABNORMAL_LIST, Category.OTHER])
-def test_every_negative_category_counts(office, company, category):
+def test_every_negative_category_counts(office, company, category, matter):
     record = CreditRecordFactory(subject=company, category=category, severity=Severity.SERIOUS)
 
-    check = credit_check_run(actor=office, subject_id=company.identifier, matter=MATTER)
+    check = credit_check_run(actor=office, subject_id=company.identifier, matter=matter.code)
 
     assert (check.has_active_negative, [r["id"] for r in check.answer["negative_records"]]) == (True, [record.pk])
 
 
-def test_checking_a_subject_not_in_the_registry_answers_no_and_is_kept(office):
-    check = credit_check_run(actor=office, subject_id=NEW_COMPANY_ID, matter=MATTER)
+def test_checking_a_subject_not_in_the_registry_answers_no_and_is_kept(office, matter):
+    check = credit_check_run(actor=office, subject_id=NEW_COMPANY_ID, matter=matter.code)
 
     assert CreditCheck.objects.get() == check
-    assert (check.has_active_negative, check.answer) == (False, {"negative_records": [], "has_active_negative": False})
+    assert (check.has_active_negative, check.answer["negative_records"], check.answer["subject_name"]) == (
+        False,
+        [],
+        None,
+    )
     log = QueryLog.objects.get()
     assert (log.parameters, log.returned_records, list(log.subjects.all())) == (
-        {"subject_id": NEW_COMPANY_ID, "credit_check": check.pk},
+        {"subject_id": NEW_COMPANY_ID, "credit_check": check.pk, "matter": matter.pk},
         [],
         [],
     )
 
 
-def test_a_department_checking_a_natural_person_keeps_the_identifier_masked_in_the_answer(officer_scj, person):
+def test_a_department_checking_a_natural_person_keeps_the_identifier_masked_in_the_answer(officer_scj, person, matter):
     CreditRecordFactory(subject=person)
 
-    check = credit_check_run(actor=officer_scj, subject_id=person.identifier, matter=MATTER)
+    check = credit_check_run(actor=officer_scj, subject_id=person.identifier, matter=matter.code)
 
     check.refresh_from_db()
     assert check.subject_identifier == person.identifier
@@ -760,12 +790,12 @@ def test_a_department_checking_a_natural_person_keeps_the_identifier_masked_in_t
 
 
 @pytest.mark.parametrize("refused_actor", ["company_user", "auditor"])
-def test_subjects_and_auditors_may_not_run_credit_checks(request, company, refused_actor):
+def test_subjects_and_auditors_may_not_run_credit_checks(request, company, refused_actor, matter):
     actor = request.getfixturevalue(refused_actor)
     CreditRecordFactory(subject=company)
 
     with pytest.raises(Forbidden) as refused:
-        credit_check_run(actor=actor, subject_id=company.identifier, matter=MATTER)
+        credit_check_run(actor=actor, subject_id=company.identifier, matter=matter.code)
 
     assert str(refused.value) == str(ROLE_NOT_ALLOWED)
     assert (CreditCheck.objects.count(), QueryLog.objects.count()) == (0, 0)

@@ -1,6 +1,7 @@
 """The demo registry (`seed_demo` runs it first): the departments, subjects and accounts of
-docs/api.md and about 60 records across categories, severities, states and decision dates
-from 2022 to 2026. Idempotent: a second run creates nothing and changes nothing. Records are
+docs/api.md, about 60 records across categories, severities, states and decision dates
+from 2022 to 2026, the departments' lists of administrative matters (逢办必查) and a few credit
+checks made in them. Idempotent: a second run creates nothing and changes nothing. Records are
 created through the same services and state machine a department's system uses, so their
 history is real."""
 
@@ -13,10 +14,19 @@ from django.utils import timezone
 from repairflow.core.identifiers import SubjectType
 from repairflow.core.permissions import Role
 from repairflow.records.flows import LIVE
-from repairflow.records.models import CreditRecord, CreditSubject, Department, RecordState, User
+from repairflow.records.models import (
+    AdministrativeMatter,
+    CreditCheck,
+    CreditRecord,
+    CreditSubject,
+    Department,
+    MatterKind,
+    RecordState,
+    User,
+)
 from repairflow.records.publication import Category, Severity
 from repairflow.records.serializers import RecordInputSerializer
-from repairflow.records.services import record_create, record_transition
+from repairflow.records.services import credit_check_run, matter_create, record_create, record_transition
 
 DEPARTMENTS = [
     ("SCJ", "济南市市场监督管理局"),
@@ -156,6 +166,33 @@ PATHS = {
 }
 
 
+# The departments' lists of administrative matters in which a credit check is made (逢办必查);
+# the last of SCJ's is no longer in use.
+MATTERS = [  # (department, code, name, kind, active)
+    ("SCJ", "XK-001", "食品经营许可", MatterKind.LICENCE, True),
+    ("SCJ", "XK-002", "药品零售企业许可", MatterKind.LICENCE, True),
+    ("SCJ", "BZ-001", "质量强市专项资金", MatterKind.SUBSIDY, True),
+    ("SCJ", "CG-001", "政府采购供应商资格审查", MatterKind.PROCUREMENT, True),
+    ("SCJ", "QT-001", "评优评先（旧）", MatterKind.OTHER, False),
+    ("HB", "XK-001", "排污许可", MatterKind.LICENCE, True),
+    ("HB", "BZ-001", "大气污染防治专项资金", MatterKind.SUBSIDY, True),
+    ("HB", "CG-001", "环境监测服务采购", MatterKind.PROCUREMENT, True),
+    ("SW", "BZ-001", "出口退税资格认定", MatterKind.SUBSIDY, True),
+    ("ZJ", "XK-001", "建筑工程施工许可", MatterKind.LICENCE, True),
+    ("ZJ", "CG-001", "政府投资工程招标资格审查", MatterKind.PROCUREMENT, True),
+    ("RS", "BZ-001", "稳岗补贴", MatterKind.SUBSIDY, True),
+]
+
+# Credit checks made by the demo departments (only when the demo has none yet).
+CHECKS = [  # (username, subject key, matter code)
+    ("dept-scj", "a", "XK-001"),
+    ("dept-scj", "d", "CG-001"),
+    ("dept-scj", "j", "BZ-001"),
+    ("dept-hb", "g", "XK-001"),
+    ("dept-hb", "b", "BZ-001"),
+]
+
+
 def decision_number(department: str, decided: date, serial: int) -> str:
     return f"济{department}罚〔{decided.year}〕{serial:04d}号"
 
@@ -219,3 +256,22 @@ class Command(BaseCommand):
                 record_transition(record=record, actor=office, action="expire", reason="最长公示期届满")
             created += 1
         self.stdout.write(f"seed_records: {created} records created.")
+        self.matters(office, departments, subjects)
+
+    def matters(self, office: User, departments: dict, subjects: dict) -> None:
+        added = 0
+        for department, code, name, kind, active in MATTERS:
+            if AdministrativeMatter.objects.filter(department=departments[department], code=code).exists():
+                continue
+            matter_create(
+                actor=office, department=departments[department], code=code, name=name, kind=kind, active=active
+            )
+            added += 1
+        checks = 0
+        if not CreditCheck.objects.exists():
+            for username, subject, code in CHECKS:
+                credit_check_run(
+                    actor=User.objects.get(username=username), subject_id=subjects[subject].identifier, matter=code
+                )
+                checks += 1
+        self.stdout.write(f"seed_records: {added} administrative matters, {checks} credit checks created.")

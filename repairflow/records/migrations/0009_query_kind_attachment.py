@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0007_record_negative'),
+        ('records', '0008_credit_check_matters'),
     ]
 
     operations = [
