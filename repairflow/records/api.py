@@ -5,7 +5,6 @@ query log."""
 from datetime import date
 
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -20,7 +19,7 @@ from repairflow.core.history import history_entries
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.permissions import Role, require_role
 from repairflow.records import selectors, services
-from repairflow.records.evidence import credit_check_pdf
+from repairflow.records.evidence import credit_check_pdf_response
 from repairflow.records.models import (
     AdministrativeMatter,
     CreditCheck,
@@ -355,10 +354,7 @@ class CreditCheckViewSet(
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         """The check as a PDF, set from what it answered when it was made."""
-        check = self.get_object()
-        response = HttpResponse(credit_check_pdf(check), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="credit-check-{check.pk}.pdf"'
-        return response
+        return credit_check_pdf_response(viewer=request.user, check=self.get_object())
 
     @extend_schema(
         parameters=[

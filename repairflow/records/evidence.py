@@ -6,12 +6,14 @@ that the same check always gives the same bytes."""
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.pdf import NoticeText, notice_pdf
-from repairflow.records.models import CreditCheck, MatterKind
+from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, MatterKind, QueryKind
 from repairflow.records.publication import Category
+from repairflow.records.services import query_log_write
 
 CREDIT_CHECK_TITLE = _("Credit check in an administrative matter")
 CREDIT_OFFICE = _("Credit office")
@@ -82,3 +84,20 @@ def credit_check_pdf(check: CreditCheck) -> bytes:
             issuer=settings.REPAIRFLOW_OFFICE_NAME,
             issued_on=timezone.localdate(check.checked_at),
         )
+
+
+def credit_check_pdf_response(*, viewer: Any, check: CreditCheck) -> HttpResponse:
+    """The check's PDF as a download (API and pages); a staff read of it is in the query log, as
+    a look-up of the records it names."""
+    seen = [entry["record"] for entry in check.answer.get("records_seen", [])]
+    query_log_write(
+        user=viewer,
+        kind=QueryKind.CREDIT_CHECK,
+        purpose=check.matter,
+        parameters={"credit_check": check.pk, "pdf": True},
+        records=list(CreditRecord.objects.filter(pk__in=seen)),
+        subjects=CreditSubject.objects.filter(identifier=check.subject_identifier),
+    )
+    response = HttpResponse(credit_check_pdf(check), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="credit-check-{check.pk}.pdf"'
+    return response

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role
 from repairflow.records import selectors, services
 from repairflow.records.api import CreditCheckInputSerializer
-from repairflow.records.evidence import credit_check_pdf
+from repairflow.records.evidence import credit_check_pdf_response
 from repairflow.records.forms import CreditCheckForm
 from repairflow.records.models import CreditRecord, QueryKind, RecordState
 from repairflow.records.publication import Category, Severity
@@ -159,6 +159,4 @@ def credit_check_list(request):
 def credit_check_pdf_download(request, check_id: int):
     """The check's PDF, for whoever may see the check (anyone else: 404)."""
     check = get_or_not_found(selectors.credit_checks_visible_to(request.user), pk=check_id)
-    response = HttpResponse(credit_check_pdf(check), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="credit-check-{check.pk}.pdf"'
-    return response
+    return credit_check_pdf_response(viewer=request.user, check=check)

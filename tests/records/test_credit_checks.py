@@ -426,6 +426,23 @@ def test_the_pdf_is_for_whoever_may_see_the_check(api, request, scj_check, user,
     assert response.status_code == status
 
 
+def test_a_staff_read_of_the_pdf_is_in_the_query_log(api, scj_check, office):
+    check, record = scj_check
+    logged = QueryLog.objects.count()
+
+    api.as_user(office).get(f"/api/v1/credit-checks/{check.pk}/pdf/")
+
+    log = QueryLog.objects.order_by("-id").first()
+    assert QueryLog.objects.count() == logged + 1
+    assert (log.user, log.kind, log.parameters, log.returned_records) == (
+        office,
+        "credit_check",
+        {"credit_check": check.pk, "pdf": True},
+        [record.pk],
+    )
+    assert log.purpose == check.matter
+
+
 @pytest.mark.parametrize("check_id", ["0", "abc", "99999999999999999999"])
 def test_the_pdf_of_no_check_is_not_found(api, scj_check, office, check_id):
     assert api.as_user(office).get(f"/api/v1/credit-checks/{check_id}/pdf/").status_code == 404
