@@ -5,13 +5,18 @@ see does not exist for them (404)."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
+from repairflow.calendar.selectors import work_calendar
 from repairflow.core.errors import NotFound, get_or_not_found
 from repairflow.core.history import history_model
 from repairflow.core.permissions import Role
 from repairflow.core.versioned import ReadPerVersion
+from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.selectors import deadline_as_json
+from repairflow.deadlines.services import case_deadlines
 from repairflow.records.models import CreditCheck, CreditRecord, QueryLog, RecordImport, Subscription, User
 
 # The fields of a record as the API shows it (docs/api.md "Records"), in order.
@@ -79,6 +84,35 @@ def record_as_json(record: CreditRecord, viewer: Any) -> dict[str, Any]:
         "max_period_end": _iso(record.max_period_end),
         "version": record.version,
     }
+
+
+def record_duties_as_json(record: CreditRecord, context: dict[str, Any]) -> dict[str, Any]:
+    """What staff see of a record's duties: its 双公示 figures and its clocks (read with it as
+    `shown_deadlines` by `with_duties`, else here), each as a case's are shown. `context` keeps
+    the calendar and today, read once for a list."""
+    if "calendar" not in context:
+        context.update(calendar=work_calendar(), today=timezone.localdate())
+    deadlines = getattr(record, "shown_deadlines", None)
+    if deadlines is None:
+        deadlines = case_deadlines(record).order_by("id")
+    return {
+        "publication_due_on": _iso(record.publication_due_on),
+        "publication_late_days": record.publication_late_days,
+        "deadlines": [
+            deadline_as_json(deadline, calendar=context["calendar"], today=context["today"]) for deadline in deadlines
+        ],
+    }
+
+
+def with_duties(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
+    """The records with their clocks read with them (`shown_deadlines`), in one query for a page."""
+    return records.prefetch_related(
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.select_related("department", "subject").order_by("id"),
+            to_attr="shown_deadlines",
+        )
+    )
 
 
 # The platforms subscribed now (retired ones get nothing), read once per version: every change of a
