@@ -10,7 +10,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from repairflow.core.api import IdempotentPostMixin, UploadSerializer
-from repairflow.core.history import history_entries
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.permissions import Role, require_role
 from repairflow.records import selectors, services, upstream
@@ -244,7 +243,7 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
         services.query_log_write(
             user=request.user, kind=QueryKind.HISTORY, purpose=self._purpose(), parameters={}, records=[record]
         )
-        return Response(HistoryEntrySerializer(history_entries(record), many=True).data)
+        return Response(HistoryEntrySerializer(selectors.record_history_for(record, request.user), many=True).data)
 
     @extend_schema(request=ReasonSerializer, responses={200: RecordSerializer}, operation_id="v1_records_act")
     @action(detail=True, methods=["post"], url_path=r"(?P<record_action>publish|suspend|resume|revoke)")

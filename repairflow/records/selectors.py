@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.core.errors import NotFound, get_or_not_found
-from repairflow.core.history import history_model
+from repairflow.core.history import history_entries, history_model
 from repairflow.core.permissions import Role
 from repairflow.core.versioned import ReadPerVersion
 from repairflow.deadlines.models import Deadline
@@ -102,6 +102,22 @@ def record_duties_as_json(record: CreditRecord, context: dict[str, Any]) -> dict
             deadline_as_json(deadline, calendar=context["calendar"], today=context["today"]) for deadline in deadlines
         ],
     }
+
+
+# The record's 双公示 figures: the department's timeliness, for staff only (its history too).
+STAFF_ONLY_RECORD_FIELDS = frozenset({"publication_due_on", "publication_late_days"})
+
+
+def record_history_for(record: CreditRecord, viewer: Any) -> list[dict]:
+    """The record's history as `viewer` may read it: without the staff-only fields for a subject
+    (an entry left with no change is still shown: who changed the record, when and why)."""
+    entries = history_entries(record)
+    if getattr(viewer, "is_staff_role", False):
+        return entries
+    return [
+        {**entry, "changes": [c for c in entry["changes"] if c["field"] not in STAFF_ONLY_RECORD_FIELDS]}
+        for entry in entries
+    ]
 
 
 def with_duties(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:

@@ -6,10 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.core.history import history_entries
+from repairflow.calendar.selectors import work_calendar
 from repairflow.core.paging import page_of
+from repairflow.deadlines.selectors import deadline_as_json
+from repairflow.deadlines.services import case_deadlines
 from repairflow.records import selectors, services
 from repairflow.records.models import CreditRecord, QueryKind, RecordState
 from repairflow.records.publication import Category, Severity
@@ -86,15 +89,23 @@ def record_detail(request, record_id: int):
     record = selectors.record_get(user=request.user, record_id=record_id)
     purpose = request.GET.get("purpose", "")
     services.query_log_write(user=request.user, kind=QueryKind.DETAIL, purpose=purpose, parameters={}, records=[record])
-    return render(
-        request,
-        "records/detail.html",
-        {
-            "record": record,
-            "identifier_visible": may_see_identifier(request.user, record),
-            "history": [_for_people(entry) for entry in history_entries(record)],
-        },
-    )
+    context = {
+        "record": record,
+        "identifier_visible": may_see_identifier(request.user, record),
+        "history": [_for_people(entry) for entry in selectors.record_history_for(record, request.user)],
+    }
+    if request.user.is_staff_role:  # the record's duties and their clocks, as a case's are shown
+        calendar, today = work_calendar(), timezone.localdate()
+        deadlines = case_deadlines(record).order_by("id")
+        context.update(
+            today=today,
+            duties_shown=True,
+            deadlines=[
+                {"deadline": deadline, **deadline_as_json(deadline, calendar=calendar, today=today)}
+                for deadline in deadlines
+            ],
+        )
+    return render(request, "records/detail.html", context)
 
 
 _RECORD_FIELDS = {field.name: field for field in CreditRecord._meta.fields}

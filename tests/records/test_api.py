@@ -598,7 +598,11 @@ def test_history_lists_every_change_oldest_first(api, officer_scj, office, time_
             {"field": "min_period_end", "old": None, "new": "2026-04-05"},
             {"field": "max_period_end", "old": None, "new": "2027-01-05"},
             {"field": "publication_due_on", "old": None, "new": "2026-01-14"},
-            {"field": "publication_late_days", "old": None, "new": 211},  # 1/15 to 11/23: 211 working days (双公示 due 1/14)
+            {
+                "field": "publication_late_days",
+                "old": None,
+                "new": 211,
+            },  # 1/15 to 11/23: 211 working days (双公示 due 1/14)
             {"field": "version", "old": None, "new": 1},
         ],
     }

@@ -808,7 +808,11 @@ def test_history_entries_list_creation_then_each_change_oldest_first(officer_scj
                 {"field": "min_period_end", "old": None, "new": "2026-04-05"},
                 {"field": "max_period_end", "old": None, "new": "2027-01-05"},
                 {"field": "publication_due_on", "old": None, "new": "2026-01-14"},
-                {"field": "publication_late_days", "old": None, "new": 19},  # 1/15–1/16, 1/19–2/6, 2/9–2/10: 19 working days late (due 1/14)
+                {
+                    "field": "publication_late_days",
+                    "old": None,
+                    "new": 19,
+                },  # 1/15–1/16, 1/19–2/6, 2/9–2/10: 19 working days late (due 1/14)
                 {"field": "version", "old": None, "new": 1},
             ],
         },
