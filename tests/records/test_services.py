@@ -13,7 +13,6 @@ from repairflow.core.identifiers import INVALID_RESIDENT_ID, INVALID_USCC, Subje
 from repairflow.core.permissions import ROLE_NOT_ALLOWED
 from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, QueryKind, QueryLog, RecordState
-from repairflow.records.selectors import record_as_json
 from repairflow.records.publication import (
     SERIOUS_LIST_IS_SERIOUS,
     SEVERITY_ON_NON_NEGATIVE,
@@ -21,13 +20,13 @@ from repairflow.records.publication import (
     Category,
     Severity,
 )
+from repairflow.records.selectors import record_as_json
 from repairflow.records.serializers import (
     DEPARTMENT_REQUIRED,
     NOT_PUBLISHABLE,
     OTHER_DEPARTMENT,
     UNKNOWN_DEPARTMENT,
     RecordInputSerializer,
-    RecordSerializer,
 )
 from repairflow.records.services import (
     DUPLICATE_DECISION,
