@@ -12,6 +12,7 @@ from repairflow.cases.models import Notice, Transition
 from repairflow.cases.selectors import case_timeline
 from repairflow.core.attachments import PDF
 from repairflow.core.models import Attachment
+from repairflow.deadlines.models import Deadline
 from repairflow.objections.models import Objection, ObjectionState
 from repairflow.records.models import CreditRecord, RecordState, User
 from repairflow.repair.eligibility import RuleResult
@@ -129,3 +130,18 @@ def test_the_office_sees_the_demo_cases_in_the_admin(seeded, client, page, model
     response = client.get(reverse(page, args=[model.objects.first().pk]))
 
     assert response.status_code == 200
+
+
+def test_seed_demo_has_a_running_and_an_overdue_publication_duty(seeded):
+    new_licence = CreditRecord.objects.get(decision_no="济SCJ许〔演示〕0001号")
+    late_penalty = CreditRecord.objects.get(decision_no="济SCJ罚〔演示〕0002号")
+    clocks = {
+        deadline.case_id: (deadline.step, deadline.started_on, deadline.due_on, deadline.next_action_on)
+        for deadline in Deadline.objects.filter(case_type__model="creditrecord")
+    }
+
+    # decided Mon 11/30 (the demo day): 7 working days, 12/1–12/4, 12/7–12/9; reminded on 12/8
+    assert (new_licence.state, new_licence.publication_due_on) == (RecordState.UNPUBLISHED, date(2026, 12, 9))
+    assert clocks[new_licence.pk] == ("record_publication", DEMO_DAY, date(2026, 12, 9), date(2026, 12, 8))
+    # decided Tue 11/10: 11/11–11/13, 11/16–11/19, due 11/19: overdue, its 督办 due at the first sweep
+    assert clocks[late_penalty.pk] == ("record_publication", date(2026, 11, 10), date(2026, 11, 19), date(2026, 11, 19))
