@@ -90,11 +90,11 @@ def record_duties_as_json(record: CreditRecord, context: dict[str, Any]) -> dict
     """What staff see of a record's duties: its 双公示 figures and its clocks (read with it as
     `shown_deadlines` by `with_duties`, else here), each as a case's are shown. `context` keeps
     the calendar and today, read once for a list."""
-    if "calendar" not in context:
-        context.update(calendar=work_calendar(), today=timezone.localdate())
     deadlines = getattr(record, "shown_deadlines", None)
     if deadlines is None:
-        deadlines = case_deadlines(record).order_by("id")
+        deadlines = list(case_deadlines(record).order_by("id"))
+    if deadlines and "calendar" not in context:  # read once, and only when a clock is shown
+        context.update(calendar=work_calendar(), today=timezone.localdate())
     return {
         "publication_due_on": _iso(record.publication_due_on),
         "publication_late_days": record.publication_late_days,
