@@ -49,29 +49,43 @@ def publication_duty_applies(record: CreditRecord) -> bool:
     )
 
 
-def publication_due_on(calendar: WorkCalendar, record: CreditRecord) -> date | None:
-    """The last day to publish the record under the active profile, counted from its decision date
-    (None when the duty does not apply or the profile sets no such clock)."""
-    if not publication_duty_applies(record):
-        return None
-    rule = active_profile().rule_set_on(record.decision_date).steps.get(Step.RECORD_PUBLICATION)
-    if rule is None:
-        return None
-    return add_working_days(calendar, record.decision_date, rule.working_days).due_on
+class PublicationDuty:
+    """The 双公示 figures of new records on one calendar and one day, each working-day count made
+    once per decision date and last day (a batch of thousands shares a few hundred)."""
+
+    def __init__(self, calendar: WorkCalendar, today: date) -> None:
+        self.calendar, self.today = calendar, today
+        self._due: dict[date, date | None] = {}
+        self._late: dict[date, int] = {}
+
+    def due_on(self, record: CreditRecord) -> date | None:
+        """The last day to publish the record under the active profile, counted from its decision
+        date (None when the duty does not apply or the profile sets no such clock)."""
+        if not publication_duty_applies(record):
+            return None
+        day = record.decision_date
+        if day not in self._due:
+            rule = active_profile().rule_set_on(day).steps.get(Step.RECORD_PUBLICATION)
+            self._due[day] = None if rule is None else add_working_days(self.calendar, day, rule.working_days).due_on
+        return self._due[day]
+
+    def late_days(self, due_on: date) -> int:
+        if due_on not in self._late:
+            self._late[due_on] = late_days(self.calendar, due_on, self.today)
+        return self._late[due_on]
+
+    def fix(self, record: CreditRecord) -> None:
+        """A new record (not saved yet): its last day to be published and, when it is created
+        published, how late it came."""
+        record.publication_due_on = self.due_on(record)
+        record.publication_late_days = None
+        if record.publication_due_on is not None and record.state == RecordState.PUBLISHED:
+            record.publication_late_days = self.late_days(record.publication_due_on)
 
 
 def late_days(calendar: WorkCalendar, due_on: date, published_on: date) -> int:
     """The working days after the last day up to the day of publication (0 on time)."""
     return working_days_between(calendar, due_on, published_on).count
-
-
-def publication_duty_fix(record: CreditRecord, calendar: WorkCalendar, today: date) -> None:
-    """A new record (not saved yet): its last day to be published and, when it is created
-    published, how late it came."""
-    record.publication_due_on = publication_due_on(calendar, record)
-    record.publication_late_days = None
-    if record.publication_due_on is not None and record.state == RecordState.PUBLISHED:
-        record.publication_late_days = late_days(calendar, record.publication_due_on, today)
 
 
 def publication_clocks_start(

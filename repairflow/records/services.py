@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import WorkCalendar
 from repairflow.core.attachments import file_name_safe
 from repairflow.core.errors import Conflict, Forbidden, TransitionNotAllowed, get_or_not_found
 from repairflow.core.flows import available_actions, run_transition
@@ -23,7 +22,7 @@ from repairflow.core.history import Writes, history_reason, writing
 from repairflow.core.permissions import ROLE_NOT_ALLOWED, Role, require_role
 from repairflow.deadlines.policy import active_profile
 from repairflow.records.corrections import DUPLICATE_DECISION
-from repairflow.records.duties import publication_clocks_start, publication_duty_fix, record_clocks_follow
+from repairflow.records.duties import PublicationDuty, publication_clocks_start, record_clocks_follow
 from repairflow.records.flows import LIVE, RecordFlow
 from repairflow.records.importing import REQUIRED_COLUMNS, import_file_read
 from repairflow.records.models import (
@@ -99,7 +98,7 @@ def _subjects_for(entries: Iterable[Mapping[str, Any]], *, actor: Any) -> dict[s
     return subjects
 
 
-def _new_record(entry: Mapping[str, Any], subject: CreditSubject, calendar: WorkCalendar) -> CreditRecord:
+def _new_record(entry: Mapping[str, Any], subject: CreditSubject, duty: PublicationDuty) -> CreditRecord:
     publish = entry["publish"]
     if publish is None:  # not said: published where the rule set publishes it at all
         publish = may_be_published(
@@ -119,12 +118,11 @@ def _new_record(entry: Mapping[str, Any], subject: CreditSubject, calendar: Work
     )
     record.classify()
     record.state = RecordState.PUBLISHED if publish else RecordState.UNPUBLISHED
-    today = timezone.localdate()
     if publish:
-        record.set_publication_periods(published_on=today)
+        record.set_publication_periods(published_on=duty.today)
     else:
         record.rule_set = ""
-    publication_duty_fix(record, calendar, today)
+    duty.fix(record)
     return record
 
 
@@ -137,7 +135,7 @@ def record_create(*, actor: Any, entry: Mapping[str, Any]) -> CreditRecord:
                 raise Conflict(DUPLICATE_DECISION)
             subject = _subjects_for([entry], actor=actor)[entry["subject_id"]]
             calendar = work_calendar()
-            record = _new_record(entry, subject, calendar)
+            record = _new_record(entry, subject, PublicationDuty(calendar, timezone.localdate()))
             with writing() as writes:
                 writes.create(record, actor=actor, reason=RECORD_CREATED, now=True)
                 if record.state == RecordState.PUBLISHED:
@@ -194,7 +192,8 @@ def records_import(
             new = sorted(valid.values(), key=lambda item: item[0])
             subjects = _subjects_for([entry for _line, entry in new], actor=actor)
             calendar = work_calendar()
-            records = [_new_record(entry, subjects[entry["subject_id"]], calendar) for _line, entry in new]
+            duty = PublicationDuty(calendar, timezone.localdate())
+            records = [_new_record(entry, subjects[entry["subject_id"]], duty) for _line, entry in new]
             if import_id is not None:  # bulk_create_with_history takes a record's own reason
                 for (line, _entry), record in zip(new, records, strict=True):
                     record._change_reason = history_reason(IMPORTED_FROM_LINE) % {"number": import_id, "line": line}
