@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from repairflow.core.admin import ReadOnlyAdmin
-from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, Department, QueryLog, RecordImport, User
+from repairflow.records.models import (
+    CreditCheck,
+    CreditRecord,
+    CreditSubject,
+    Department,
+    QueryLog,
+    RecordImport,
+    UpstreamChange,
+    User,
+)
 
 
 @admin.register(Department)
@@ -30,6 +39,14 @@ class CreditRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     search_fields = ("decision_no", "title", "subject__name", "subject__identifier")
     date_hierarchy = "decision_date"
     list_select_related = ("subject", "department")
+
+
+@admin.register(UpstreamChange)
+class UpstreamChangeAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("record", "kind", "decided_on", "document", "status", "outcome", "reported_on", "done_on")
+    list_filter = ("kind", "status", "outcome")
+    search_fields = ("document", "record__decision_no")
+    list_select_related = ("record",)
 
 
 @admin.register(QueryLog)
