@@ -13,7 +13,7 @@ def register_messages() -> None:
             _("Report the upstream change: %(record)s"),
             _(
                 "The office has noted that the decision behind %(record)s was changed or revoked upstream "
-                "(%(document)s, %(decided_on)s). Report it with the corrected fields."
+                "(%(document)s, %(decided_on)s). Report it, with the corrected fields when it was changed."
             ),
         ),
         (
