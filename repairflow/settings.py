@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field name another set already uses: named here, not numbered.
+    "ENUM_NAME_OVERRIDES": {"UpstreamChangeKindEnum": "repairflow.records.models.UpstreamChangeKind"},
 }
 
 # --- Background work ----------------------------------------------------------------------

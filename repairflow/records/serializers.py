@@ -94,7 +94,7 @@ class RecordInputSerializer(serializers.Serializer):
         return department
 
 
-class DeadlineSerializer(serializers.Serializer):
+class RecordClockSerializer(serializers.Serializer):
     """A clock as the API shows it (repairflow/deadlines/selectors.py `deadline_as_json`), declared
     for the schema."""
 
@@ -134,7 +134,7 @@ class RecordSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Staff only: working days after `publication_due_on` it was published (0: on time).",
     )
-    deadlines = DeadlineSerializer(many=True, required=False, help_text="Staff only: the record's own clocks.")
+    deadlines = RecordClockSerializer(many=True, required=False, help_text="Staff only: the record's own clocks.")
 
     class Meta:
         model = CreditRecord
