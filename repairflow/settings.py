@@ -319,8 +319,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # `kind` names several choice sets; the administrative matter's is named on its own
-    "ENUM_NAME_OVERRIDES": {"MatterKindEnum": "repairflow.records.models.MatterKind"},
+    # Choice sets whose field name another set already uses: named here, not numbered.
+    "ENUM_NAME_OVERRIDES": {
+        "MatterKindEnum": "repairflow.records.models.MatterKind",
+        "UpstreamChangeKindEnum": "repairflow.records.models.UpstreamChangeKind",
+    },
 }
 
 # --- Background work ----------------------------------------------------------------------

@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import explain, working_days_left
 from repairflow.cases.kinds import CaseKind, case_kind_of
 from repairflow.cases.models import Case, Notice, NoticeKind, Transition
 from repairflow.cases.notices import notice_content, notice_rendered
@@ -34,7 +33,7 @@ from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.models import Attachment
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.models import Deadline
-from repairflow.deadlines.policy import Step
+from repairflow.deadlines.selectors import deadline_as_json
 from repairflow.deadlines.services import CaseClocks
 from repairflow.records.models import QueryKind
 from repairflow.records.selectors import may_see_identifier, records_visible_to
@@ -78,7 +77,6 @@ def with_everything_shown(cases: QuerySet, *also: Prefetch) -> QuerySet:
 # What a case's JSON shows of its clocks, timeline and notices, written out by hand: a list holds
 # 50 cases with hundreds of these, and a serializer built for each case costs more than the page's
 # queries.
-STEP_LABELS = dict(Step.choices)
 _DATE, _TIME = serializers.DateField(), serializers.DateTimeField()
 
 
@@ -90,25 +88,6 @@ def json_date(value: Any) -> str | None:
 def json_time(value: Any) -> str | None:
     """A moment as DRF's DateTimeField writes it, in the local time zone (null stays null)."""
     return None if value is None else _TIME.to_representation(value)
-
-
-def deadline_as_json(deadline: Deadline, *, calendar: Any, today: Any) -> dict[str, Any]:
-    """A clock as the API shows it: `working_days_left` from `today` to its last day (negative
-    when overdue, null once ended) and its explanation in the reader's language."""
-    left = working_days_left(calendar, today, deadline.due_on) if deadline.is_open else None
-    return {
-        "step": deadline.step,
-        "step_label": str(STEP_LABELS.get(deadline.step, deadline.step)),
-        "owner": deadline.owner,
-        "department": deadline.department.code if deadline.department_id else None,
-        "started_on": json_date(deadline.started_on),
-        "due_on": json_date(deadline.due_on),
-        "status": deadline.status,
-        "working_days_left": left,
-        "provisional": deadline.provisional,
-        "explanation": explain(deadline.notes(), deadline.due_on),
-        "ended_on": json_date(deadline.ended_on),
-    }
 
 
 def transition_as_json(transition: Transition) -> dict[str, Any]:

@@ -338,7 +338,7 @@ class CasePages:
             "record_visible": record_visible,
             "identifier": identifier_shown(user, case.record),
             "attachments": case.shown_attachments,
-            "record_changes": record_history(case.record, naming=case.number) if record_visible else [],
+            "record_changes": record_history(case.record, user, naming=case.number) if record_visible else [],
             "ledger": case_ledger((self.name, case.number)) if user.is_staff_role else [],
             "deadlines": deadlines,
             "timeline": timeline,

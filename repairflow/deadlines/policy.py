@@ -19,6 +19,14 @@ Sources (docs/domain.md):
   working day after. A subject's missed supplement period lapses the case.
 - A supplement request restarts the clock from the day the supplement is received (practice of
   政府信息公开条例 Art. 30); a profile may choose to pause it instead.
+- A record's own duties (their clocks hang on the `CreditRecord`, never lapse, and escalate as a
+  department's do): a new 行政许可 or 行政处罚 decision is published within 7 working days of the
+  decision (双公示; seed 002, 舞信用办〔2020〕1号 §二(一): "各类行政许可、行政处罚信息要按照规定在7个工作日内
+  通过“信用舞钢”网站进行公开公示"), in every profile; a department reports a decision changed or
+  revoked upstream within 3 working days of that decision (山东省社会信用条例 Art. 40; the national
+  profile borrows it, unconfirmed); the office deletes from publication a record whose decision was
+  revoked within 1 working day of the report (河南省社会信用条例 Art. 42). A profile without a step
+  has no such clock.
 
 The active profile is the setting `REPAIRFLOW_PROFILE` (default `shandong`).
 """
@@ -51,6 +59,9 @@ class Step(models.TextChoices):
     REPAIR_DECISION = "repair_decision", _("decide on the repair application")
     REPAIR_SUPPLEMENT = "repair_supplement", _("supplement the repair application")
     REPAIR_SHARING = "repair_sharing", _("share the repair result")
+    RECORD_PUBLICATION = "record_publication", _("publish the new decision on the platform")
+    UPSTREAM_CHANGE_REPORT = "upstream_change_report", _("report the decision changed or revoked upstream")
+    REVOKED_RECORD_REMOVAL = "revoked_record_removal", _("delete the revoked record from publication")
 
 
 class Event(models.TextChoices):
@@ -60,6 +71,9 @@ class Event(models.TextChoices):
     FORWARD = "forward", _("the case reaches the department")
     SUPPLEMENT_REQUEST = "supplement_request", _("the subject is asked for a supplement")
     APPLIED = "applied", _("the result is applied to the record")
+    DECIDED = "decided", _("the department makes the decision")
+    UPSTREAM_DECIDED = "upstream_decided", _("the decision is changed or revoked upstream")
+    UPSTREAM_REPORTED = "upstream_reported", _("the department reports the upstream change")
 
 
 class Action(StrEnum):
@@ -203,13 +217,54 @@ def objection_steps(
     }
 
 
-def rule_sets(objections: Mapping[Step, StepRule], name: str) -> tuple[RuleSet, ...]:
-    """A province's objection rules joined with the national repair rules of each period."""
+def rule_sets(
+    objections: Mapping[Step, StepRule], name: str, records: Mapping[Step, StepRule] | None = None
+) -> tuple[RuleSet, ...]:
+    """A province's objection rules joined with the national repair rules of each period and the
+    record's own duties (`records`; the 双公示 duty alone by default)."""
+    records = PUBLICATION_DUTY if records is None else records
     return (
-        RuleSet(f"{name} + 发改办财金〔2019〕527号", date(2019, 1, 1), {**objections, **REPAIR_STEPS_527}),
-        RuleSet(f"{name} + NDRC Order 58", ORDER_58_FROM, {**objections, **REPAIR_STEPS_ORDER_58}),
-        RuleSet(f"{name} + 国办发〔2025〕22号 / NDRC Order 36", ORDER_36_FROM, {**objections, **REPAIR_STEPS_ORDER_36}),
+        RuleSet(f"{name} + 发改办财金〔2019〕527号", date(2019, 1, 1), {**objections, **REPAIR_STEPS_527, **records}),
+        RuleSet(f"{name} + NDRC Order 58", ORDER_58_FROM, {**objections, **REPAIR_STEPS_ORDER_58, **records}),
+        RuleSet(
+            f"{name} + 国办发〔2025〕22号 / NDRC Order 36",
+            ORDER_36_FROM,
+            {**objections, **REPAIR_STEPS_ORDER_36, **records},
+        ),
     )
+
+
+# --- A record's own duties ---------------------------------------------------------------------
+# The clocks start on the record's decision date, the upstream decision's date and the day the
+# department reported it; none lapses (a department's or the office's duty is chased, never dropped).
+SEED_002_PUBLICATION = (
+    "舞信用办〔2020〕1号 §二(一) (seed 002): 各类行政许可、行政处罚信息要按照规定在7个工作日内…公开公示 (双公示)"
+)
+PUBLICATION_DUTY = {
+    Step.RECORD_PUBLICATION: StepRule(Event.DECIDED, 7, Party.DEPARTMENT, SEED_002_PUBLICATION),
+}
+UPSTREAM_CHANGE_REPORT = StepRule(Event.UPSTREAM_DECIDED, 3, Party.DEPARTMENT, "山东省社会信用条例 Art. 40")
+REVOKED_RECORD_REMOVAL = StepRule(Event.UPSTREAM_REPORTED, 1, Party.OFFICE, "河南省社会信用条例 Art. 42")
+
+
+def _borrowed(rule: StepRule, whose: str) -> StepRule:
+    return replace(rule, source=f"{rule.source}; {whose}, unconfirmed", confirmed=False)
+
+
+# Seed 002 is Henan's (舞钢): elsewhere its 7 working days stand in for the national 双公示 rule it
+# applies ("按照规定"), whose own wording was not read: unconfirmed.
+PUBLICATION_DUTY_ELSEWHERE = {
+    Step.RECORD_PUBLICATION: _borrowed(
+        PUBLICATION_DUTY[Step.RECORD_PUBLICATION], "the national 双公示 rule it applies, unread"
+    ),
+}
+HENAN_RECORDS = {**PUBLICATION_DUTY, Step.REVOKED_RECORD_REMOVAL: REVOKED_RECORD_REMOVAL}
+SHANDONG_RECORDS = {**PUBLICATION_DUTY_ELSEWHERE, Step.UPSTREAM_CHANGE_REPORT: UPSTREAM_CHANGE_REPORT}
+NATIONAL_RECORDS = {
+    **PUBLICATION_DUTY_ELSEWHERE,
+    Step.UPSTREAM_CHANGE_REPORT: _borrowed(UPSTREAM_CHANGE_REPORT, "no national figure, Shandong's used"),
+}
+REFERENCE_RECORDS = PUBLICATION_DUTY_ELSEWHERE
 
 
 SHANDONG_OBJECTIONS = objection_steps(
@@ -249,14 +304,14 @@ PROFILES: dict[str, Profile] = {
             "shandong",
             "山东省（济南）",
             MarkOn.ACCEPTANCE,
-            rule_sets(SHANDONG_OBJECTIONS, "山东省社会信用条例"),
+            rule_sets(SHANDONG_OBJECTIONS, "山东省社会信用条例", SHANDONG_RECORDS),
             publication_cap_years=5,  # 山东省社会信用条例 Art. 38: negative information published 5 years at most
         ),
         Profile(
             "henan",
             "河南省（舞钢）",
             MarkOn.RECEIPT,
-            rule_sets(HENAN_OBJECTIONS, "河南省社会信用条例"),
+            rule_sets(HENAN_OBJECTIONS, "河南省社会信用条例", HENAN_RECORDS),
             publication_cap_years=5,  # 河南省社会信用条例 Art. 19: negative information published 5 years at most
         ),
         Profile(
@@ -269,19 +324,20 @@ PROFILES: dict[str, Profile] = {
                     for step, rule in SHANDONG_OBJECTIONS.items()
                 },
                 "national",
+                NATIONAL_RECORDS,
             ),
         ),
         Profile(
             "shanghai",
             "上海市（参考）",
             MarkOn.ACCEPTANCE,
-            rule_sets(SHANGHAI_OBJECTIONS, "上海市社会信用条例"),
+            rule_sets(SHANGHAI_OBJECTIONS, "上海市社会信用条例", REFERENCE_RECORDS),
         ),
         Profile(
             "zhejiang",
             "浙江省（参考）",
             MarkOn.ACCEPTANCE,
-            rule_sets(ZHEJIANG_OBJECTIONS, "浙江省公共信用信息管理条例"),
+            rule_sets(ZHEJIANG_OBJECTIONS, "浙江省公共信用信息管理条例", REFERENCE_RECORDS),
             max_extension=15,
         ),
     )

@@ -15,6 +15,7 @@ from repairflow.records.models import (
     Department,
     QueryLog,
     RecordImport,
+    UpstreamChange,
     User,
 )
 
@@ -39,6 +40,14 @@ class CreditRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     search_fields = ("decision_no", "title", "subject__name", "subject__identifier")
     date_hierarchy = "decision_date"
     list_select_related = ("subject", "department")
+
+
+@admin.register(UpstreamChange)
+class UpstreamChangeAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("record", "kind", "decided_on", "document", "status", "outcome", "reported_on", "done_on")
+    list_filter = ("kind", "status", "outcome")
+    search_fields = ("document", "record__decision_no")
+    list_select_related = ("record",)
 
 
 @admin.register(QueryLog)

@@ -15,10 +15,9 @@ from rest_framework.response import Response
 
 from repairflow.core.api import IdempotentPostMixin, UploadSerializer
 from repairflow.core.errors import NotFound
-from repairflow.core.history import history_entries
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.permissions import Role, require_role
-from repairflow.records import selectors, services
+from repairflow.records import selectors, services, upstream
 from repairflow.records.evidence import credit_check_pdf_response
 from repairflow.records.models import (
     AdministrativeMatter,
@@ -31,6 +30,8 @@ from repairflow.records.models import (
     QueryLog,
     RecordImport,
     RecordState,
+    UpstreamChange,
+    UpstreamChangeKind,
 )
 from repairflow.records.publication import Category
 from repairflow.records.serializers import UNKNOWN_DEPARTMENT, RecordInputSerializer, RecordSerializer
@@ -85,6 +86,38 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = HistoryChangeSerializer(many=True)
 
 
+class UpstreamChangeInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=UpstreamChangeKind.choices)
+    decided_on = serializers.DateField()
+    document = serializers.CharField(max_length=200)
+    corrected_fields = serializers.JSONField(required=False, default=dict)
+
+
+class UpstreamChangeSerializer(serializers.ModelSerializer):
+    record = serializers.IntegerField(source="record_id")
+    noted_by = serializers.CharField(source="noted_by.username")
+    reported_by = serializers.CharField(source="reported_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = UpstreamChange
+        fields = [
+            "id",
+            "record",
+            "kind",
+            "decided_on",
+            "document",
+            "corrected_fields",
+            "status",
+            "noted_by",
+            "noted_at",
+            "reported_by",
+            "reported_on",
+            "outcome",
+            "done_on",
+        ]
+        read_only_fields = fields
+
+
 class RecordImportSummarySerializer(serializers.ModelSerializer):
     """A kept import report as listed: what the file was and what became of its rows."""
 
@@ -129,6 +162,11 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
     serializer_class = RecordSerializer
 
     visible_to = staticmethod(selectors.records_visible_to)
+
+    def get_queryset(self):
+        records = super().get_queryset()
+        staff = getattr(self.request.user, "is_staff_role", False)
+        return selectors.with_duties(records) if staff else records
 
     def _purpose(self) -> str:
         purpose = PurposeSerializer(data=self.request.query_params)
@@ -214,20 +252,38 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
         services.query_log_write(
             user=request.user, kind=QueryKind.HISTORY, purpose=self._purpose(), parameters={}, records=[record]
         )
-        return Response(HistoryEntrySerializer(history_entries(record), many=True).data)
+        return Response(HistoryEntrySerializer(selectors.record_history_for(record, request.user), many=True).data)
 
     @extend_schema(request=ReasonSerializer, responses={200: RecordSerializer}, operation_id="v1_records_act")
-    @action(detail=True, methods=["post"], url_path=r"(?P<record_action>publish|suspend|resume)")
+    @action(detail=True, methods=["post"], url_path=r"(?P<record_action>publish|suspend|resume|revoke)")
     def act(self, request, pk=None, record_action=None):
-        """The office publishes, suspends or resumes a record (`reason` required)."""
+        """The office publishes, suspends or resumes a record, or deletes from publication (`revoke`)
+        one whose decision was reported revoked upstream; a department publishes its own
+        unpublished records (`reason` required)."""
         selectors.record_get(user=request.user, record_id=pk)
-        require_role(request.user, Role.OFFICE)
+        require_role(request.user, Role.OFFICE, Role.DEPARTMENT)
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         record = services.record_act(
             actor=request.user, record_id=pk, action=record_action, reason=body.validated_data["reason"]
         )
-        return Response(self.get_serializer(record).data)
+        return Response(self.get_serializer(selectors.record_get(user=request.user, record_id=record.pk)).data)
+
+    @extend_schema(
+        request=UpstreamChangeInputSerializer,
+        responses={201: UpstreamChangeSerializer},
+        operation_id="v1_records_upstream_change",
+    )
+    @action(detail=True, methods=["post"], url_path="upstream-change", url_name="upstream-change")
+    def upstream_change(self, request, pk=None):
+        """The office notes, or the record's department reports, that the decision behind the
+        record was changed or revoked upstream (docs/api.md "Records")."""
+        selectors.record_get(user=request.user, record_id=pk)
+        require_role(request.user, Role.OFFICE, Role.DEPARTMENT)
+        body = UpstreamChangeInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        change = upstream.upstream_change_submit(actor=request.user, record_id=int(pk), body=body.validated_data)
+        return Response(UpstreamChangeSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
 class CreditCheckInputSerializer(serializers.Serializer):

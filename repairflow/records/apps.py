@@ -19,5 +19,8 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Credit records")
 
     def ready(self) -> None:
+        from repairflow.records.messages import register_messages
+
+        register_messages()
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(last_login_store, dispatch_uid="update_last_login")

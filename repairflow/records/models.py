@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -225,9 +226,15 @@ class CreditRecord(models.Model):
     publication_start = models.DateField(_("publication start"), null=True, blank=True)
     min_period_end = models.DateField(_("minimum publication period ends"), null=True, blank=True)
     max_period_end = models.DateField(_("maximum publication period ends"), null=True, blank=True)
+    # The 双公示 duty (records/duties.py): the last day to publish a new 行政许可 or 行政处罚, and once
+    # it is published, how many working days after that day it was (0: on time).
+    publication_due_on = models.DateField(_("to be published by"), null=True, blank=True)
+    publication_late_days = models.PositiveIntegerField(_("working days published late"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The record's own clocks (records/duties.py), as a case's hang on it.
+    deadlines = GenericRelation("deadlines.Deadline", content_type_field="case_type", object_id_field="case_id")
     # `negative` follows from category and severity, which history keeps
     history = kept_history(excluded_fields=["negative"])
 
@@ -271,6 +278,69 @@ class CreditRecord(models.Model):
         self.publication_start = periods.start
         self.min_period_end = periods.min_end
         self.max_period_end = periods.max_end
+
+
+class UpstreamChangeKind(models.TextChoices):
+    CHANGED = "changed", _("Decision changed")
+    REVOKED = "revoked", _("Decision revoked")
+
+
+class UpstreamChangeStatus(models.TextChoices):
+    NOTED = "noted", _("Noted by the office, awaiting the department's report")
+    REPORTED = "reported", _("Reported, awaiting removal from publication")
+    DONE = "done", _("Applied to the record")
+
+
+class UpstreamOutcome(models.TextChoices):
+    CORRECTED = "corrected", _("Record corrected")
+    REMOVED = "removed", _("Record deleted from publication")
+
+
+OPEN_UPSTREAM = [UpstreamChangeStatus.NOTED, UpstreamChangeStatus.REPORTED]
+
+
+class UpstreamChange(models.Model):
+    """The decision behind a record was changed or revoked upstream (reconsideration, litigation, the
+    department's own correction): noted by the office or reported by the department, then applied
+    to the record (records/upstream.py). One open at a time per record."""
+
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("credit record"), on_delete=models.PROTECT, related_name="upstream_changes"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=UpstreamChangeKind.choices)
+    decided_on = models.DateField(_("upstream decision date"))
+    document = models.CharField(_("upstream document"), max_length=200)
+    corrected_fields = models.JSONField(_("corrected fields"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=UpstreamChangeStatus.choices)
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("noted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    noted_at = models.DateTimeField(_("noted at"), default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=UpstreamOutcome.choices, blank=True)
+    done_on = models.DateField(_("applied on"), null=True, blank=True)
+    history = kept_history()
+
+    class Meta:
+        verbose_name = _("upstream change")
+        verbose_name_plural = _("upstream changes")
+        ordering = ["-noted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(status__in=OPEN_UPSTREAM), name="upstream_change_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.document}"
 
 
 class QueryKind(models.TextChoices):

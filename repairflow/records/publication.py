@@ -74,6 +74,9 @@ class CategoryRule:
     objection_to: str  # who verifies an objection: the record's department, or the court it forwards to
     repair: Repairer
     source: str
+    # A new decision is published within 7 working days of it (双公示: the step `record_publication`
+    # of repairflow/deadlines/policy.py, seed 002 §二(一)): 行政许可 and 行政处罚.
+    publication_duty: bool = False
 
 
 _CATALOGUE = "全国公共信用信息基础目录; seed 002 §三"
@@ -81,7 +84,12 @@ _CATALOGUE = "全国公共信用信息基础目录; seed 002 §三"
 # its publication periods, imports, credit checks and repair eligibility.
 CATEGORY_RULES: dict[str, CategoryRule] = {
     Category.ADMINISTRATIVE_PENALTY: CategoryRule(
-        Negativity.ALWAYS, True, "department", Repairer.PLATFORM, f"{_CATALOGUE}; 国办发〔2025〕22号 §二"
+        Negativity.ALWAYS,
+        True,
+        "department",
+        Repairer.PLATFORM,
+        f"{_CATALOGUE}; 国办发〔2025〕22号 §二",
+        publication_duty=True,
     ),
     Category.SERIOUS_LIST: CategoryRule(Negativity.ALWAYS, True, "department", Repairer.PLATFORM, _CATALOGUE),
     Category.ABNORMAL_LIST: CategoryRule(Negativity.ALWAYS, True, "department", Repairer.PLATFORM, _CATALOGUE),
@@ -93,7 +101,7 @@ CATEGORY_RULES: dict[str, CategoryRule] = {
         f"{_CATALOGUE}; 最高人民法院关于公布失信被执行人名单信息的若干规定 (the court deletes the entry)",
     ),
     Category.ADMINISTRATIVE_LICENSE: CategoryRule(
-        Negativity.NEVER, True, "department", Repairer.NOBODY, f"{_CATALOGUE}; 双公示"
+        Negativity.NEVER, True, "department", Repairer.NOBODY, f"{_CATALOGUE}; 双公示", publication_duty=True
     ),
     Category.ADMINISTRATIVE_LEVY: CategoryRule(Negativity.NEVER, True, "department", Repairer.NOBODY, _CATALOGUE),
     Category.ADMINISTRATIVE_ENFORCEMENT: CategoryRule(
@@ -124,6 +132,11 @@ def is_negative(category: str, severity: str | None) -> bool:
     if negativity is Negativity.WHEN_STATED:
         return severity is not None
     return negativity is Negativity.ALWAYS
+
+
+def carries_publication_duty(category: str) -> bool:
+    """Whether a new decision of `category` must be published within 7 working days (双公示)."""
+    return CATEGORY_RULES[category].publication_duty
 
 
 def repairable_on_the_platform(category: str) -> bool:

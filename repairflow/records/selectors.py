@@ -6,15 +6,19 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, QuerySet, Value, When
+from django.db.models import Case, Count, F, Prefetch, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from repairflow.calendar.selectors import work_calendar
 from repairflow.core.errors import NotFound, get_or_not_found
 from repairflow.core.history import history_entries, history_model
 from repairflow.core.permissions import Role
 from repairflow.core.versioned import ReadPerVersion
+from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.selectors import deadline_as_json
+from repairflow.deadlines.services import case_deadlines
 from repairflow.records.models import (
     AdministrativeMatter,
     CreditCheck,
@@ -91,6 +95,51 @@ def record_as_json(record: CreditRecord, viewer: Any) -> dict[str, Any]:
         "max_period_end": _iso(record.max_period_end),
         "version": record.version,
     }
+
+
+def record_duties_as_json(record: CreditRecord, context: dict[str, Any]) -> dict[str, Any]:
+    """What staff see of a record's duties: its 双公示 figures and its clocks (read with it as
+    `shown_deadlines` by `with_duties`, else here), each as a case's are shown. `context` keeps
+    the calendar and today, read once for a list."""
+    deadlines = getattr(record, "shown_deadlines", None)
+    if deadlines is None:
+        deadlines = list(case_deadlines(record).order_by("id"))
+    if deadlines and "calendar" not in context:  # read once, and only when a clock is shown
+        context.update(calendar=work_calendar(), today=timezone.localdate())
+    return {
+        "publication_due_on": _iso(record.publication_due_on),
+        "publication_late_days": record.publication_late_days,
+        "deadlines": [
+            deadline_as_json(deadline, calendar=context["calendar"], today=context["today"]) for deadline in deadlines
+        ],
+    }
+
+
+# The record's 双公示 figures: the department's timeliness, for staff only (its history too).
+STAFF_ONLY_RECORD_FIELDS = frozenset({"publication_due_on", "publication_late_days"})
+
+
+def record_history_for(record: CreditRecord, viewer: Any) -> list[dict]:
+    """The record's history as `viewer` may read it: without the staff-only fields for a subject
+    (an entry left with no change is still shown: who changed the record, when and why)."""
+    entries = history_entries(record)
+    if getattr(viewer, "is_staff_role", False):
+        return entries
+    return [
+        {**entry, "changes": [c for c in entry["changes"] if c["field"] not in STAFF_ONLY_RECORD_FIELDS]}
+        for entry in entries
+    ]
+
+
+def with_duties(records: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
+    """The records with their clocks read with them (`shown_deadlines`), in one query for a page."""
+    return records.prefetch_related(
+        Prefetch(
+            "deadlines",
+            queryset=Deadline.objects.select_related("department", "subject").order_by("id"),
+            to_attr="shown_deadlines",
+        )
+    )
 
 
 # The platforms subscribed now (retired ones get nothing), read once per version: every change of a
@@ -256,10 +305,11 @@ def _for_people(entry: dict) -> dict:
     return {**entry, "changes": changes}
 
 
-def record_history(record: CreditRecord, *, naming: str = "") -> list[dict]:
-    """The record's history as a person reads it, oldest first (each field by its label, each value
-    as shown); with `naming`, only the entries whose reason names it (a case's number)."""
-    return [_for_people(entry) for entry in history_entries(record) if naming in entry["reason"]]
+def record_history(record: CreditRecord, viewer: Any, *, naming: str = "") -> list[dict]:
+    """The record's history as `viewer` may read it and a person reads it, oldest first (each field
+    by its label, each value as shown); with `naming`, only the entries whose reason names it (a
+    case's number)."""
+    return [_for_people(entry) for entry in record_history_for(record, viewer) if naming in entry["reason"]]
 
 
 def credit_check_counts(start: date, end: date) -> list[dict[str, Any]]:

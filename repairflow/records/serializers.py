@@ -11,7 +11,7 @@ from repairflow.core.spreadsheets import formula_safe
 from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
 from repairflow.records.models import CreditRecord, Department
 from repairflow.records.publication import Category, Severity, classification_errors, is_negative, may_be_published
-from repairflow.records.selectors import RECORD_FIELDS, record_as_json
+from repairflow.records.selectors import RECORD_FIELDS, record_as_json, record_duties_as_json
 
 UNKNOWN_DEPARTMENT = _("No department has this code.")
 DEPARTMENT_REQUIRED = _("Name the department that made the decision.")
@@ -94,21 +94,56 @@ class RecordInputSerializer(serializers.Serializer):
         return department
 
 
+class RecordClockSerializer(serializers.Serializer):
+    """A clock as the API shows it (repairflow/deadlines/selectors.py `deadline_as_json`), declared
+    for the schema."""
+
+    step = serializers.CharField()
+    step_label = serializers.CharField()
+    owner = serializers.CharField()
+    department = serializers.CharField(allow_null=True)
+    started_on = serializers.DateField()
+    due_on = serializers.DateField()
+    status = serializers.CharField()
+    working_days_left = serializers.IntegerField(allow_null=True)
+    provisional = serializers.BooleanField()
+    explanation = serializers.ListField(child=serializers.CharField())
+    ended_on = serializers.DateField(allow_null=True)
+
+
+# What staff (departments, the office, auditors) see of a record besides `record_as_json`: its
+# 双公示 figures and its own clocks. Never sent to other platforms nor shown to subjects.
+STAFF_RECORD_FIELDS = ("publication_due_on", "publication_late_days", "deadlines")
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """A record as the API shows it to the caller (`context["viewer"]`): `record_as_json`, one
-    shape for the API, the webhook's snapshots and the credit check's evidence; the fields are
-    declared for the schema."""
+    shape for the API, the webhook's snapshots and the credit check's evidence, and for staff
+    also `STAFF_RECORD_FIELDS`; the fields are declared for the schema."""
 
     subject_id = serializers.CharField(read_only=True)
     subject_name = serializers.CharField(source="subject.name")
     subject_type = serializers.CharField(source="subject.subject_type")
     department = serializers.CharField(source="department.code")
     department_name = serializers.CharField(source="department.name")
+    publication_due_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Staff only: the last day to publish it (双公示)."
+    )
+    publication_late_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Staff only: working days after `publication_due_on` it was published (0: on time).",
+    )
+    deadlines = RecordClockSerializer(many=True, required=False, help_text="Staff only: the record's own clocks.")
 
     class Meta:
         model = CreditRecord
-        fields = list(RECORD_FIELDS)
+        fields = [*RECORD_FIELDS, *STAFF_RECORD_FIELDS]
         read_only_fields = fields
 
     def to_representation(self, record: CreditRecord) -> dict:
-        return record_as_json(record, self.context["viewer"])
+        viewer = self.context["viewer"]
+        shown = record_as_json(record, viewer)
+        if getattr(viewer, "is_staff_role", False):
+            shown.update(record_duties_as_json(record, self.context))
+        return shown

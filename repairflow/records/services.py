@@ -16,13 +16,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from repairflow.calendar.selectors import work_calendar
 from repairflow.core.attachments import file_name_safe
-from repairflow.core.errors import Conflict, Invalid, TransitionNotAllowed, get_or_not_found
+from repairflow.core.errors import Conflict, Forbidden, Invalid, TransitionNotAllowed, get_or_not_found
 from repairflow.core.flows import available_actions, run_transition
 from repairflow.core.history import Writes, history_model, history_reason, save_with_history, writing
-from repairflow.core.permissions import Role, require_role
+from repairflow.core.permissions import ROLE_NOT_ALLOWED, Role, require_role
 from repairflow.deadlines.policy import active_profile
 from repairflow.records.corrections import DUPLICATE_DECISION
+from repairflow.records.duties import PublicationDuty, publication_clocks_start, record_clocks_follow
 from repairflow.records.flows import LIVE, RecordFlow
 from repairflow.records.importing import REQUIRED_COLUMNS, import_file_read
 from repairflow.records.models import (
@@ -35,6 +37,9 @@ from repairflow.records.models import (
     QueryLog,
     RecordImport,
     RecordState,
+    UpstreamChange,
+    UpstreamChangeKind,
+    UpstreamChangeStatus,
 )
 from repairflow.records.outbox import CaseReference, record_events
 from repairflow.records.publication import is_negative, may_be_published, publication_periods
@@ -58,8 +63,11 @@ IMPORT_REVOKED = _("This record is revoked; an import cannot change it.")
 PERIOD_EXPIRED = _("Maximum publication period ended on %(date)s")
 CAP_EXPIRED = _("Publication of negative information is capped at %(years)d years; the cap ended on %(date)s")
 
-# Publication actions the office may take on a record directly; the rest come from cases.
+# Publication actions the office may take on a record directly; the rest come from cases (and
+# `revoke` after a decision revoked upstream: `_direct_actions`).
 OFFICE_RECORD_ACTIONS = ("publish", "suspend", "resume")
+# What a department may do to its own records directly: publish (the 双公示 duty is its).
+DEPARTMENT_RECORD_ACTIONS = ("publish",)
 
 _CHUNK = 500
 
@@ -93,7 +101,7 @@ def _subjects_for(entries: Iterable[Mapping[str, Any]], *, actor: Any) -> dict[s
     return subjects
 
 
-def _new_record(entry: Mapping[str, Any], subject: CreditSubject) -> CreditRecord:
+def _new_record(entry: Mapping[str, Any], subject: CreditSubject, duty: PublicationDuty) -> CreditRecord:
     publish = entry["publish"]
     if publish is None:  # not said: published where the rule set publishes it at all
         publish = may_be_published(
@@ -114,9 +122,10 @@ def _new_record(entry: Mapping[str, Any], subject: CreditSubject) -> CreditRecor
     record.classify()
     record.state = RecordState.PUBLISHED if publish else RecordState.UNPUBLISHED
     if publish:
-        record.set_publication_periods(published_on=timezone.localdate())
+        record.set_publication_periods(published_on=duty.today)
     else:
         record.rule_set = ""
+    duty.fix(record)
     return record
 
 
@@ -128,11 +137,13 @@ def record_create(*, actor: Any, entry: Mapping[str, Any]) -> CreditRecord:
             if CreditRecord.objects.filter(department=entry["department"], decision_no=entry["decision_no"]).exists():
                 raise Conflict(DUPLICATE_DECISION)
             subject = _subjects_for([entry], actor=actor)[entry["subject_id"]]
-            record = _new_record(entry, subject)
+            calendar = work_calendar()
+            record = _new_record(entry, subject, PublicationDuty(calendar, timezone.localdate()))
             with writing() as writes:
                 writes.create(record, actor=actor, reason=RECORD_CREATED, now=True)
                 if record.state == RecordState.PUBLISHED:
                     record_events(writes).changed([record], action="publish", actor=actor, case=None)
+                publication_clocks_start([record], actor=actor, writes=writes, calendar=calendar)
     except IntegrityError as error:  # the same decision or subject created concurrently
         raise Conflict(CONCURRENT_CHANGE) from error
     return record
@@ -183,7 +194,9 @@ def records_import(
                 _import_update(record, entry, line=line, actor=actor, import_id=import_id, report=report)
             new = sorted(valid.values(), key=lambda item: item[0])
             subjects = _subjects_for([entry for _line, entry in new], actor=actor)
-            records = [_new_record(entry, subjects[entry["subject_id"]]) for _line, entry in new]
+            calendar = work_calendar()
+            duty = PublicationDuty(calendar, timezone.localdate())
+            records = [_new_record(entry, subjects[entry["subject_id"]], duty) for _line, entry in new]
             if import_id is not None:  # bulk_create_with_history takes a record's own reason
                 for (line, _entry), record in zip(new, records, strict=True):
                     record._change_reason = history_reason(IMPORTED_FROM_LINE) % {"number": import_id, "line": line}
@@ -199,6 +212,7 @@ def records_import(
             published = [record for record in report.created if record.state == RecordState.PUBLISHED]
             with writing() as writes:
                 record_events(writes).changed(published, action="publish", actor=actor, case=None)
+                publication_clocks_start(report.created, actor=actor, writes=writes, calendar=calendar)
     except IntegrityError as error:
         raise Conflict(CONCURRENT_CHANGE) from error
     report.errors.sort(key=lambda error: error[0])
@@ -317,21 +331,44 @@ def record_transition(
     action. The record and its event are written with `writes` (at once when none)."""
     with writing(writes) as batch:
         run_transition(RecordFlow(record, actor=actor, reason=reason, writes=batch), action, **kwargs)
+        record_clocks_follow(record, action, actor=actor, writes=batch)
         record_events(batch).changed([record], action=action, actor=actor, case=case)
     return record
 
 
+def _direct_actions(actor: Any, record: CreditRecord) -> tuple[str, ...]:
+    """The publication actions `actor` may take on `record` directly: the office publishes,
+    suspends and resumes, and deletes from publication (`revoke`) a record whose decision was
+    reported revoked upstream; a department publishes its own unpublished records (the 双公示 duty
+    is its)."""
+    if actor.role == Role.DEPARTMENT:
+        return DEPARTMENT_RECORD_ACTIONS
+    if UpstreamChange.objects.filter(
+        record=record, kind=UpstreamChangeKind.REVOKED, status=UpstreamChangeStatus.REPORTED
+    ).exists():
+        return (*OFFICE_RECORD_ACTIONS, "revoke")
+    return OFFICE_RECORD_ACTIONS
+
+
 def record_act(*, actor: Any, record_id: int, action: str, reason: str) -> CreditRecord:
-    """The office publishes, suspends or resumes a record directly."""
-    require_role(actor, Role.OFFICE)
+    """The office publishes, suspends, resumes or (after an upstream revocation) revokes a record
+    directly; a department publishes its own (404 for another's, 403 for anything else)."""
+    require_role(actor, Role.OFFICE, Role.DEPARTMENT)
     with transaction.atomic():
-        record = get_or_not_found(CreditRecord.objects.select_for_update(), pk=record_id)
+        records = CreditRecord.objects.select_for_update()
+        if actor.role == Role.DEPARTMENT:
+            records = records.filter(department_id=actor.department_id)
+        record = get_or_not_found(records, pk=record_id)
+        if actor.role == Role.DEPARTMENT and action not in DEPARTMENT_RECORD_ACTIONS:
+            raise Forbidden(ROLE_NOT_ALLOWED)
         with writing() as writes:
             flow = RecordFlow(record, actor=actor, reason=reason, writes=writes)
-            allowed = [name for name in available_actions(flow) if name in OFFICE_RECORD_ACTIONS]
+            permitted = _direct_actions(actor, record)
+            allowed = [name for name in available_actions(flow) if name in permitted]
             if action not in allowed:
                 raise TransitionNotAllowed(state=record.state, allowed=allowed)
             run_transition(flow, action)
+            record_clocks_follow(record, action, actor=actor, writes=writes)
             record_events(writes).changed([record], action=action, actor=actor, case=None)
     return record
 

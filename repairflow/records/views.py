@@ -9,12 +9,16 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 
+from repairflow.calendar.selectors import work_calendar
 from repairflow.core.errors import Invalid, get_or_not_found
 from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role
+from repairflow.deadlines.selectors import deadline_as_json
+from repairflow.deadlines.services import case_deadlines
 from repairflow.records import selectors, services
 from repairflow.records.api import CreditCheckInputSerializer
 from repairflow.records.evidence import credit_check_pdf_response
@@ -94,15 +98,23 @@ def record_detail(request, record_id: int):
     record = selectors.record_get(user=request.user, record_id=record_id)
     purpose = request.GET.get("purpose", "")
     services.query_log_write(user=request.user, kind=QueryKind.DETAIL, purpose=purpose, parameters={}, records=[record])
-    return render(
-        request,
-        "records/detail.html",
-        {
-            "record": record,
-            "identifier_visible": may_see_identifier(request.user, record),
-            "history": selectors.record_history(record),
-        },
-    )
+    context = {
+        "record": record,
+        "identifier_visible": may_see_identifier(request.user, record),
+        "history": selectors.record_history(record, request.user),
+    }
+    if request.user.is_staff_role:  # the record's duties and their clocks, as a case's are shown
+        calendar, today = work_calendar(), timezone.localdate()
+        deadlines = case_deadlines(record).order_by("id")
+        context.update(
+            today=today,
+            duties_shown=True,
+            deadlines=[
+                {"deadline": deadline, **deadline_as_json(deadline, calendar=calendar, today=today)}
+                for deadline in deadlines
+            ],
+        )
+    return render(request, "records/detail.html", context)
 
 
 @login_required

@@ -12,6 +12,7 @@ from repairflow.cases.models import Notice, Transition
 from repairflow.cases.selectors import case_timeline
 from repairflow.core.attachments import PDF
 from repairflow.core.models import Attachment
+from repairflow.deadlines.models import Deadline
 from repairflow.objections.models import Objection, ObjectionState
 from repairflow.records.models import AdministrativeMatter, CreditCheck, CreditRecord, RecordState, User
 from repairflow.repair.eligibility import RuleResult
@@ -148,3 +149,18 @@ def test_seed_demo_gives_the_departments_lists_of_matters_and_checks_made_in_the
     assert (AdministrativeMatter.objects.count(), CreditCheck.objects.count()) == (12, 5)
     client.force_login(User.objects.get(username="office"))
     assert client.get(reverse("admin:records_administrativematter_changelist")).status_code == 200
+
+
+def test_seed_demo_has_a_running_and_an_overdue_publication_duty(seeded):
+    new_licence = CreditRecord.objects.get(decision_no="济SCJ许〔演示〕0001号")
+    late_penalty = CreditRecord.objects.get(decision_no="济SCJ罚〔演示〕0002号")
+    clocks = {
+        deadline.case_id: (deadline.step, deadline.started_on, deadline.due_on, deadline.next_action_on)
+        for deadline in Deadline.objects.filter(case_type__model="creditrecord")
+    }
+
+    # decided Mon 11/30 (the demo day): 7 working days, 12/1–12/4, 12/7–12/9; reminded on 12/8
+    assert (new_licence.state, new_licence.publication_due_on) == (RecordState.UNPUBLISHED, date(2026, 12, 9))
+    assert clocks[new_licence.pk] == ("record_publication", DEMO_DAY, date(2026, 12, 9), date(2026, 12, 8))
+    # decided Tue 11/10: 11/11–11/13, 11/16–11/19, due 11/19: overdue, its 督办 due at the first sweep
+    assert clocks[late_penalty.pk] == ("record_publication", date(2026, 11, 10), date(2026, 11, 19), date(2026, 11, 19))

@@ -47,8 +47,12 @@ def test_given_a_profile_then_its_rule_sets_are_ordered_oldest_first(code):
 
 @pytest.mark.parametrize("code", CODES)
 def test_given_a_profile_then_every_rule_set_defines_every_step(code):
+    """Every step but the record's upstream duties, which only some provinces' laws set."""
     for rule_set in PROFILES[code].rule_sets:
-        assert set(rule_set.steps) == set(Step)
+        assert set(rule_set.steps) - UPSTREAM_STEPS == set(Step) - UPSTREAM_STEPS
+
+
+UPSTREAM_STEPS = {Step.UPSTREAM_CHANGE_REPORT, Step.REVOKED_RECORD_REMOVAL}
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -279,3 +283,44 @@ def test_given_an_unknown_profile_setting_then_active_profile_fails_loudly(setti
 
     with pytest.raises(KeyError):
         active_profile()
+
+
+# --- A record's own duties ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_profile_publishes_a_new_decision_within_7_working_days_of_it_citing_seed_002(code):
+    publication = rule(code, Step.RECORD_PUBLICATION, D(2020, 6, 1))
+
+    assert (publication.starts_on, publication.working_days, publication.owner) == (
+        Event.DECIDED,
+        7,
+        Party.DEPARTMENT,
+    )
+    assert "舞信用办〔2020〕1号 §二(一)" in publication.source
+    assert publication.confirmed == (code == "henan")  # the seed is Henan's (舞钢)
+    assert publication.when_overdue is Action.REMIND  # chased every working day, never lapsed
+
+
+@pytest.mark.parametrize(
+    ("code", "report", "removal"),
+    [
+        ("shandong", (3, Party.DEPARTMENT, "山东省社会信用条例 Art. 40", True), None),
+        ("henan", None, (1, Party.OFFICE, "河南省社会信用条例 Art. 42", True)),
+        ("national", (3, Party.DEPARTMENT, "山东省社会信用条例 Art. 40", False), None),
+        ("shanghai", None, None),
+        ("zhejiang", None, None),
+    ],
+)
+def test_only_the_provinces_whose_law_says_so_have_the_upstream_clocks(code, report, removal):
+    steps = PROFILES[code].rule_set_on(ORDER_36_DAY).steps
+
+    def figures(step):
+        found = steps.get(step)
+        return found and (found.working_days, found.owner, found.source.split(";")[0], found.confirmed)
+
+    assert (figures(Step.UPSTREAM_CHANGE_REPORT), figures(Step.REVOKED_RECORD_REMOVAL)) == (report, removal)
+    if report:
+        assert steps[Step.UPSTREAM_CHANGE_REPORT].starts_on is Event.UPSTREAM_DECIDED
+    if removal:
+        assert steps[Step.REVOKED_RECORD_REMOVAL].starts_on is Event.UPSTREAM_REPORTED

@@ -681,3 +681,11 @@ def test_replacing_a_loaded_year_takes_the_next_version_and_moves_its_clocks(tra
 
     # And a second load of 2027 after it takes version 25
     assert calendar_year_load(year=2027, days=NEW_YEAR_2027, source="test", actor=office).calendar_year.version == 25
+
+
+def test_a_profile_without_the_removal_step_starts_no_such_clock(settings, db):
+    settings.REPAIRFLOW_PROFILE = "shandong"
+    record = CreditRecordFactory()
+
+    assert deadline_start(case=record, step=Step.REVOKED_RECORD_REMOVAL, started_on=date(2026, 10, 9)) is None
+    assert Deadline.objects.count() == 0

@@ -16,6 +16,7 @@ from repairflow.records.publication import SEVERITY_ON_NON_NEGATIVE, Category
 from repairflow.records.serializers import DEPARTMENT_REQUIRED, NOT_PUBLISHABLE, OTHER_DEPARTMENT, UNKNOWN_DEPARTMENT
 from repairflow.records.services import DUPLICATE_DECISION, RECORD_CREATED
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, MatterFactory, UserFactory, record_entry
+from tests.helpers import not_allowed
 from tests.i18n import in_chinese
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -198,7 +199,7 @@ def test_a_page_past_the_end_is_not_found(api, records, office):
 def test_detail_shows_the_whole_record(api, records, company_user, company):
     record = records["company_scj"]
 
-    response = api.as_user(company_user).get(f"/api/v1/records/{record.pk}/")
+    response = api.as_user(company_user).get(f"/api/v1/records/{record.pk}/")  # a subject: no staff fields
 
     assert response.status_code == 200
     assert response.json() == {
@@ -328,6 +329,10 @@ def test_a_department_creates_its_own_record_with_its_periods(api, officer_scj):
         "min_period_end": "2026-04-05",
         "max_period_end": "2027-01-05",
         "version": 1,
+        # 双公示 (staff only): 7 working days from 1/5 end on 1/14; created on 11/23, 211 working days late
+        "publication_due_on": "2026-01-14",
+        "publication_late_days": 211,
+        "deadlines": [],
     }
     # and the subject is registered with it
     subject = CreditSubject.objects.get()
@@ -592,6 +597,12 @@ def test_history_lists_every_change_oldest_first(api, officer_scj, office, time_
             {"field": "publication_start", "old": None, "new": "2026-01-05"},
             {"field": "min_period_end", "old": None, "new": "2026-04-05"},
             {"field": "max_period_end", "old": None, "new": "2027-01-05"},
+            {"field": "publication_due_on", "old": None, "new": "2026-01-14"},
+            {
+                "field": "publication_late_days",
+                "old": None,
+                "new": 211,
+            },  # 1/15 to 11/23: 211 working days (双公示 due 1/14)
             {"field": "version", "old": None, "new": 1},
         ],
     }
@@ -771,13 +782,14 @@ def test_an_action_the_state_does_not_allow_is_refused_naming_the_allowed_ones(
     assert snapshot(record) == before
 
 
-def test_an_action_the_office_may_not_take_directly_is_not_found(api, records, office):
+def test_the_office_may_not_revoke_a_record_directly_without_an_upstream_revocation(api, records, office):
     record = records["company_scj"]
     before = snapshot(record)
 
     response = api.as_user(office).post(f"/api/v1/records/{record.pk}/revoke/", {"reason": "错误"}, format="json")
 
-    assert response.status_code == 404
+    assert response.status_code == 409
+    assert response.json() == not_allowed("published", ["suspend"])
     assert snapshot(record) == before
 
 

@@ -28,13 +28,13 @@ from repairflow.records.publication import (
     Category,
     Severity,
 )
+from repairflow.records.selectors import record_as_json
 from repairflow.records.serializers import (
     DEPARTMENT_REQUIRED,
     NOT_PUBLISHABLE,
     OTHER_DEPARTMENT,
     UNKNOWN_DEPARTMENT,
     RecordInputSerializer,
-    RecordSerializer,
 )
 from repairflow.records.services import (
     CREDIT_CHECK_RULE,
@@ -547,9 +547,10 @@ def test_the_office_cannot_publish_minor_information_its_rule_set_never_publishe
 
 
 @pytest.mark.parametrize("refused_actor", ["officer_scj", "auditor", "company_user"])
-def test_only_the_office_acts_on_a_record_directly(request, refused_actor):
+def test_only_the_office_suspends_a_record_directly(request, scj, refused_actor):
+    """A department may publish its own records, nothing else (tests/records/test_duties.py)."""
     actor = request.getfixturevalue(refused_actor)
-    record = CreditRecordFactory(state=RecordState.PUBLISHED)
+    record = CreditRecordFactory(state=RecordState.PUBLISHED, department=scj)
     before = snapshot(record)
 
     with pytest.raises(Forbidden) as refused:
@@ -698,7 +699,7 @@ def test_a_credit_check_finds_only_published_and_suspended_negative_records(
     assert check.checked_at == NOW
     assert check.has_active_negative is True
     assert check.answer == {
-        "negative_records": [dict(RecordSerializer(r, context={"viewer": officer_scj}).data) for r in active],
+        "negative_records": [record_as_json(r, officer_scj) for r in active],
         "has_active_negative": True,
         "rule": {"negative": True, "states": ["published", "suspended"]},
         "records_seen": [
@@ -835,6 +836,12 @@ def test_history_entries_list_creation_then_each_change_oldest_first(officer_scj
                 {"field": "publication_start", "old": None, "new": "2026-01-05"},
                 {"field": "min_period_end", "old": None, "new": "2026-04-05"},
                 {"field": "max_period_end", "old": None, "new": "2027-01-05"},
+                {"field": "publication_due_on", "old": None, "new": "2026-01-14"},
+                {
+                    "field": "publication_late_days",
+                    "old": None,
+                    "new": 19,
+                },  # 1/15–1/16, 1/19–2/6, 2/9–2/10: 19 working days late (due 1/14)
                 {"field": "version", "old": None, "new": 1},
             ],
         },

@@ -1,11 +1,11 @@
 """The demo registry (`seed_demo` runs it first): the departments, subjects and accounts of
 docs/api.md, about 60 records across categories, severities, states and decision dates
-from 2022 to 2026, the departments' lists of administrative matters (逢办必查) and a few credit
-checks made in them. Idempotent: a second run creates nothing and changes nothing. Records are
-created through the same services and state machine a department's system uses, so their
-history is real."""
+from 2022 to 2026, two new decisions whose 双公示 clocks run (`DUTY_DEMO`), the departments' lists
+of administrative matters (逢办必查) and a few credit checks made in them. Idempotent: a second
+run creates nothing and changes nothing. Records are created through the same services and
+state machine a department's system uses, so their history is real."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -192,6 +192,17 @@ CHECKS = [  # (username, subject key, matter code)
     ("dept-hb", "b", "BZ-001"),
 ]
 
+# The 双公示 duty (records/duties.py), as of the day the demo is first loaded: a licence decided that
+# day and not yet published, whose department's clock is running (7 working days), and a penalty
+# decided 20 days before and created unpublished, whose clock is already overdue, so that the first
+# sweep sends the 督办 notification to SCJ and the office. Their numbers do not name the date, so a
+# later run finds them.
+# (subject, department, category, severity, days before today, decision number, title)
+DUTY_DEMO = [
+    ("f", "SCJ", LICENSE, None, 0, "济SCJ许〔演示〕0001号", "食品经营许可"),
+    ("h", "SCJ", PENALTY, GENERAL, 20, "济SCJ罚〔演示〕0002号", "虚假宣传"),
+]
+
 
 def decision_number(department: str, decided: date, serial: int) -> str:
     return f"济{department}罚〔{decided.year}〕{serial:04d}号"
@@ -254,6 +265,29 @@ class Command(BaseCommand):
                 record_transition(record=record, actor=office, action=action, reason=reason)
             if record.state in LIVE and record.max_period_end and record.max_period_end < today:
                 record_transition(record=record, actor=office, action="expire", reason="最长公示期届满")
+            created += 1
+        for subject_key, department, category, severity, days_before, number, title in DUTY_DEMO:
+            if CreditRecord.objects.filter(department=departments[department], decision_no=number).exists():
+                continue
+            _key, identifier, subject_type, name = next(s for s in SUBJECTS if s[0] == subject_key)
+            entry = RecordInputSerializer(
+                data={
+                    "subject_id": identifier,
+                    "subject_name": name,
+                    "subject_type": subject_type,
+                    "category": category,
+                    "severity": severity,
+                    "department": department,
+                    "decision_no": number,
+                    "decision_date": (today - timedelta(days=days_before)).isoformat(),
+                    "title": title,
+                    "content": f"{name}：{title}。",
+                    "publish": False,
+                },
+                context={"actor": office},
+            )
+            entry.is_valid(raise_exception=True)
+            record_create(actor=office, entry=entry.validated_data)
             created += 1
         self.stdout.write(f"seed_records: {created} records created.")
         self.matters(office, departments, subjects)
