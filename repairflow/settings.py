@@ -5,7 +5,7 @@ defaults that run the whole system on one machine with nothing but Python: SQLit
 Celery broker live under `var/`. `.env.example` lists every variable.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -384,6 +384,10 @@ CELERY_BEAT_SCHEDULE = {
 # The jurisdiction whose deadline rules apply (repairflow/deadlines/policy.py: shandong, henan,
 # national, shanghai, zhejiang).
 REPAIRFLOW_PROFILE = env("REPAIRFLOW_PROFILE", default="shandong")
+# The day the platform began to hold departments to the 双公示 duty (repairflow/records/duties.py):
+# decisions before it carried over from earlier systems are neither late nor chased. Set it to the
+# day the platform goes live.
+REPAIRFLOW_PUBLICATION_DUTY_FROM = date.fromisoformat(env("REPAIRFLOW_PUBLICATION_DUTY_FROM", default="2026-01-01"))
 # Where links in e-mails and SMS point.
 REPAIRFLOW_BASE_URL = env("REPAIRFLOW_BASE_URL", default="http://127.0.0.1:8000/")
 # The issuing body named at the foot of every notice to a subject.

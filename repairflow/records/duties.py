@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,18 +35,26 @@ from repairflow.records.models import (
     UpstreamChangeStatus,
     UpstreamOutcome,
 )
-from repairflow.records.publication import carries_publication_duty, is_negative, may_be_published
+from repairflow.records.publication import Severity, carries_publication_duty, is_negative, may_be_published
 
 RECORD_REVOKED = _("The record was revoked before it was published.")
 REMOVED_FROM_PUBLICATION = _("The record was deleted from publication.")
 
 
 def publication_duty_applies(record: CreditRecord) -> bool:
-    """Whether the record's category carries the 双公示 duty and its information may be published."""
-    return carries_publication_duty(record.category) and may_be_published(
-        negative=is_negative(record.category, record.severity),
-        severity=record.severity,
-        decision_date=record.decision_date,
+    """Whether the record is held to the 双公示 duty: its category carries it; its information must
+    be published (a minor penalty, which a rule set publishes at most optionally, is the
+    department's choice); and it was decided on or after `REPAIRFLOW_PUBLICATION_DUTY_FROM`, the day
+    the platform began to hold departments to it (records carried over from before are not late)."""
+    return (
+        carries_publication_duty(record.category)
+        and record.severity != Severity.MINOR
+        and record.decision_date >= settings.REPAIRFLOW_PUBLICATION_DUTY_FROM
+        and may_be_published(
+            negative=is_negative(record.category, record.severity),
+            severity=record.severity,
+            decision_date=record.decision_date,
+        )
     )
 
 

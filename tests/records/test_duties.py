@@ -12,6 +12,7 @@ from repairflow.cases import services as cases
 from repairflow.core.errors import TRANSITION_NOT_ALLOWED, TransitionNotAllowed
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Step
+from repairflow.deadlines.services import case_deadlines
 from repairflow.records.models import (
     CreditRecord,
     RecordEvent,
@@ -542,3 +543,31 @@ def test_a_subject_reads_the_records_history_without_the_duty_figures(api, trave
     assert {"publication_due_on", "title"} <= fields(officer_scj)
     assert "title" in fields(company_user)
     assert {"publication_due_on", "publication_late_days"} & fields(company_user) == set()
+
+
+@pytest.mark.parametrize(
+    ("decided", "severity", "held"),
+    [
+        (date(2025, 12, 31), "general", False),  # decided before the platform held departments to it
+        (date(2026, 1, 5), "general", True),
+        (date(2026, 1, 5), "minor", False),  # a minor penalty is published at the department's choice
+    ],
+)
+def test_the_duty_holds_new_decisions_that_must_be_published(travel, api, officer_scj, decided, severity, held):
+    body = record_entry(decision_date=decided.isoformat(), severity=severity, publish=False)
+
+    created = api.as_user(officer_scj).post("/api/v1/records/", body, format="json")
+
+    assert created.status_code == 201, created.json()
+    record = CreditRecord.objects.get(pk=created.json()["id"])
+    assert (record.publication_due_on is not None) is held
+    assert case_deadlines(record).exists() is held
+
+
+def test_the_day_the_duty_begins_is_a_setting(travel, api, officer_scj, settings):
+    settings.REPAIRFLOW_PUBLICATION_DUTY_FROM = date(2026, 9, 1)
+    body = record_entry(decision_date="2026-08-31", publish=False)
+
+    created = api.as_user(officer_scj).post("/api/v1/records/", body, format="json")
+
+    assert CreditRecord.objects.get(pk=created.json()["id"]).publication_due_on is None
