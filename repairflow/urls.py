@@ -15,7 +15,13 @@ from repairflow.notifications import views as notification_views
 from repairflow.objections.api import ObjectionNoticeView, ObjectionViewSet
 from repairflow.portal.api import PublicStatusView
 from repairflow.records import views as record_views
-from repairflow.records.api import CreditCheckViewSet, QueryLogViewSet, RecordImportViewSet, RecordViewSet
+from repairflow.records.api import (
+    CreditCheckViewSet,
+    QueryLogViewSet,
+    RecordImportViewSet,
+    RecordViewSet,
+    SubjectBankruptcyView,
+)
 from repairflow.repair.api import RepairNoticeView, RepairViewSet
 from repairflow.sync.api import DeliveryViewSet, SubscriptionViewSet
 
@@ -53,6 +59,7 @@ api_v1 = [
     path("public/status/", PublicStatusView.as_view(), name="public-status"),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("calendar/<int:year>/", deadlines_api.CalendarYearLoadView.as_view(), name="calendar-year"),
+    path("subjects/<str:identifier>/bankruptcy/", SubjectBankruptcyView.as_view(), name="subject-bankruptcy"),
     re_path(
         rf"^objections/(?P<number>{CASE_NUMBER})/notices/(?P<kind>{NOTICE_KINDS})\.pdf$",
         ObjectionNoticeView.as_view(),
