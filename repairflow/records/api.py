@@ -342,12 +342,12 @@ class BankruptcySerializer(serializers.Serializer):
 
 class BankruptcyFlagSerializer(serializers.Serializer):
     started_on = serializers.DateField()
-    source = serializers.CharField(max_length=200)
+    source = serializers.CharField(max_length=200, allow_blank=True)
 
 
 class BankruptcyClearSerializer(serializers.Serializer):
     ended_on = serializers.DateField(required=False)
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
 class SubjectBankruptcyView(IdempotentPostMixin, APIView):
