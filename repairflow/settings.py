@@ -388,6 +388,14 @@ REPAIRFLOW_PROFILE = env("REPAIRFLOW_PROFILE", default="shandong")
 # decisions before it carried over from earlier systems are neither late nor chased. Set it to the
 # day the platform goes live.
 REPAIRFLOW_PUBLICATION_DUTY_FROM = date.fromisoformat(env("REPAIRFLOW_PUBLICATION_DUTY_FROM", default="2026-01-01"))
+# Whether a record is suspended while a department's objection verification is overdue (until the
+# last reply or the end of the case): unset follows the profile (repairflow/deadlines/policy.py,
+# `suspend_record_when_overdue`); true or false overrides it. An office's choice: no source says.
+REPAIRFLOW_SUSPEND_WHEN_OVERDUE = env.bool("REPAIRFLOW_SUSPEND_WHEN_OVERDUE", default=None)
+# The codes of the departments that are market regulation (市场监督管理): their repair decisions
+# take 7 working days (SAMR Order 107) and some of their penalties cannot end early. A profile
+# that names its own list overrides this one.
+REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS = env.list("REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS", default=["SCJ"])
 # Where links in e-mails and SMS point.
 REPAIRFLOW_BASE_URL = env("REPAIRFLOW_BASE_URL", default="http://127.0.0.1:8000/")
 # The issuing body named at the foot of every notice to a subject.

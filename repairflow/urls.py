@@ -23,6 +23,7 @@ from repairflow.records.api import (
     QueryLogViewSet,
     RecordImportViewSet,
     RecordViewSet,
+    SubjectBankruptcyView,
 )
 from repairflow.repair.api import RepairNoticeView, RepairViewSet
 from repairflow.sync.api import DeliveryViewSet, SubscriptionViewSet
@@ -65,6 +66,7 @@ api_v1 = [
     path("office/dashboard/", office_api.DashboardView.as_view(), name="office-dashboard"),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("calendar/<int:year>/", deadlines_api.CalendarYearLoadView.as_view(), name="calendar-year"),
+    path("subjects/<str:identifier>/bankruptcy/", SubjectBankruptcyView.as_view(), name="subject-bankruptcy"),
     re_path(
         rf"^objections/(?P<number>{CASE_NUMBER})/notices/(?P<kind>{NOTICE_KINDS})\.pdf$",
         ObjectionNoticeView.as_view(),

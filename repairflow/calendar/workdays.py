@@ -75,6 +75,7 @@ class NoteKind(StrEnum):
     PAUSED = "paused"
     EXTENDED = "extended"
     RESTARTED = "restarted"
+    RULE = "rule"  # why the period is what it is (`text`: an English msgid, read in the reader's language)
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,12 @@ def render_note(note: Note, reference: date | None = None) -> str:
         ) % {"day": full, "count": note.count, "reason": note.text}
     if note.kind is NoteKind.RESTARTED:
         return _("Restarted on %(day)s: %(reason)s.") % {"day": full, "reason": note.text}
+    if note.kind is NoteKind.RULE:
+        return ngettext(
+            "%(count)d working day because %(why)s.",
+            "%(count)d working days because %(why)s.",
+            note.count,
+        ) % {"count": note.count, "why": _(note.text)}
     raise ValueError(note.kind)
 
 

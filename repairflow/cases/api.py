@@ -238,6 +238,12 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class ClockExtendSerializer(ReasonSerializer):
+    """The office's `extend` of the departments' clocks (docs/api.md: `days`, `reason`)."""
+
+    days = serializers.IntegerField(min_value=1, max_value=60)
+
+
 class MissingSerializer(serializers.Serializer):
     missing = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 

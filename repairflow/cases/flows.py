@@ -13,6 +13,8 @@ from viewflow.fsm.base import State
 from repairflow.cases.models import Case
 from repairflow.core.history import Writes, writing
 from repairflow.core.permissions import Role
+from repairflow.deadlines.models import Deadline, DeadlineStatus
+from repairflow.deadlines.policy import Step
 from repairflow.deadlines.services import CaseClocks
 
 
@@ -24,6 +26,7 @@ class CaseFlow:
 
     REASONS: Mapping[str, Any] = {}
     RESULT_NOTICE: Any  # the notice whose issue lets the case be published (a NoticeKind)
+    DEPARTMENT_CLOCKS: tuple[Step, ...] = ()  # the departments' clocks the office extends, pauses, resumes
 
     def __init__(
         self,
@@ -47,6 +50,20 @@ class CaseFlow:
 
     def by_subject(self, user: Any) -> bool:
         return user.role == Role.SUBJECT and user.credit_subject_id == self.case.subject_id
+
+    # Conditions of the office's `extend`, `pause` and `resume` on the departments' clocks.
+    def department_clocks(self) -> list[Deadline]:
+        """The departments' open clocks (a verification, a repair decision)."""
+        return self.clocks.open(*self.DEPARTMENT_CLOCKS)
+
+    def has_open_department_clock(self) -> bool:
+        return bool(self.department_clocks())
+
+    def has_running_department_clock(self) -> bool:
+        return any(clock.status != DeadlineStatus.PAUSED for clock in self.department_clocks())
+
+    def has_paused_department_clock(self) -> bool:
+        return any(clock.status == DeadlineStatus.PAUSED for clock in self.department_clocks())
 
     def is_ready_to_publish(self) -> bool:
         """The result notice exists and no platform still has to acknowledge the case's changes

@@ -199,6 +199,22 @@ class SupplementForm(ActionForm):
     attachments = KeptAttachmentsField()
 
 
+class ClockForm(ActionForm):
+    """An action of the office on the departments' clocks (`extend`, `pause`, `resume`)."""
+
+    reason = text_field(_("Reason"), rows=2)
+
+
+class ExtendForm(ClockForm):
+    days = forms.IntegerField(label=_("Working days to add"), required=False, min_value=1, max_value=60)
+
+    def api_data(self, attachments: dict[str, list[int]]) -> dict:
+        data = super().api_data(attachments)
+        if data.get("days") is None:
+            data.pop("days", None)  # the API names the missing field
+        return data
+
+
 # The forms of the actions every kind of case takes with the same body.
 SHARED_ACTION_FORMS = (AcceptForm, RejectForm, RequestSupplementForm)
 

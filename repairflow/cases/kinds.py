@@ -33,10 +33,13 @@ class CaseKind:
     supplement_clock: Step  # the subject's period to supplement
     publication_clock: Step  # the duty to publish the result, met on publication
     answer_clocks: tuple[Step, ...]  # the clocks a member of the public waits on (the progress query)
+    department_clocks: tuple[Step, ...]  # the departments' clocks the office extends, pauses and resumes
     notices: ModuleType  # receipt(case), supplement(case), rejection(case) → NoticeText
     ended: Callable[[Any], None] = _nothing_else  # what else ends with the case, given the step
     # The relations through which an attachment belongs to a case of this kind (read access).
     attachment_links: tuple[str, ...] = ("attachments",)
+    # The departments' clocks whose going overdue suspends the record, where the profile says so.
+    suspend_when_overdue: tuple[Step, ...] = ()
 
 
 KINDS: dict[str, CaseKind] = {}

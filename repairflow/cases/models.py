@@ -49,6 +49,11 @@ class Case(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     attachments = models.ManyToManyField(Attachment, verbose_name=_("attachments"), related_name="+", blank=True)
     received_on = models.DateField(_("received on"))
+    # The case suspended its record because a department's clock went overdue (the profile's
+    # `suspend_record_when_overdue`): only then does the case resume the record.
+    record_suspended_when_overdue = models.BooleanField(
+        _("record suspended while a department is overdue"), default=False, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # What the case keeps in the generic tables, read with it (prefetched) where cases are listed.

@@ -23,19 +23,19 @@ from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.selectors import calendar_version_now, work_calendar
 from repairflow.calendar.workdays import WorkCalendar, receipt_day, working_days_between
-from repairflow.cases.kinds import CaseKind, case_kind_of
+from repairflow.cases.kinds import KINDS, CaseKind, case_kind_of
 from repairflow.cases.models import Case, CaseSequence, Notice, NoticeKind, Transition
 from repairflow.cases.notices import notice_issue
-from repairflow.core.errors import Invalid, get_or_not_found
+from repairflow.core.errors import Conflict, Invalid, get_or_not_found
 from repairflow.core.flows import transition_check
 from repairflow.core.history import Writes, history_reason
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.clock import Stage
-from repairflow.deadlines.models import Deadline
+from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Action, Party, SupplementRule, active_profile
 from repairflow.deadlines.services import CaseClocks, SweepReport, deadlines_sweep
 from repairflow.notifications.services import notify
-from repairflow.records.models import CreditRecord, QueryKind, User
+from repairflow.records.models import CreditRecord, QueryKind, RecordState, User
 from repairflow.records.outbox import case_awaits_platforms, record_events
 from repairflow.records.selectors import (
     active_users,
@@ -50,6 +50,11 @@ NUMBER_DIGITS = 6
 NOT_YOUR_RECORD = _("No record of yours has this id.")
 REASON_REQUIRED = _("Give a reason.")
 MISSING_REQUIRED = _("Say what is missing.")
+RECORD_SUSPENDED_OVERDUE = _("Case %(number)s: %(department)s is overdue (due %(due_on)s): publication suspended")
+RECORD_RESUMED_AFTER_OVERDUE = _("Case %(number)s: publication resumed (%(reason)s)")
+SUSPENDED_WHEN_OVERDUE = _("Record suspended: %(department)s missed its deadline of %(due_on)s")
+RESUMED_AFTER_OVERDUE = _("Record resumed: %(reason)s")
+ALL_REPLIED = _("every department has replied")
 
 
 def today() -> date:
@@ -227,10 +232,26 @@ class CaseStep:
     def notice(self, kind: NoticeKind, text: Any) -> None:
         notice_issue(case=self.case, kind=kind, text=text, actor=self.actor, writes=self.writes)
 
+    def log(self, action: str, comment: Any = "") -> None:
+        """A row in the timeline for what the step did without moving the case (the state stays)."""
+        self.writes.add(
+            Transition(
+                case_type=ContentType.objects.get_for_model(self.case),
+                case_id=self.case.pk,
+                action=action,
+                source=self.case.state,
+                target=self.case.state,
+                actor=self.actor,
+                comment=str(comment),
+            )
+        )
+
     def end(self, action: str) -> None:
         """The case has ended: the clocks still open are no longer due (a duty the ending fulfils
-        is stopped as met before), and whatever else ends with it."""
+        is stopped as met before), its record is resumed if the case suspended it, and whatever
+        else ends with it."""
         self.clocks.cancel_all(on=self.today, reason=self.kind.flow.REASONS[action], actor=self.actor)
+        case_record_resume(self, self.kind.flow.REASONS[action])
         self.kind.ended(self)
 
 
@@ -398,6 +419,103 @@ def case_lapse(case: Case) -> None:
         step.end("lapse")
 
 
+# --- The office's actions on the departments' clocks ------------------------------------------------
+
+
+def case_clocks_extend(step: CaseStep, clocks: Iterable[Deadline], *, days: int, reason: str, none_open: Any) -> None:
+    """The office gives the departments (of `clocks`: the open ones it chose) `days` more working
+    days, within the profile's cap; the timeline and each clock's history and explanation say why.
+    Refused (409, `none_open`) when there is no such clock."""
+    reason = required(reason, "reason", REASON_REQUIRED)
+    clocks = list(clocks)
+    if not clocks:
+        raise Conflict(none_open)
+    step.act(comment=reason)
+    for deadline in clocks:
+        step.clocks.extend(deadline, days=days, reason=reason, on=step.today, actor=step.actor)
+
+
+def case_clocks_pause(step: CaseStep, clocks: Iterable[Deadline], *, reason: str, none_running: Any) -> None:
+    """Testing, inspection, appraisal or expert review: the running `clocks` stand still (河南
+    Art. 42: that time is not counted) until the office resumes them."""
+    reason = required(reason, "reason", REASON_REQUIRED)
+    running = [clock for clock in clocks if clock.status != DeadlineStatus.PAUSED]
+    if not running:
+        raise Conflict(none_running)
+    step.act(comment=reason)
+    for deadline in running:
+        step.clocks.pause(deadline, on=step.today, reason=reason, actor=step.actor)
+
+
+def case_clocks_resume(step: CaseStep, clocks: Iterable[Deadline], *, reason: str, none_paused: Any) -> None:
+    """The paused `clocks` run again from today; the days they stood still move their last day."""
+    paused = [clock for clock in clocks if clock.status == DeadlineStatus.PAUSED]
+    if not paused:
+        raise Conflict(none_paused)
+    step.act(comment=(reason or "").strip())
+    for deadline in paused:
+        step.clocks.resume(deadline, on=step.today, actor=step.actor)
+
+
+# --- A record suspended while a department is overdue ------------------------------------------------
+
+
+def case_record_suspend(step: CaseStep, deadline: Deadline) -> bool:
+    """The department of `deadline` missed its last day and the profile suspends the record until
+    the reply (docs/domain.md "Objection": the office's choice): the published record is suspended
+    through its state machine in the case's step, and the case remembers that it did so. Nothing
+    happens to a record that is not published (the office suspended it, or it ended). True when
+    suspended."""
+    case = step.case
+    if case.record_suspended_when_overdue or step.record.state != RecordState.PUBLISHED:
+        return False
+    params = {
+        "number": case.number,
+        "department": _owner_name(deadline),
+        "due_on": deadline.due_on.isoformat(),
+    }
+    step.change_record("suspend", history_reason(RECORD_SUSPENDED_OVERDUE) % params)
+    case.record_suspended_when_overdue = True
+    reason = history_reason(SUSPENDED_WHEN_OVERDUE) % params
+    step.writes.save(case, actor=step.actor, reason=reason)
+    step.log("suspend-record", reason)
+    return True
+
+
+def case_record_resume(step: CaseStep, why: Any) -> bool:
+    """The case suspended its record while a department was overdue, and the reason is gone (the
+    last reply is in, or the case ended): the record is published again, if it is still suspended.
+    True when the case had suspended it."""
+    case = step.case
+    if not case.record_suspended_when_overdue:
+        return False
+    why = history_reason(why)
+    if step.record.state == RecordState.SUSPENDED:
+        params = {
+            "number": case.number,
+            "reason": why,
+        }
+        step.change_record("resume", history_reason(RECORD_RESUMED_AFTER_OVERDUE) % params)
+    case.record_suspended_when_overdue = False
+    reason = history_reason(RESUMED_AFTER_OVERDUE) % {"reason": why}
+    step.writes.save(case, actor=step.actor, reason=reason)
+    step.log("resume-record", reason)
+    return True
+
+
+def case_record_suspend_when_overdue(case: Case, deadline: Deadline) -> bool:
+    """The deadline sweep, in its transaction: the case's record is suspended if the profile says
+    so and the overdue clock is one whose delay suspends it. True when suspended."""
+    if not active_profile().suspends_record_when_overdue():
+        return False
+    kind = next((kind for kind in KINDS.values() if isinstance(case, kind.model)), None)
+    if kind is None or deadline.step not in kind.suspend_when_overdue:
+        return False
+    case = case_locked(type(case).objects.all(), number=case.number)
+    with case_system_step(case, "suspend-record") as step:
+        return case_record_suspend(step, deadline)
+
+
 # --- What a clock's stage does --------------------------------------------------------------------
 
 
@@ -417,6 +535,11 @@ def _owner_name(deadline: Deadline) -> str:
     return str(Party.OFFICE.label)
 
 
+def _first_overdue(deadline: Deadline) -> bool:
+    """Whether the overdue stage just fired is the clock's first (it fires on each working day after)."""
+    return sum(1 for fired in deadline.fired() if fired.stage == Stage.OVERDUE) == 1
+
+
 def deadline_stage_act(deadline: Deadline, stage: Stage, action: Action, calendar: WorkCalendar, on: date) -> None:
     """What a fired stage does (the sweep's `perform`): remind the owner, send the 督办 notification to
     its head and the office, tell them it is overdue, or lapse the case."""
@@ -431,6 +554,8 @@ def deadline_stage_act(deadline: Deadline, stage: Stage, action: Action, calenda
     link = case.get_absolute_url()
     owners = deadline_owners(deadline)
     office = office_users()
+    if stage == Stage.OVERDUE and _first_overdue(deadline):
+        case_record_suspend_when_overdue(case, deadline)
     if action is Action.LAPSE:
         case_lapse(case)
         notify(recipients=[*owners, *office], kind="deadline.lapsed", params=params, link=link)

@@ -93,10 +93,12 @@ def schedule(
     pauses: Iterable[Pause] = (),
     extensions: Iterable[Extension] = (),
     restarts: Iterable[Restart] = (),
+    why: str = "",
 ) -> Schedule:
     """The clock's last day: `working_days` from `started_on`, plus every extension, plus the
     working days of every finished pause. An open pause adds nothing yet: the last day is fixed
-    again when the clock resumes."""
+    again when the clock resumes. `why` (an English msgid) says why the period is not the
+    step's usual one; the explanation gives it after the count."""
     notes = [Note(NoteKind.RESTARTED, restart.on, text=restart.reason) for restart in restarts]
     tail: list[Note] = []
     paused_days = 0
@@ -115,7 +117,8 @@ def schedule(
         tail.append(Note(NoteKind.EXTENDED, extension.on, count=extension.days, text=extension.reason))
     result = add_working_days(calendar, started_on, working_days + extended + paused_days)
     counted_note = Note(NoteKind.COUNTED, started_on, count=working_days)
-    notes += [counted_note, *result.notes[1:], *tail]
+    why_notes = [Note(NoteKind.RULE, started_on, count=working_days, text=why)] if why else []
+    notes += [counted_note, *why_notes, *result.notes[1:], *tail]
     return Schedule(result.due_on, result.provisional or provisional, paused_days, tuple(notes))
 
 

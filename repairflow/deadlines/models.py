@@ -35,6 +35,8 @@ class Deadline(models.Model):
         "records.CreditSubject", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("subject")
     )
     profile = models.CharField(_("profile"), max_length=40)
+    # The rule's variant for this owner ("" the step's usual rule; "market_regulation": SAMR Order 107).
+    variant = models.CharField(_("rule variant"), max_length=40, blank=True, default="")
     rule_set = models.CharField(_("rule set"), max_length=200)
     working_days = models.PositiveSmallIntegerField(_("working days"))
     started_on = models.DateField(_("started on"))
@@ -96,7 +98,7 @@ class Deadline(models.Model):
         """The step's rule as the profile and rule set this clock started under define it."""
         profile = PROFILES[self.profile]
         rule_set = next(rule_set for rule_set in profile.rule_sets if rule_set.name == self.rule_set)
-        return rule_set.steps[Step(self.step)]
+        return profile.step_rule(rule_set, Step(self.step), self.variant)
 
     def pause_list(self) -> list[Pause]:
         return [Pause.from_json(entry) for entry in self.pauses]

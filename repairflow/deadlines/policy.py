@@ -27,6 +27,17 @@ Sources (docs/domain.md):
   profile borrows it, unconfirmed); the office deletes from publication a record whose decision was
   revoked within 1 working day of the report (河南省社会信用条例 Art. 42). A profile without a step
   has no such clock.
+- Whether a record is suspended while a department's objection verification is overdue
+  (`suspend_record_when_overdue`) is the office's choice (docs/domain.md: no source says); the
+  setting `REPAIRFLOW_SUSPEND_WHEN_OVERDUE` overrides the profile.
+- Market regulation: a repair forwarded to a market regulation department is decided within 7
+  working days (SAMR Order 107, docs/domain.md), not 22号's 3 (`MARKET_REGULATION_STEPS`); which
+  departments are market regulation is the profile's `market_regulation_departments`, by default
+  the setting `REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS`. A clock under such a rule keeps its
+  variant (`Deadline.variant`) and explains why its period differs.
+- Local refusals of repair (`RepairLocalRules`): repaired less than a year ago, two repairs in five
+  years, the subject in bankruptcy — local practice (docs/domain.md "Credit repair"), each turned
+  off with None or False.
 
 The active profile is the setting `REPAIRFLOW_PROFILE` (default `shandong`).
 """
@@ -39,6 +50,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Party(models.TextChoices):
@@ -107,6 +119,9 @@ class StepRule:
     warning_lead: int = 1  # working days before the last day; 0 for none
     on_due: Action = Action.ESCALATE
     when_overdue: Action = Action.REMIND  # repeats every working day, except LAPSE
+    # An English msgid saying why this clock's period is not the step's usual one; it goes into
+    # the clock's explanation (read in the reader's language).
+    why: str = ""
 
 
 def subject_period(working_days: int, source: str, *, confirmed: bool = False) -> StepRule:
@@ -139,6 +154,7 @@ class RepairLocalRules:
     repairs_in_window: int | None = 2  # refused when the subject already has this many repairs ...
     window_months: int = 60  # ... within this many months
     ban_months: int = 12  # the ban on new applications after a revoked repair (Order 36: unconfirmed)
+    refuse_in_bankruptcy: bool | None = True  # refused while the office has the subject flagged in bankruptcy
     # Rules whose failure refuses the application at the door (400) instead of leaving it to the
     # office to reject: a ban in force does by default.
     refuse_at_door: frozenset[str] = frozenset({"no_ban_in_force"})
@@ -159,6 +175,32 @@ class Profile:
     # national catalogue leaves it open (行政强制: "no by default; a profile may say yes",
     # docs/domain.md "Credit records"); each such record then needs a severity.
     negative_categories: frozenset[str] = frozenset()
+    # Codes of the departments that are market regulation; None: the setting
+    # REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS (the demo's SCJ by default).
+    market_regulation_departments: frozenset[str] | None = None
+
+    def suspends_record_when_overdue(self) -> bool:
+        """The profile's choice, unless the setting REPAIRFLOW_SUSPEND_WHEN_OVERDUE overrides it."""
+        override = getattr(settings, "REPAIRFLOW_SUSPEND_WHEN_OVERDUE", None)
+        return self.suspend_record_when_overdue if override is None else bool(override)
+
+    def is_market_regulation(self, department_code: str | None) -> bool:
+        codes = self.market_regulation_departments
+        if codes is None:
+            codes = frozenset(getattr(settings, "REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS", ()))
+        return department_code is not None and department_code in codes
+
+    def variant_for(self, step: "Step", department_code: str | None) -> str:
+        """The rule variant a clock of `step` owned by that department runs under ("" for the usual rule)."""
+        if step in MARKET_REGULATION_STEPS and self.is_market_regulation(department_code):
+            return MARKET_REGULATION
+        return ""
+
+    def step_rule(self, rule_set: RuleSet, step: "Step", variant: str = "") -> StepRule | None:
+        """`step`'s rule in `rule_set`, or its variant's (None when the rule set has no such clock)."""
+        if variant:
+            return VARIANTS[variant][step]
+        return rule_set.steps.get(step)
 
     def rule_set_on(self, day: date) -> RuleSet:
         """The rule set in force on `day` (the earliest one for days before all of them)."""
@@ -185,6 +227,19 @@ REPAIR_STEPS_22 = {
 def _unconfirmed(steps: Mapping[Step, StepRule], source: str) -> dict[Step, StepRule]:
     return {step: replace(rule, source=f"{rule.source}; {source}", confirmed=False) for step, rule in steps.items()}
 
+
+# Market regulation departments decide on a repair within 7 working days (docs/domain.md "Credit
+# repair": "SAMR-domain decisions take 7 (SAMR Order 107)"); the article is not named there.
+MARKET_REGULATION = "market_regulation"
+SAMR_ORDER_107 = "国家市场监督管理总局令第107号 (SAMR Order 107), as docs/domain.md states; article unconfirmed"
+SAMR_DECISION_WHY = gettext_noop(
+    "the department is a market regulation department: it decides on a repair within 7 working days "
+    "(SAMR Order 107), not 3 (国办发〔2025〕22号)"
+)
+MARKET_REGULATION_STEPS: dict[Step, StepRule] = {
+    Step.REPAIR_DECISION: StepRule(Event.FORWARD, 7, Party.DEPARTMENT, SAMR_ORDER_107, why=SAMR_DECISION_WHY),
+}
+VARIANTS: dict[str, Mapping[Step, StepRule]] = {MARKET_REGULATION: MARKET_REGULATION_STEPS}
 
 REPAIR_STEPS_527 = _unconfirmed(REPAIR_STEPS_22, "standing in for 527号's own figures")
 REPAIR_STEPS_ORDER_58 = _unconfirmed(REPAIR_STEPS_22, "standing in for Order 58's own figures")

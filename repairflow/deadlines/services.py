@@ -74,6 +74,7 @@ def _schedule_of(deadline: Deadline, calendar: WorkCalendar) -> Schedule:
         pauses=deadline.pause_list(),
         extensions=deadline.extension_list(),
         restarts=deadline.restart_list(),
+        why=deadline.rule.why,
     )
 
 
@@ -137,10 +138,13 @@ def deadline_start(
 ) -> Deadline | None:
     """Start `step`'s clock for `case` on `started_on` under the active profile's rule set in
     force on `in_force_on` (the case's receipt; default `started_on`). None when the profile
-    sets no clock for that step. `department` or `subject` names the owner when it is one."""
+    sets no clock for that step. `department` or `subject` names the owner when it is one; a
+    department may have its own variant of the rule (a market regulation department's repair
+    decision: `policy.MARKET_REGULATION_STEPS`)."""
     profile = active_profile()
     rule_set = profile.rule_set_on(in_force_on or started_on)
-    rule = rule_set.steps.get(step)
+    variant = profile.variant_for(step, getattr(department, "code", None))
+    rule = profile.step_rule(rule_set, step, variant)
     if rule is None:
         return None
     owners = {Party.DEPARTMENT: department, Party.SUBJECT: subject}
@@ -155,6 +159,7 @@ def deadline_start(
         subject=subject if rule.owner == Party.SUBJECT else None,
         profile=profile.code,
         rule_set=rule_set.name,
+        variant=variant,
         working_days=rule.working_days,
         started_on=started_on,
     )

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from repairflow.cases import api as cases_api
 from repairflow.cases.api import (
     AttachmentsField,
     CaseCreateSerializer,
@@ -130,8 +131,8 @@ class ClockSerializer(ReasonSerializer):
     department = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
 
-class ExtendSerializer(ClockSerializer):
-    days = serializers.IntegerField(min_value=1, max_value=60)
+class ExtendSerializer(cases_api.ClockExtendSerializer, ClockSerializer):
+    pass
 
 
 # action → (the serializer of its body, the service it runs): the actions of docs/api.md's table

@@ -30,7 +30,6 @@ from viewflow.fsm.base import State
 from repairflow.cases.flows import CaseFlow, case_state
 from repairflow.cases.models import NoticeKind
 from repairflow.core.permissions import Role
-from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Step
 from repairflow.objections.models import Objection, ObjectionState, Verification
 
@@ -70,6 +69,7 @@ class ObjectionFlow(CaseFlow):
     state = case_state(ObjectionState, SUBMITTED)
     REASONS = REASONS
     RESULT_NOTICE = NoticeKind.RESULT
+    DEPARTMENT_CLOCKS = (Step.OBJECTION_VERIFICATION,)
 
     def verifications(self) -> list[Verification]:
         """The case's verifications, read once per flow (a reply changes one of these very objects)."""
@@ -90,19 +90,6 @@ class ObjectionFlow(CaseFlow):
 
     def has_departments(self) -> bool:
         return bool(self.verifications())
-
-    def verification_clocks(self) -> list[Deadline]:
-        """The departments' open verification clocks."""
-        return self.clocks.open(Step.OBJECTION_VERIFICATION)
-
-    def has_open_verification_clock(self) -> bool:
-        return bool(self.verification_clocks())
-
-    def has_running_verification_clock(self) -> bool:
-        return any(clock.status != DeadlineStatus.PAUSED for clock in self.verification_clocks())
-
-    def has_paused_verification_clock(self) -> bool:
-        return any(clock.status == DeadlineStatus.PAUSED for clock in self.verification_clocks())
 
     def pending_verification(self) -> Verification | None:
         user = self.actor
@@ -170,15 +157,15 @@ class ObjectionFlow(CaseFlow):
         self.case.corrected_fields = lead.corrected_fields
         return REPLIED
 
-    @state.transition(source=VERIFYING, conditions=[this.has_open_verification_clock], permission=this.by_office)
+    @state.transition(source=VERIFYING, conditions=[this.has_open_department_clock], permission=this.by_office)
     def extend(self) -> None:
         pass
 
-    @state.transition(source=VERIFYING, conditions=[this.has_running_verification_clock], permission=this.by_office)
+    @state.transition(source=VERIFYING, conditions=[this.has_running_department_clock], permission=this.by_office)
     def pause(self) -> None:
         pass
 
-    @state.transition(source=VERIFYING, conditions=[this.has_paused_verification_clock], permission=this.by_office)
+    @state.transition(source=VERIFYING, conditions=[this.has_paused_department_clock], permission=this.by_office)
     def resume(self) -> None:
         pass
 

@@ -146,11 +146,10 @@ class ReplyForm(OutcomeForm):
     field_order = ["outcome", "explanation", "files", "attachments"]
 
 
-class ClockForm(ActionForm):
+class ClockForm(case_forms.ClockForm):
     """An action on the departments' verification clocks: all of them, or one department's."""
 
     department = forms.ChoiceField(label=_("Department"), required=False)
-    reason = text_field(_("Reason"), rows=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,16 +160,9 @@ class ClockForm(ActionForm):
         ]
 
 
-class ExtendForm(ClockForm):
+class ExtendForm(case_forms.ExtendForm, ClockForm):
     action, label = "extend", _("Extend the verification")
-    days = forms.IntegerField(label=_("Working days to add"), required=False, min_value=1, max_value=60)
     field_order = ["days", "department", "reason"]
-
-    def api_data(self, attachments: dict[str, list[int]]) -> dict:
-        data = super().api_data(attachments)
-        if data.get("days") is None:
-            data.pop("days", None)  # the API names the missing field
-        return data
 
 
 class PauseForm(ClockForm):

@@ -14,14 +14,19 @@ from repairflow.calendar.workdays import receipt_day
 from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import NoticeKind
 from repairflow.cases.services import (
+    ALL_REPLIED,
     MISSING_REQUIRED,
     REASON_REQUIRED,
     CaseStep,
     case_accept,
+    case_clocks_extend,
+    case_clocks_pause,
+    case_clocks_resume,
     case_filer_check,
     case_number_next,
     case_publish_if_ready,
     case_received,
+    case_record_resume,
     case_reject,
     case_request_supplement,
     case_step,
@@ -105,9 +110,11 @@ OBJECTIONS = CaseKind(
     supplement_clock=Step.OBJECTION_SUPPLEMENT,
     publication_clock=Step.OBJECTION_PUBLICATION,
     answer_clocks=(Step.OBJECTION_ANSWER, Step.OBJECTION_ANSWER_IN_OFFICE),
+    department_clocks=(Step.OBJECTION_VERIFICATION,),
     notices=notices,
     ended=_clear_mark,
     attachment_links=("attachments", "verifications__attachments"),
+    suspend_when_overdue=(Step.OBJECTION_VERIFICATION,),
 )
 
 
@@ -311,6 +318,7 @@ def objection_reply(
         verification.attachments.add(*attachments)
         step.clocks.stop(Step.OBJECTION_VERIFICATION, department=verification.department, on=step.today, actor=actor)
         if objection.state == ObjectionState.REPLIED:
+            case_record_resume(step, ALL_REPLIED)
             step.notify(step.people.office(), "replied", outcome=objection.outcome)
     return objection
 
@@ -330,12 +338,8 @@ def objection_extend(*, actor: User, number: str, days: int, reason: str, depart
     """The office gives the departments (or one of them) more working days."""
     with case_step(OBJECTIONS, actor=actor, number=number, action="extend") as step:
         reason = required(reason, "reason", REASON_REQUIRED)
-        step.act(comment=reason)
         clocks = _verification_clocks(step, department)
-        if not clocks:
-            raise Conflict(NO_RUNNING_VERIFICATION)
-        for deadline in clocks:
-            step.clocks.extend(deadline, days=days, reason=reason, on=step.today, actor=actor)
+        case_clocks_extend(step, clocks, days=days, reason=reason, none_open=NO_RUNNING_VERIFICATION)
     return step.case
 
 
@@ -344,24 +348,16 @@ def objection_pause(*, actor: User, number: str, reason: str, department: str | 
     """Testing, inspection, appraisal or expert review: the time is not counted (河南 Art. 42)."""
     with case_step(OBJECTIONS, actor=actor, number=number, action="pause") as step:
         reason = required(reason, "reason", REASON_REQUIRED)
-        step.act(comment=reason)
-        running = [clock for clock in _verification_clocks(step, department) if clock.status != "paused"]
-        if not running:
-            raise Conflict(NO_RUNNING_VERIFICATION)
-        for deadline in running:
-            step.clocks.pause(deadline, on=step.today, reason=reason, actor=actor)
+        clocks = _verification_clocks(step, department)
+        case_clocks_pause(step, clocks, reason=reason, none_running=NO_RUNNING_VERIFICATION)
     return step.case
 
 
 @transaction.atomic
 def objection_resume(*, actor: User, number: str, reason: str = "", department: str | None = None) -> Objection:
     with case_step(OBJECTIONS, actor=actor, number=number, action="resume") as step:
-        step.act(comment=reason)
-        paused = [clock for clock in _verification_clocks(step, department) if clock.status == "paused"]
-        if not paused:
-            raise Conflict(NO_PAUSED_VERIFICATION)
-        for deadline in paused:
-            step.clocks.resume(deadline, on=step.today, actor=actor)
+        clocks = _verification_clocks(step, department)
+        case_clocks_resume(step, clocks, reason=reason, none_paused=NO_PAUSED_VERIFICATION)
     return step.case
 
 

@@ -23,6 +23,8 @@ from repairflow.objections.models import Objection
 from repairflow.objections.services import objection_extend
 from repairflow.office.digest import NUDGE
 from repairflow.records.models import Delivery, DeliveryStatus, Subscription
+from repairflow.repair.models import RepairApplication
+from repairflow.repair.services import repair_extend
 from repairflow.sync.services import subscription_requeue_failed
 
 REASON_REQUIRED = _("Give a reason.")
@@ -30,8 +32,22 @@ NOTHING_CHOSEN = _("Choose at least one deadline.")
 NOT_EXTENDABLE = _("Only a department's deadline to verify or decide on a case can be extended here.")
 REMINDED = _("Reminder sent by the office: %(reason)s")
 
+
+def _objection_extend(*, actor: Any, deadline: Deadline, days: int, reason: str) -> None:
+    objection_extend(
+        actor=actor, number=deadline.case.number, days=days, reason=reason, department=deadline.department.code
+    )
+
+
+def _repair_extend(*, actor: Any, deadline: Deadline, days: int, reason: str) -> None:
+    repair_extend(actor=actor, number=deadline.case.number, days=days, reason=reason)
+
+
 # The department clocks the office may extend, with the use-case that extends one of them.
-EXTENDERS: dict[tuple[type, str], Callable[..., Any]] = {(Objection, Step.OBJECTION_VERIFICATION): objection_extend}
+EXTENDERS: dict[tuple[type, str], Callable[..., None]] = {
+    (Objection, Step.OBJECTION_VERIFICATION): _objection_extend,
+    (RepairApplication, Step.REPAIR_DECISION): _repair_extend,
+}
 
 
 @dataclass
@@ -90,7 +106,7 @@ def deadlines_extend(*, actor: Any, ids: Iterable[int], days: int, reason: str) 
             continue
         try:
             with transaction.atomic():
-                extend(actor=actor, number=case.number, days=days, reason=reason, department=deadline.department.code)
+                extend(actor=actor, deadline=deadline, days=days, reason=reason)
         except DomainError as refusal:
             why = refusal.fields if isinstance(refusal, Invalid) else {}
             report.refused.append((case.number, "；".join(str(m) for ms in why.values() for m in ms) or str(refusal)))

@@ -28,9 +28,16 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(CreditSubject)
 class CreditSubjectAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "subject_type", "identifier")
+    list_display = ("name", "subject_type", "identifier", "bankruptcy_started_on", "bankruptcy_ended_on")
     list_filter = ("subject_type",)
-    search_fields = ("name", "identifier")
+    search_fields = ("name", "identifier", "bankruptcy_source")
+    fieldsets = (
+        (None, {"fields": ("subject_type", "identifier", "name")}),
+        (
+            _("Bankruptcy (repair is refused while it lasts: local practice)"),
+            {"fields": ("bankruptcy_started_on", "bankruptcy_source", "bankruptcy_ended_on")},
+        ),
+    )
 
 
 @admin.register(CreditRecord)

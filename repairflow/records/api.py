@@ -5,6 +5,7 @@ query log."""
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -12,12 +13,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from repairflow.core.api import IdempotentPostMixin, UploadSerializer
 from repairflow.core.errors import NotFound
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.permissions import Role, require_role
-from repairflow.records import selectors, services, upstream
+from repairflow.records import bankruptcy, selectors, services, upstream
 from repairflow.records.evidence import credit_check_pdf_response
 from repairflow.records.models import (
     AdministrativeMatter,
@@ -591,3 +593,70 @@ class RecordImportViewSet(
 
     def get_serializer_class(self):
         return RecordImportSummarySerializer if self.action == "list" else RecordImportSerializer
+
+
+# --- A subject in bankruptcy (the office's; docs/api.md "Additions") ---------------------------
+
+
+class BankruptcySerializer(serializers.Serializer):
+    """A subject's bankruptcy as the office flagged it."""
+
+    subject_id = serializers.CharField(source="identifier")
+    name = serializers.CharField()
+    in_bankruptcy = serializers.SerializerMethodField()
+    started_on = serializers.DateField(source="bankruptcy_started_on", allow_null=True)
+    source = serializers.CharField(source="bankruptcy_source")
+    ended_on = serializers.DateField(source="bankruptcy_ended_on", allow_null=True)
+
+    def get_in_bankruptcy(self, subject: CreditSubject) -> bool:
+        return subject.in_bankruptcy_on(timezone.localdate())
+
+
+class BankruptcyFlagSerializer(serializers.Serializer):
+    started_on = serializers.DateField()
+    source = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class BankruptcyClearSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class SubjectBankruptcyView(IdempotentPostMixin, APIView):
+    """`/api/v1/subjects/{identifier}/bankruptcy/`: the office reads, flags (`POST`) and clears
+    (`DELETE`) a subject's bankruptcy; anyone else gets 404."""
+
+    @extend_schema(responses={200: BankruptcySerializer}, operation_id="v1_subjects_bankruptcy_read")
+    def get(self, request, identifier: str):
+        with transaction.atomic():
+            subject = bankruptcy.subject_for_office(actor=request.user, identifier=identifier)
+        return Response(BankruptcySerializer(subject).data)
+
+    @extend_schema(
+        request=BankruptcyFlagSerializer,
+        responses={200: BankruptcySerializer},
+        operation_id="v1_subjects_bankruptcy_flag",
+    )
+    def post(self, request, identifier: str):
+        with transaction.atomic():
+            bankruptcy.subject_for_office(actor=request.user, identifier=identifier)  # 404 before 400
+        body = BankruptcyFlagSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        subject = bankruptcy.subject_bankruptcy_flag(actor=request.user, identifier=identifier, **body.validated_data)
+        return Response(BankruptcySerializer(subject).data)
+
+    @extend_schema(
+        request=BankruptcyClearSerializer,
+        responses={200: BankruptcySerializer},
+        operation_id="v1_subjects_bankruptcy_clear",
+    )
+    def delete(self, request, identifier: str):
+        with transaction.atomic():
+            bankruptcy.subject_for_office(actor=request.user, identifier=identifier)  # 404 before 400
+        body = BankruptcyClearSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ended_on = body.validated_data.get("ended_on") or timezone.localdate()
+        subject = bankruptcy.subject_bankruptcy_clear(
+            actor=request.user, identifier=identifier, ended_on=ended_on, reason=body.validated_data["reason"]
+        )
+        return Response(BankruptcySerializer(subject).data)

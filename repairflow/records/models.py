@@ -50,6 +50,16 @@ class CreditSubject(models.Model):
     subject_type = models.CharField(_("subject type"), max_length=16, choices=SubjectType.choices)
     identifier = models.CharField(_("identifier"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # In bankruptcy (破产), as the office flags it: from when, on what source (the court's ruling
+    # number), and until when once cleared. The subject's history keeps who changed it and why.
+    bankruptcy_started_on = models.DateField(_("in bankruptcy since"), null=True, blank=True)
+    bankruptcy_source = models.CharField(
+        _("source of the bankruptcy"),
+        max_length=200,
+        blank=True,
+        help_text=_("The court's ruling number or the notice the office relies on."),
+    )
+    bankruptcy_ended_on = models.DateField(_("bankruptcy ended on"), null=True, blank=True)
     history = kept_history()
 
     class Meta:
@@ -67,6 +77,11 @@ class CreditSubject(models.Model):
     @property
     def masked_identifier(self) -> str:
         return mask_identifier(self.identifier)
+
+    def in_bankruptcy_on(self, day: date) -> bool:
+        """Flagged in bankruptcy on `day`: from its first day, through the day it ended."""
+        started, ended = self.bankruptcy_started_on, self.bankruptcy_ended_on
+        return started is not None and started <= day and (ended is None or day <= ended)
 
 
 # The longest life the office may give a department system account's API tokens: 90 days.

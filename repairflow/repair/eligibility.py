@@ -20,8 +20,14 @@ the rules, not with the record):
 
 The commitment (信用承诺书) is asked for under every rule set and is its own rule. The minimum
 publication period is the record's own (`records.publication`, fixed by the decision date). The
-local refusals — a repair less than a year ago, two repairs in five years, a ban after a revoked
-repair — are the profile's `RepairLocalRules` (configuration, local practice).
+local refusals — a repair less than a year ago, two repairs in five years, the subject in
+bankruptcy (flagged by the office with the date and its source), a ban after a revoked repair —
+are the profile's `RepairLocalRules` (configuration, local practice).
+
+SAMR: a penalty of a market regulation department (the profile's `market_regulation_departments`)
+ordering 停产停业, 限制开展生产经营活动 (or 限制从业), 降低资质等级 or 吊销许可证件/营业执照 cannot
+end early (`SAMR_NO_EARLY_END`): repair is refused until its maximum publication period has ended,
+and the result names the measure, the source and the first day it could be.
 
 Month periods use `months_period_end` (民法典 Art. 202), and every period includes its last day:
 a minimum period ending 2026-03-15 still runs on that day (repair from 2026-03-16); a credit report
@@ -66,6 +72,26 @@ REMOVED_BY_THE_COURT = gettext_noop(
     "%(category)s information is removed by the court that published it, not repaired on this platform."
 )
 NOT_NEVER_REPAIRABLE = gettext_noop("The record is not of a kind that can never be repaired.")
+NO_EARLY_END_NOT_CONCERNED = gettext_noop(
+    "The record is not a market regulation penalty whose publication cannot end early."
+)
+NO_EARLY_END_REFUSED = gettext_noop(
+    "The record mentions “%(keyword)s”, %(kind)s, decided by a market regulation department: its publication "
+    "cannot end early (%(source)s). Repair is possible only after the maximum publication period, from %(from)s."
+)
+NO_EARLY_END_NO_DATE = gettext_noop(
+    "The record mentions “%(keyword)s”, %(kind)s, decided by a market regulation department: its publication "
+    "cannot end early (%(source)s), and it has no maximum publication period: it cannot be repaired."
+)
+NO_EARLY_END_PERIOD_OVER = gettext_noop(
+    "The record mentions “%(keyword)s”, which cannot end early (%(source)s), but its maximum publication "
+    "period ended on %(end)s."
+)
+NO_BANKRUPTCY_RULE = gettext_noop("No local rule on bankruptcy.")
+NOT_IN_BANKRUPTCY = gettext_noop("The subject is not in bankruptcy.")
+IN_BANKRUPTCY = gettext_noop(
+    "The subject is in bankruptcy since %(since)s (%(source)s): repair is refused while it lasts (local practice)."
+)
 NEVER_REPAIRABLE_KIND = gettext_noop(
     "The record mentions “%(keyword)s”, which makes it %(kind)s: it cannot be repaired."
 )
@@ -189,31 +215,35 @@ class NeverRepairableKind:
         return next((keyword for keyword in self.keywords if keyword in compact), None)
 
 
-NEVER_REPAIRABLE: tuple[NeverRepairableKind, ...] = (
-    NeverRepairableKind(
-        code="samr_no_early_end",
-        name=_(
-            "a market regulation penalty whose publication may not end early (suspension of production or "
-            "business, restricted business activities or employment, lowered qualification grade, revoked "
-            "licence or business licence)"
-        ),
-        keywords=(
-            "责令停产停业",
-            "限制开展生产经营活动",
-            "限制从业",
-            "降低资质等级",
-            "吊销许可证",  # 吊销许可证件
-            "吊销营业执照",
-        ),
-        source="《市场监督管理信用修复管理办法》(国市监信规〔2021〕3号, 国家市场监督管理总局) Art. 6, by reference to "
-        "《市场监督管理行政处罚信息公示规定》(国家市场监督管理总局令第45号) Art. 13 para. 3: penalties ordering "
-        "suspension of production or business, restricting business activities or employment, lowering a "
-        "qualification grade or revoking a licence or business licence are not repaired early. Read as quoted in a "
-        "county market regulation bureau's notice (赤壁市, 2025); the rules' own text and article numbers are "
-        "unconfirmed. They bind market regulation departments; the engine does not know the department, so "
-        "every department's penalty is checked",
-        categories=frozenset({Category.ADMINISTRATIVE_PENALTY}),
+# Market regulation penalties whose publication cannot end early: not never repairable, but not
+# before the maximum publication period has ended (rule `no_early_end`).
+SAMR_NO_EARLY_END_SOURCE = "《市场监督管理信用修复管理办法》 Art. 6; 国家市场监督管理总局令第45号 Art. 13"
+SAMR_NO_EARLY_END = NeverRepairableKind(
+    code="samr_no_early_end",
+    name=_(
+        "a market regulation penalty whose publication may not end early (suspension of production or "
+        "business, restricted business activities or employment, lowered qualification grade, revoked "
+        "licence or business licence)"
     ),
+    keywords=(
+        "责令停产停业",
+        "限制开展生产经营活动",
+        "限制从业",
+        "降低资质等级",
+        "吊销许可证",  # 吊销许可证件
+        "吊销营业执照",
+    ),
+    source="《市场监督管理信用修复管理办法》(国市监信规〔2021〕3号, 国家市场监督管理总局) Art. 6, by reference to "
+    "《市场监督管理行政处罚信息公示规定》(国家市场监督管理总局令第45号) Art. 13 para. 3: penalties ordering "
+    "suspension of production or business, restricting business activities or employment, lowering a "
+    "qualification grade or revoking a licence or business licence are not repaired early. Read as quoted in a "
+    "county market regulation bureau's notice (赤壁市, 2025); the rules' own text and article numbers are "
+    "unconfirmed. They bind market regulation departments only: the profile's `market_regulation_departments` "
+    "names them",
+    categories=frozenset({Category.ADMINISTRATIVE_PENALTY}),
+)
+
+NEVER_REPAIRABLE: tuple[NeverRepairableKind, ...] = (
     NeverRepairableKind(
         code="ndrc_527_specific_serious",
         name=_("specific serious dishonesty under NDRC notice 527 (2019)"),
@@ -241,6 +271,10 @@ class EligibilityFacts:
     materials: Mapping[str, Sequence[date | None]]  # MaterialKind value -> issued_on of each piece given
     repairs_on: Sequence[date]  # repaired_on of the subject's other repairs still in effect
     ban_until: date | None  # the last day of the latest ban in force on applied_on
+    market_regulation: bool = False  # the record's department is market regulation (the profile says)
+    max_period_end: date | None = None  # the last day of the maximum publication period
+    bankrupt_since: date | None = None  # the subject is in bankruptcy on applied_on, since this day
+    bankruptcy_source: str = ""  # the ruling or notice the office named
 
 
 def is_serious(facts: EligibilityFacts) -> bool:
@@ -255,7 +289,8 @@ def _choice_label(choices: Any, value: str) -> str:
 
 
 def _never_repairable_name(code: str) -> str:
-    return next((str(kind.name) for kind in NEVER_REPAIRABLE if kind.code == code), code)
+    kinds = (*NEVER_REPAIRABLE, SAMR_NO_EARLY_END)
+    return next((str(kind.name) for kind in kinds if kind.code == code), code)
 
 
 def _material_names(value: str) -> str:
@@ -335,6 +370,22 @@ def not_never_repairable(facts: EligibilityFacts, rule_set: RepairRuleSet, local
         if keyword is not None:
             return _result(not_never_repairable, False, NEVER_REPAIRABLE_KIND, {"kind": kind.code, "keyword": keyword})
     return _result(not_never_repairable, True, NOT_NEVER_REPAIRABLE)
+
+
+def no_early_end(facts: EligibilityFacts, rule_set: RepairRuleSet, local: RepairLocalRules) -> RuleResult:
+    """A market regulation department's penalty of 停产停业, 限制经营, 降级 or 吊销 is not repaired
+    before its maximum publication period has ended (SAMR: it cannot end early)."""
+    kind = SAMR_NO_EARLY_END
+    keyword = kind.keyword_in(facts.record_text) if facts.market_regulation else None
+    if keyword is None or not kind.applies(facts.category, rule_set):
+        return _result(no_early_end, True, NO_EARLY_END_NOT_CONCERNED)
+    params: dict[str, object] = {"keyword": keyword, "kind": kind.code, "source": SAMR_NO_EARLY_END_SOURCE}
+    end = facts.max_period_end
+    if end is None:
+        return _result(no_early_end, False, NO_EARLY_END_NO_DATE, params)
+    if facts.applied_on > end:
+        return _result(no_early_end, True, NO_EARLY_END_PERIOD_OVER, {**params, "end": end})
+    return _result(no_early_end, False, NO_EARLY_END_REFUSED, {**params, "from": end + ONE_DAY})
 
 
 def minimum_period_passed(facts: EligibilityFacts, rule_set: RepairRuleSet, local: RepairLocalRules) -> RuleResult:
@@ -418,27 +469,42 @@ def no_ban_in_force(facts: EligibilityFacts, rule_set: RepairRuleSet, local: Rep
     return _result(no_ban_in_force, False, BAN_IN_FORCE, {"until": until, "from": until + ONE_DAY})
 
 
+def not_in_bankruptcy(facts: EligibilityFacts, rule_set: RepairRuleSet, local: RepairLocalRules) -> RuleResult:
+    """Refused while the office has the subject flagged in bankruptcy (local practice), unless
+    the profile turns the rule off."""
+    if not local.refuse_in_bankruptcy:
+        return _result(not_in_bankruptcy, True, NO_BANKRUPTCY_RULE)
+    if facts.bankrupt_since is None:
+        return _result(not_in_bankruptcy, True, NOT_IN_BANKRUPTCY)
+    params = {"since": facts.bankrupt_since, "source": facts.bankruptcy_source}
+    return _result(not_in_bankruptcy, False, IN_BANKRUPTCY, params)
+
+
 RULES: tuple[Rule, ...] = (
     category_repairable,
     not_never_repairable,
+    no_early_end,
     minimum_period_passed,
     commitment_given,
     materials_complete,
     credit_report_current,
     not_recently_repaired,
     repairs_within_limit,
+    not_in_bankruptcy,
     no_ban_in_force,
 )
 # What each rule checks, as the results are headed where they are shown.
 RULE_LABELS = {
     category_repairable.__name__: _("Negative information"),
     not_never_repairable.__name__: _("Not of a kind that is never repaired"),
+    no_early_end.__name__: _("May end early (market regulation)"),
     minimum_period_passed.__name__: _("Minimum publication period"),
     commitment_given.__name__: _("Credit commitment"),
     materials_complete.__name__: _("Materials"),
     credit_report_current.__name__: _("Credit report"),
     not_recently_repaired.__name__: _("No recent repair"),
     repairs_within_limit.__name__: _("Number of repairs"),
+    not_in_bankruptcy.__name__: _("Not in bankruptcy"),
     no_ban_in_force.__name__: _("No ban on applying"),
 }
 
@@ -489,6 +555,8 @@ def application_facts(application: RepairApplication, *, applied_on: date | None
         .order_by("repaired_on")
         .values_list("repaired_on", flat=True)
     )
+    subject = application.subject
+    in_bankruptcy = subject.in_bankruptcy_on(day)
     ban_until = RepairBan.objects.filter(
         subject_id=application.subject_id, starts_on__lte=day, ends_on__gte=day
     ).aggregate(last_day=Max("ends_on"))["last_day"]
@@ -504,4 +572,10 @@ def application_facts(application: RepairApplication, *, applied_on: date | None
         materials=dict(materials),
         repairs_on=repairs_on,
         ban_until=ban_until,
+        market_regulation=active_profile().is_market_regulation(
+            record.department.code if record.department_id else None
+        ),
+        max_period_end=record.max_period_end,
+        bankrupt_since=subject.bankruptcy_started_on if in_bankruptcy else None,
+        bankruptcy_source=subject.bankruptcy_source if in_bankruptcy else "",
     )

@@ -28,6 +28,7 @@ from viewflow import this
 from repairflow.cases.flows import CaseFlow, case_state
 from repairflow.cases.models import NoticeKind
 from repairflow.core.permissions import Role
+from repairflow.deadlines.policy import Step
 from repairflow.repair.models import RepairApplication, RepairState
 
 SUBMITTED, NEEDS_SUPPLEMENT, ACCEPTED, REVIEWING, APPROVED, REPAIRED, PUBLISHED = (
@@ -55,6 +56,9 @@ REASONS = {
     "publish": _("Repair published"),
     "withdraw": _("Repair application withdrawn"),
     "revoke": _("Repair revoked"),
+    "extend": _("Review extended"),
+    "pause": _("Review paused"),
+    "resume": _("Review resumed"),
 }
 
 
@@ -63,6 +67,7 @@ class RepairFlow(CaseFlow):
     state = case_state(RepairState, SUBMITTED)
     REASONS = REASONS
     RESULT_NOTICE = NoticeKind.DECISION
+    DEPARTMENT_CLOCKS = (Step.REPAIR_DECISION,)
 
     def by_reviewing_department(self, user: Any) -> bool:
         return user.role == Role.DEPARTMENT and user.department_id == self.case.department_id
@@ -108,6 +113,18 @@ class RepairFlow(CaseFlow):
     @state.transition(source=REVIEWING, target=RepairState.DENIED, permission=this.by_reviewing_department)
     def deny(self, *, reason: str) -> None:
         self._decide(reason)
+
+    @state.transition(source=REVIEWING, conditions=[this.has_open_department_clock], permission=this.by_office)
+    def extend(self) -> None:
+        pass
+
+    @state.transition(source=REVIEWING, conditions=[this.has_running_department_clock], permission=this.by_office)
+    def pause(self) -> None:
+        pass
+
+    @state.transition(source=REVIEWING, conditions=[this.has_paused_department_clock], permission=this.by_office)
+    def resume(self) -> None:
+        pass
 
     def _decide(self, reason: str) -> None:
         self.case.decision_reason = reason

@@ -118,6 +118,19 @@ class ForwardForm(case_forms.CommentForm):
         }
 
 
+class ExtendForm(case_forms.ExtendForm):
+    action, label = "extend", _("Extend the department's review")
+    field_order = ["days", "reason"]
+
+
+class PauseForm(case_forms.ClockForm):
+    action, label = "pause", _("Pause the department's review (testing, inspection, appraisal, expert review)")
+
+
+class ResumeForm(case_forms.ClockForm):
+    action, label = "resume", _("Resume the department's review")
+
+
 class ApproveForm(case_forms.OptionalReasonForm):
     action, label = "approve", _("Approve the repair")
 
@@ -144,6 +157,9 @@ ACTION_FORMS = case_forms.action_forms(
     ForwardForm,
     ApproveForm,
     DenyForm,
+    ExtendForm,
+    PauseForm,
+    ResumeForm,
     ExecuteForm,
     RevokeForm,
     WithdrawForm,

@@ -20,6 +20,9 @@ from repairflow.cases.services import (
     REASON_REQUIRED,
     CaseStep,
     case_accept,
+    case_clocks_extend,
+    case_clocks_pause,
+    case_clocks_resume,
     case_filer_check,
     case_number_next,
     case_publish_if_ready,
@@ -59,6 +62,8 @@ SUPPLEMENT_EMPTY = _("Add a statement, an attachment or a material.")
 RECORD_REPAIRED = _("Repair %(number)s: publication ended")
 RECORD_REMOVED = _("Repair %(number)s: removed from the list")
 RECORD_REPUBLISHED = _("Repair %(number)s revoked: published again")
+NO_RUNNING_DECISION = _("The department's decision clock is not running.")
+NO_PAUSED_DECISION = _("The department's decision clock is not paused.")
 OFFICE_CLOCKS = (Step.REPAIR_ACCEPTANCE, Step.REPAIR_ANSWER)
 
 
@@ -81,6 +86,7 @@ REPAIRS = CaseKind(
     supplement_clock=Step.REPAIR_SUPPLEMENT,
     publication_clock=Step.REPAIR_SHARING,
     answer_clocks=(Step.REPAIR_ANSWER,),
+    department_clocks=(Step.REPAIR_DECISION,),
     notices=notices,
 )
 
@@ -242,6 +248,32 @@ def repair_forward(*, actor: User, number: str, comment: str = "") -> RepairAppl
         step.notify(step.people.departments([department.pk]), "forwarded", due_on=due_on_text(clock))
         step.notify(step.people.subject(), "in_review", department=department.name)
     return application
+
+
+@transaction.atomic
+def repair_extend(*, actor: User, number: str, days: int, reason: str) -> RepairApplication:
+    """The office gives the reviewing department more working days, within the profile's cap."""
+    with case_step(REPAIRS, actor=actor, number=number, action="extend") as step:
+        clocks = step.clocks.open(Step.REPAIR_DECISION)
+        case_clocks_extend(step, clocks, days=days, reason=reason, none_open=NO_RUNNING_DECISION)
+    return step.case
+
+
+@transaction.atomic
+def repair_pause(*, actor: User, number: str, reason: str) -> RepairApplication:
+    """Testing, inspection, appraisal or expert review: the department's time is not counted."""
+    with case_step(REPAIRS, actor=actor, number=number, action="pause") as step:
+        clocks = step.clocks.open(Step.REPAIR_DECISION)
+        case_clocks_pause(step, clocks, reason=reason, none_running=NO_RUNNING_DECISION)
+    return step.case
+
+
+@transaction.atomic
+def repair_resume(*, actor: User, number: str, reason: str = "") -> RepairApplication:
+    with case_step(REPAIRS, actor=actor, number=number, action="resume") as step:
+        clocks = step.clocks.open(Step.REPAIR_DECISION)
+        case_clocks_resume(step, clocks, reason=reason, none_paused=NO_PAUSED_DECISION)
+    return step.case
 
 
 def _decide(step: CaseStep, reason: str) -> None:

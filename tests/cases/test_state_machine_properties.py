@@ -225,6 +225,9 @@ def repair_body(action: str, outcome: str) -> dict:
         "supplement": {"statement": "补充说明。"},
         "approve": {"reason": "整改到位"},
         "deny": {"reason": "整改不到位"},
+        "extend": {"days": 2, "reason": "情况复杂"},
+        "pause": {"reason": "检测"},
+        "resume": {"reason": "检测完成"},
         "revoke": {"reason": "承诺不实"},
         "withdraw": {"reason": "已沟通"},
     }.get(action, {})

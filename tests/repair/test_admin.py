@@ -38,7 +38,7 @@ def test_an_application_shows_its_materials_and_each_rules_result(client, office
     assert "罚款缴纳凭证.pdf" in page  # the proof of performance, inline
     with translation.override("zh-hans"):
         details = [RuleResult.from_json(result).detail for result in revoked.eligibility]
-    assert len(details) == 9
+    assert len(details) == 11  # every rule of eligibility.RULES
     assert all(f"<li>✓ {detail}</li>" in page for detail in details)
 
 

@@ -177,7 +177,7 @@ def test_execute_before_approval_is_refused(api, repair_in, office):
 
     response = act(api, office, application.number, "execute")
 
-    assert (response.status_code, response.json()) == (409, not_allowed("reviewing", []))
+    assert (response.status_code, response.json()) == (409, not_allowed("reviewing", ["extend", "pause"]))
     assert snapshot(application.number) == before
 
 
@@ -294,7 +294,7 @@ def test_the_applications_allowed_actions_are_the_caller_s(api, repair_in, compa
     application = repair_in("reviewing")
 
     assert read(api, company_user, application.number).json()["allowed_actions"] == ["withdraw"]
-    assert read(api, office, application.number).json()["allowed_actions"] == []
+    assert read(api, office, application.number).json()["allowed_actions"] == ["extend", "pause"]
     assert read(api, officer_scj, application.number).json()["allowed_actions"] == ["approve", "deny"]
 
 

@@ -28,6 +28,7 @@ from repairflow.repair.eligibility import (
     CREDIT_REPORT_NOT_REQUIRED,
     CREDIT_REPORT_OUTDATED,
     CREDIT_REPORT_UNDATED,
+    IN_BANKRUPTCY,
     MATERIALS_COMPLETE,
     MATERIALS_MISSING,
     MINIMUM_PERIOD_NOT_PASSED,
@@ -38,9 +39,15 @@ from repairflow.repair.eligibility import (
     NEVER_REPAIRABLE,
     NEVER_REPAIRABLE_KIND,
     NO_BAN_IN_FORCE,
+    NO_BANKRUPTCY_RULE,
+    NO_EARLY_END_NO_DATE,
+    NO_EARLY_END_NOT_CONCERNED,
+    NO_EARLY_END_PERIOD_OVER,
+    NO_EARLY_END_REFUSED,
     NO_MINIMUM_PERIOD,
     NO_RECENT_REPAIR_RULE,
     NO_REPAIR_LIMIT_RULE,
+    NOT_IN_BANKRUPTCY,
     NOT_NEVER_REPAIRABLE,
     NOT_RECENTLY_REPAIRED,
     RECENTLY_REPAIRED,
@@ -59,6 +66,8 @@ from repairflow.repair.eligibility import (
     materials_complete,
     minimum_period_passed,
     no_ban_in_force,
+    no_early_end,
+    not_in_bankruptcy,
     not_never_repairable,
     not_recently_repaired,
     repair_rule_set_on,
@@ -194,6 +203,12 @@ def test_an_ordinary_penalty_is_not_of_a_never_repairable_kind():
     assert run(not_never_repairable, FACTS) == result(not_never_repairable, True, NOT_NEVER_REPAIRABLE)
 
 
+SAMR_SOURCE = eligibility.SAMR_NO_EARLY_END_SOURCE
+# A market regulation penalty decided 2026-01-05: general, so published at most 1 year, to
+# 2027-01-05 (its last day); repair could be from 2027-01-06.
+SAMR = facts(market_regulation=True, max_period_end=date(2027, 1, 5))
+
+
 @pytest.mark.parametrize(
     ("text", "keyword"),
     [
@@ -206,24 +221,86 @@ def test_an_ordinary_penalty_is_not_of_a_never_repairable_kind():
         ("无照经营\n吊销 营业\n执照。", "吊销营业执照"),  # whitespace inside the words is ignored
     ],
 )
-def test_a_penalty_that_samr_does_not_let_end_early_cannot_be_repaired(text, keyword):
-    assert run(not_never_repairable, facts(record_text=text)) == result(
-        not_never_repairable, False, NEVER_REPAIRABLE_KIND, kind="samr_no_early_end", keyword=keyword
+def test_a_market_regulation_penalty_that_cannot_end_early_is_refused_until_its_maximum_period_ends(text, keyword):
+    assert run(no_early_end, replace(SAMR, record_text=text)) == result(
+        no_early_end,
+        False,
+        NO_EARLY_END_REFUSED,
+        keyword=keyword,
+        kind="samr_no_early_end",
+        source=SAMR_SOURCE,
+        **{"from": "2027-01-06"},
+    )
+    # it is no longer of a kind that is never repaired
+    assert run(not_never_repairable, replace(SAMR, record_text=text)).passed
+
+
+def test_the_last_day_of_the_maximum_period_is_still_refused_and_the_next_day_passes():
+    text = "生产不合格产品\n责令停产停业六个月。"
+    assert not run(no_early_end, replace(SAMR, record_text=text, applied_on=date(2027, 1, 5))).passed
+    after = run(no_early_end, replace(SAMR, record_text=text, applied_on=date(2027, 1, 6)))
+    assert after == result(
+        no_early_end,
+        True,
+        NO_EARLY_END_PERIOD_OVER,
+        keyword="责令停产停业",
+        kind="samr_no_early_end",
+        source=SAMR_SOURCE,
+        end="2027-01-05",
     )
 
 
-def test_the_never_repairable_kind_is_named_in_the_readers_language():
-    revoked = run(not_never_repairable, facts(record_text="无照经营\n吊销营业执照。"))
-    assert in_english(revoked) == (
-        "The record mentions “吊销营业执照”, which makes it a market regulation penalty whose publication may not "
-        "end early (suspension of production or business, restricted business activities or employment, lowered "
-        "qualification grade, revoked licence or business licence): it cannot be repaired."
+def test_such_a_penalty_without_a_maximum_period_cannot_be_repaired():
+    given = replace(SAMR, record_text="无照经营\n吊销营业执照。", max_period_end=None)
+    assert run(no_early_end, given) == result(
+        no_early_end, False, NO_EARLY_END_NO_DATE, keyword="吊销营业执照", kind="samr_no_early_end", source=SAMR_SOURCE
+    )
+
+
+def test_the_same_measure_of_another_department_may_end_early():
+    given = replace(SAMR, record_text="无照经营\n吊销营业执照。", market_regulation=False)
+    assert run(no_early_end, given) == result(no_early_end, True, NO_EARLY_END_NOT_CONCERNED)
+
+
+def test_the_refusal_names_the_measure_the_source_and_the_first_day_in_the_readers_language():
+    refused = run(no_early_end, replace(SAMR, record_text="无照经营\n吊销营业执照。"))
+    assert in_english(refused) == (
+        "The record mentions “吊销营业执照”, a market regulation penalty whose publication may not end early "
+        "(suspension of production or business, restricted business activities or employment, lowered "
+        "qualification grade, revoked licence or business licence), decided by a market regulation department: "
+        f"its publication cannot end early ({SAMR_SOURCE}). Repair is possible only after the maximum "
+        "publication period, from 2027-01-06."
     )
 
 
 def test_the_samr_kinds_concern_penalties_only():
-    abnormal = facts(category=Category.ABNORMAL_LIST, severity=None, record_text="被吊销营业执照后未办理注销")
-    assert run(not_never_repairable, abnormal).passed
+    abnormal = replace(SAMR, category=Category.ABNORMAL_LIST, severity=None, record_text="被吊销营业执照后未办理注销")
+    assert run(no_early_end, abnormal).passed
+
+
+# --- not_in_bankruptcy ------------------------------------------------------------------------
+
+
+def test_a_subject_in_bankruptcy_is_refused_with_the_day_and_the_source():
+    given = facts(bankrupt_since=date(2026, 3, 2), bankruptcy_source="（2026）鲁01破申12号")
+    assert run(not_in_bankruptcy, given) == result(
+        not_in_bankruptcy, False, IN_BANKRUPTCY, since="2026-03-02", source="（2026）鲁01破申12号"
+    )
+    assert in_english(run(not_in_bankruptcy, given)) == (
+        "The subject is in bankruptcy since 2026-03-02 (（2026）鲁01破申12号): repair is refused while it lasts "
+        "(local practice)."
+    )
+
+
+def test_a_subject_not_in_bankruptcy_passes():
+    assert run(not_in_bankruptcy, FACTS) == result(not_in_bankruptcy, True, NOT_IN_BANKRUPTCY)
+
+
+@pytest.mark.parametrize("off", [None, False])
+def test_the_bankruptcy_rule_can_be_turned_off(off):
+    given = facts(bankrupt_since=date(2026, 3, 2), bankruptcy_source="（2026）鲁01破申12号")
+    local = replace(LOCAL, refuse_in_bankruptcy=off)
+    assert run(not_in_bankruptcy, given, local) == result(not_in_bankruptcy, True, NO_BANKRUPTCY_RULE)
 
 
 def test_specific_serious_dishonesty_cannot_be_repaired_under_527_only():
@@ -235,7 +312,7 @@ def test_specific_serious_dishonesty_cannot_be_repaired_under_527_only():
 
 
 def test_the_never_repairable_kinds_are_data_with_their_sources():
-    assert [kind.code for kind in NEVER_REPAIRABLE] == ["samr_no_early_end", "ndrc_527_specific_serious"]
+    assert [kind.code for kind in NEVER_REPAIRABLE] == ["ndrc_527_specific_serious"]
     for kind in NEVER_REPAIRABLE:
         assert kind.keywords and kind.name and kind.source
         assert "unconfirmed" in kind.source  # neither text was read at its source
@@ -537,12 +614,14 @@ def test_an_application_meeting_every_rule_is_eligible():
     assert [result.rule for result in evaluation.results] == [
         "category_repairable",
         "not_never_repairable",
+        "no_early_end",
         "minimum_period_passed",
         "commitment_given",
         "materials_complete",
         "credit_report_current",
         "not_recently_repaired",
         "repairs_within_limit",
+        "not_in_bankruptcy",
         "no_ban_in_force",
     ]
     assert evaluation.eligible
@@ -576,7 +655,7 @@ def test_results_round_trip_through_json():
     given = replace(SERIOUS, applied_on=date(2023, 4, 28), commitment=False, repairs_on=[date(2022, 9, 1)])
     evaluation = eligibility_evaluate(given, local=LOCAL)
     stored = json.loads(json.dumps(evaluation.as_json()))
-    assert stored[2] == {
+    assert stored[3] == {
         "rule": "minimum_period_passed",
         "passed": True,
         "message": MINIMUM_PERIOD_PASSED,
@@ -633,6 +712,8 @@ def test_the_facts_come_from_the_record_and_the_application():
         materials={},
         repairs_on=[],
         ban_until=None,
+        market_regulation=False,
+        max_period_end=application.record.max_period_end,
     )
 
 

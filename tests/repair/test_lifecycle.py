@@ -89,7 +89,7 @@ def test_an_approved_repair_ends_the_penalty_s_publication_and_is_published(
         ("repair_acceptance", None, "2026-09-28", "2026-09-30", "met", "2026-09-28"),
         # 10 working days: 10/1–10/7 are holidays, Saturday 10/10 a working day.
         ("repair_answer", None, "2026-09-28", "2026-10-16", "met", "2026-10-09"),
-        ("repair_decision", "SCJ", "2026-09-29", "2026-10-09", "met", "2026-09-30"),
+        ("repair_decision", "SCJ", "2026-09-29", "2026-10-14", "met", "2026-09-30"),
         ("repair_sharing", None, "2026-10-09", "2026-10-13", "met", "2026-10-09"),
     ]
     # The record: publication ended through its state machine, its history naming the application.
@@ -145,7 +145,7 @@ def test_a_denied_repair_leaves_the_record_published_and_tells_the_subject_why(
     assert clocks(body) == [
         ("repair_acceptance", None, "2026-09-28", "2026-09-30", "met", "2026-09-28"),
         ("repair_answer", None, "2026-09-28", "2026-10-16", "met", "2026-09-29"),
-        ("repair_decision", "SCJ", "2026-09-28", "2026-10-08", "met", "2026-09-29"),
+        ("repair_decision", "SCJ", "2026-09-28", "2026-10-13", "met", "2026-09-29"),
     ]
     assert [notice["kind"] for notice in body["notices"]] == ["receipt", "decision"]
     notice_pdf(api, company_user, number, "decision")

@@ -306,8 +306,9 @@ def test_the_record_page_offers_repair_only_for_negative_information_still_publi
 
 
 def test_each_role_sees_its_own_list(
-    client, company, record, company_user, person_user, office, auditor, scj, hb, officer_scj
+    client, company, record, company_user, person_user, office, auditor, scj, hb, officer_scj, settings
 ):
+    settings.REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS = []  # 22号's 3 working days, as the dates below
     submitted = apply(record, company_user)
     in_review = reviewing(CreditRecordFactory(subject=company, department=scj), company_user, office)
     elsewhere = reviewing(CreditRecordFactory(subject=company, department=hb), company_user, office)
@@ -343,8 +344,9 @@ def test_each_role_sees_its_own_list(
 
 
 def test_the_queue_puts_the_overdue_first_and_the_office_filters_them(
-    client, company, company_user, office, scj, officer_scj, frozen_clock
+    client, company, company_user, office, scj, officer_scj, frozen_clock, settings
 ):
+    settings.REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS = []  # 22号's 3 working days, as the dates below
     # given two applications forwarded to SCJ: on the 25th (due the 30th), on the 23rd (due the 26th)
     frozen_clock.move_to(datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI), tick=False)
     later = reviewing(CreditRecordFactory(subject=company, department=scj), company_user, office)
