@@ -1,13 +1,16 @@
 """The credit office's desk through the API (docs/api.md "The credit office"): office and auditor
 only, anyone else 404."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from repairflow.calendar.schedule import within_the_calendar
 from repairflow.cases.services import today
 from repairflow.office.selectors import desk, desk_check
+from repairflow.office.statistics import statistics
 
 COUNTS = {
     "due_today": serializers.IntegerField(),
@@ -58,3 +61,82 @@ class DashboardView(APIView):
     def get(self, request):
         desk_check(request.user)
         return Response(desk(today()))
+
+
+PERIOD_BACKWARDS = _("The period ends before it starts.")
+
+
+class PeriodSerializer(serializers.Serializer):
+    """`from` and `to`, both days included (`from` is a keyword in Python: the fields are named here)."""
+
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(validators=[within_the_calendar]),
+            "to": serializers.DateField(validators=[within_the_calendar]),
+        }
+
+    def validate(self, attrs):
+        if attrs["to"] < attrs["from"]:
+            raise serializers.ValidationError({"to": [PERIOD_BACKWARDS]})
+        return attrs
+
+
+TIMELINESS = {
+    "verifications": serializers.IntegerField(),
+    "on_time": serializers.IntegerField(),
+    "late": serializers.IntegerField(),
+    "on_time_rate": serializers.FloatField(allow_null=True),
+    "median_working_days": serializers.FloatField(allow_null=True),
+    "p90_working_days": serializers.FloatField(allow_null=True),
+}
+BY_KIND = inline_serializer(
+    "CasesByKind", {"objection": serializers.IntegerField(), "repair": serializers.IntegerField()}
+)
+STATISTICS = inline_serializer(
+    "OfficeStatistics",
+    {
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "received": BY_KIND,
+        "closed": BY_KIND,
+        "outcomes": serializers.DictField(child=serializers.IntegerField()),
+        "repairs_by_rule": serializers.DictField(child=serializers.IntegerField()),
+        "departments": inline_serializer(
+            "DepartmentTimeliness",
+            {"department": serializers.CharField(), "name": serializers.CharField(), **TIMELINESS},
+            many=True,
+        ),
+        "steps": inline_serializer(
+            "StepTimeliness",
+            {"step": serializers.CharField(), "label": serializers.CharField(), **TIMELINESS},
+            many=True,
+        ),
+        "publication": inline_serializer(
+            "PublicationTimeliness",
+            {
+                "new_records": serializers.IntegerField(),
+                "on_time": serializers.IntegerField(),
+                "late": serializers.IntegerField(),
+                "on_time_rate": serializers.FloatField(allow_null=True),
+            },
+        ),
+        "credit_checks": inline_serializer(
+            "CreditChecksByDepartment",
+            {"department": serializers.CharField(allow_null=True), "count": serializers.IntegerField()},
+            many=True,
+        ),
+    },
+)
+
+
+class StatisticsView(APIView):
+    """`GET /api/v1/office/statistics/?from=YYYY-MM-DD&to=YYYY-MM-DD`: the period's figures."""
+
+    also_refuses = {"GET": (404,)}  # anyone but the office and the auditor (core.schema)
+
+    @extend_schema(parameters=[PeriodSerializer], responses={200: STATISTICS})
+    def get(self, request):
+        desk_check(request.user)
+        period = PeriodSerializer(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        return Response(statistics(period.validated_data["from"], period.validated_data["to"], today=today()))

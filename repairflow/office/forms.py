@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.calendar.schedule import FIRST_YEAR, LAST_YEAR, schedule_errors
+from repairflow.calendar.schedule import FIRST_YEAR, LAST_YEAR, schedule_errors, within_the_calendar
 from repairflow.calendar.workdays import SpecialDay
 
 HOLIDAY, WORKDAY = "休", "班"
@@ -85,3 +85,18 @@ class BulkForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[within_the_calendar]
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), validators=[within_the_calendar]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The period ends before it starts."))
+        return cleaned

@@ -13,10 +13,12 @@ from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.services import calendar_year_load, deadlines_moved_by
 from repairflow.objections.models import ObjectionState
-from repairflow.office.forms import BulkForm, CalendarLoadForm, ReasonForm
+from repairflow.office.charts import on_time_bars, weekly_lines
+from repairflow.office.forms import BulkForm, CalendarLoadForm, PeriodForm, ReasonForm
 from repairflow.office.queue import QueueFilter, queue_rows, queue_visible_to
 from repairflow.office.selectors import desk, desk_check
 from repairflow.office.services import BulkReport, deadlines_extend, deadlines_remind, deliveries_requeue_failed
+from repairflow.office.statistics import statistics, weekly_trend
 from repairflow.repair.models import RepairState
 
 STATE_LABELS = {"objection": dict(ObjectionState.choices), "repair": dict(RepairState.choices)}
@@ -131,3 +133,24 @@ def office_requeue_deliveries(request):
     elif request.method == "POST":
         messages.error(request, FORM_REFUSED)
     return redirect("office-desk")
+
+
+@login_required
+def office_statistics(request):
+    """A period's statistics (this month so far by default), with its charts."""
+    desk_check(request.user)
+    day = today()
+    form = PeriodForm(request.GET or {"start": day.replace(day=1), "end": day})
+    figures = weeks = None
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        figures = statistics(start, end, today=day)
+        weeks = weekly_trend(start, end)
+    context = {
+        "form": form,
+        "figures": figures,
+        "weeks": weeks,
+        "on_time_chart": on_time_bars(figures["departments"]) if figures else None,
+        "trend_chart": weekly_lines(weeks) if weeks else None,
+    }
+    return render(request, "office/statistics.html", context, status=200 if figures else 400)

@@ -1,0 +1,250 @@
+"""The office's statistics for any period (docs/api.md "The credit office"), the figures of the
+monthly report to the leading group (seed 002 §六(十二)). Every figure counts the days of the
+period both included, in Beijing time:
+
+- `received`: cases received (their `received_on`) in the period, by kind;
+- `closed`: cases that reached an end (objections published, rejected, lapsed or withdrawn;
+  repairs published, rejected, denied, lapsed or withdrawn) in the period, by kind;
+- `outcomes`: the outcomes of the objections whose result was confirmed (`confirm`) in the period;
+- `repairs_by_rule`: the repairs carried out (`repaired_on`) in the period, by the rule set
+  their eligibility was judged under;
+- `departments`: per department, its verifications of objections and decisions on repairs whose
+  clock ended in the period, on time (met) or late (missed), with those still open whose last day
+  fell in the period and has passed (late, unanswered); the on-time rate is the headline figure;
+  the median and 90th percentile of the working days taken (the legal count: paused days not
+  counted);
+- `steps`: the same on-time, late and working-day figures for every step of the legal clock;
+- `publication`: new licences and penalties held to the 双公示 duty created in the period,
+  published on time, late, or still unpublished after their last day (late);
+- `credit_checks`: credit checks made in the period per department that asked (null: the office).
+
+Rates are fractions from 0 to 1, or None when there is nothing to rate. The clocks are grouped in
+the database by (owner, step, start, end), so the working days are counted once per distinct
+pair whatever the number of cases."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from repairflow.calendar.selectors import work_calendar
+from repairflow.calendar.workdays import WorkCalendar, working_days_between
+from repairflow.cases.models import Transition
+from repairflow.deadlines.models import Deadline, DeadlineStatus
+from repairflow.deadlines.policy import Party, Step
+from repairflow.objections.models import FINAL_STATES as OBJECTION_FINAL
+from repairflow.objections.models import Objection
+from repairflow.records.models import CreditRecord, Department, RecordState
+from repairflow.records.selectors import credit_check_counts
+from repairflow.repair.models import RepairApplication, RepairState
+
+KINDS = {"objection": Objection, "repair": RepairApplication}
+FINAL = {
+    "objection": tuple(OBJECTION_FINAL),
+    "repair": (
+        RepairState.PUBLISHED,
+        RepairState.REJECTED,
+        RepairState.DENIED,
+        RepairState.LAPSED,
+        RepairState.WITHDRAWN,
+    ),
+}
+# The departments' own steps: a department's headline figure is its on-time rate on these.
+DEPARTMENT_STEPS = (Step.OBJECTION_VERIFICATION, Step.REPAIR_DECISION)
+
+
+def rate(on_time: int, late: int) -> float | None:
+    return on_time / (on_time + late) if on_time + late else None
+
+
+def percentile(values: list[int], fraction: float) -> float | None:
+    """The `fraction` percentile of `values` by linear interpolation between the closest ranks (as
+    PostgreSQL's percentile_cont), or None when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass
+class Timeliness:
+    """On time, late and the working days taken, of one department's or one step's clocks."""
+
+    on_time: int = 0
+    late: int = 0
+    taken: list[int] = field(default_factory=list)
+
+    def add(self, *, met: bool | None, days: int | None, count: int) -> None:
+        if met is True:
+            self.on_time += count
+        elif met is False:
+            self.late += count
+        if days is not None:
+            self.taken += [days] * count
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "verifications": self.on_time + self.late,
+            "on_time": self.on_time,
+            "late": self.late,
+            "on_time_rate": rate(self.on_time, self.late),
+            "median_working_days": percentile(self.taken, 0.5),
+            "p90_working_days": percentile(self.taken, 0.9),
+        }
+
+
+def _moments(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return datetime.combine(start, time.min, tzinfo=zone), datetime.combine(end + timedelta(days=1), time.min, zone)
+
+
+def _received(start: date, end: date) -> dict[str, int]:
+    return {
+        kind: model.objects.filter(received_on__range=(start, end)).order_by().count() for kind, model in KINDS.items()
+    }
+
+
+def _ended_in(kind: str, start: date, end: date, targets: Iterable[str]) -> Any:
+    first, after = _moments(start, end)
+    return Transition.objects.filter(
+        case_type=ContentType.objects.get_for_model(KINDS[kind]), target__in=list(targets), at__gte=first, at__lt=after
+    )
+
+
+def _closed(start: date, end: date) -> dict[str, int]:
+    return {
+        kind: _ended_in(kind, start, end, FINAL[kind]).order_by().values("case_id").distinct().count() for kind in KINDS
+    }
+
+
+def _outcomes(start: date, end: date) -> dict[str, int]:
+    confirmed = _ended_in("objection", start, end, ["corrected"]).filter(action="confirm").values("case_id")
+    rows = Objection.objects.filter(pk__in=confirmed).order_by().values_list("outcome").annotate(n=Count("id"))
+    return dict(sorted(rows))
+
+
+def _repairs_by_rule(start: date, end: date) -> dict[str, int]:
+    rows = (
+        RepairApplication.objects.filter(repaired_on__range=(start, end))
+        .order_by()
+        .values_list("eligibility_rule_set")
+        .annotate(n=Count("id"))
+    )
+    return dict(sorted(rows))
+
+
+def _clock_groups(start: date, end: date, today: date) -> list[dict[str, Any]]:
+    """The clocks that ended in the period (met or missed; cancelled ones were no longer due) and
+    those still open whose last day in the period has passed, grouped by what their figures need."""
+    ended = Q(ended_on__range=(start, end), status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED])
+    overdue = Q(ended_on__isnull=True, due_on__range=(start, min(end, today - timedelta(days=1))))
+    return list(
+        Deadline.objects.filter(ended | overdue)
+        .order_by()
+        .values("owner", "department_id", "step", "status", "started_on", "ended_on", "paused_days")
+        .annotate(n=Count("id"))
+    )
+
+
+def _working_days(calendar: WorkCalendar, group: dict[str, Any], cache: dict) -> int | None:
+    if group["ended_on"] is None:
+        return None
+    key = (group["started_on"], group["ended_on"])
+    if key not in cache:
+        cache[key] = working_days_between(calendar, *key).count
+    return max(cache[key] - group["paused_days"], 0)
+
+
+def _timeliness(start: date, end: date, today: date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    calendar, cache = work_calendar(), {}
+    by_department: dict[int, Timeliness] = defaultdict(Timeliness)
+    by_step: dict[str, Timeliness] = defaultdict(Timeliness)
+    for group in _clock_groups(start, end, today):
+        met = None if group["ended_on"] is None else group["status"] == DeadlineStatus.MET
+        if met is None:
+            met = False  # still open after its last day: late
+        days = _working_days(calendar, group, cache)
+        by_step[group["step"]].add(met=met, days=days, count=group["n"])
+        if group["owner"] == Party.DEPARTMENT and group["step"] in DEPARTMENT_STEPS:
+            by_department[group["department_id"]].add(met=met, days=days, count=group["n"])
+    departments = Department.objects.in_bulk(list(by_department))
+    department_rows = [
+        {"department": departments[pk].code, "name": departments[pk].name, **figures.as_json()}
+        for pk, figures in by_department.items()
+    ]
+    department_rows.sort(key=lambda row: (row["on_time_rate"] is None, row["on_time_rate"] or 0, row["department"]))
+    labels = dict(Step.choices)
+    step_rows = [
+        {"step": step, "label": str(labels.get(step, step)), **figures.as_json()} for step, figures in by_step.items()
+    ]
+    step_rows.sort(key=lambda row: row["step"])
+    return department_rows, step_rows
+
+
+def _publication(start: date, end: date, today: date) -> dict[str, Any]:
+    first, after = _moments(start, end)
+    new = CreditRecord.objects.filter(
+        created_at__gte=first, created_at__lt=after, publication_due_on__isnull=False
+    ).order_by()
+    counted = new.aggregate(
+        new_records=Count("id"),
+        on_time=Count("id", filter=Q(publication_late_days=0)),
+        late=Count("id", filter=Q(publication_late_days__gt=0))
+        + Count("id", filter=Q(state=RecordState.UNPUBLISHED, publication_due_on__lt=today)),
+    )
+    return {**counted, "on_time_rate": rate(counted["on_time"], counted["late"])}
+
+
+def _credit_checks(start: date, end: date) -> list[dict[str, Any]]:
+    counts: Counter = Counter()
+    for row in credit_check_counts(start, end):
+        counts[row["department"]] += row["count"]
+    return [{"department": department, "count": count} for department, count in counts.items()]
+
+
+def statistics(start: date, end: date, *, today: date | None = None) -> dict[str, Any]:
+    """Every figure of the period from `start` to `end` (see the module's docstring)."""
+    today = today or timezone.localdate()
+    departments, steps = _timeliness(start, end, today)
+    return {
+        "from": start,
+        "to": end,
+        "received": _received(start, end),
+        "closed": _closed(start, end),
+        "outcomes": _outcomes(start, end),
+        "repairs_by_rule": _repairs_by_rule(start, end),
+        "departments": departments,
+        "steps": steps,
+        "publication": _publication(start, end, today),
+        "credit_checks": _credit_checks(start, end),
+    }
+
+
+def weekly_trend(start: date, end: date) -> list[dict[str, Any]]:
+    """Cases received and closed in each week (Monday first) that overlaps the period, all kinds
+    together: the trend the statistics page draws."""
+    monday = start - timedelta(days=start.weekday())
+    weeks = {monday + timedelta(weeks=n): {"received": 0, "closed": 0} for n in range((end - monday).days // 7 + 1)}
+    for model in KINDS.values():
+        for received_on, n in (
+            model.objects.filter(received_on__range=(start, end))
+            .order_by()
+            .values_list("received_on")
+            .annotate(n=Count("id"))
+        ):
+            weeks[received_on - timedelta(days=received_on.weekday())]["received"] += n
+    zone = timezone.get_current_timezone()
+    for kind in KINDS:
+        closings = _ended_in(kind, start, end, FINAL[kind]).order_by()
+        for day, n in closings.values_list(TruncDate("at", tzinfo=zone)).annotate(n=Count("id")):
+            weeks[day - timedelta(days=day.weekday())]["closed"] += n
+    return [{"week": week, **counts} for week, counts in sorted(weeks.items())]
