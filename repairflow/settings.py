@@ -399,7 +399,9 @@ REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS = env.list("REPAIRFLOW_MARKET_REGULATIO
 # Where links in e-mails and SMS point.
 REPAIRFLOW_BASE_URL = env("REPAIRFLOW_BASE_URL", default="http://127.0.0.1:8000/")
 # The issuing body named at the foot of every notice to a subject.
-REPAIRFLOW_OFFICE_NAME = env("REPAIRFLOW_OFFICE_NAME", default="示范市社会信用体系建设工作办公室")
+# Empty: the profile's own office (repairflow/deadlines/policy.py `office_name`); a profile that
+# names none needs it set (`manage.py check` says so).
+REPAIRFLOW_OFFICE_NAME = env("REPAIRFLOW_OFFICE_NAME", default="")
 # A class with send(number, text); the default writes each SMS to the log.
 REPAIRFLOW_SMS_BACKEND = env("REPAIRFLOW_SMS_BACKEND", default="repairflow.notifications.sms.LogSmsBackend")
 # E-mail: EMAIL_URL=smtp://user:password@host:587 (django-environ); by default to the console.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from repairflow.cases.models import Notice, NoticeKind
 from repairflow.core.history import Writes
 from repairflow.core.pdf import NoticeText, notice_pdf
+from repairflow.deadlines.policy import office_name
 
 
 def notice_issue(*, case: models.Model, kind: NoticeKind, text: NoticeText, actor: Any, writes: Writes) -> Notice:
@@ -44,7 +45,7 @@ def notice_render(notice: Notice) -> Notice:
     issued_on = timezone.localdate(notice.issued_at)
     text = NoticeText(notice.text["title"], notice.text["facts"], notice.text["paragraphs"])
     with translation.override(settings.LANGUAGE_CODE):
-        content = notice_pdf(text, issuer=settings.REPAIRFLOW_OFFICE_NAME, issued_on=issued_on)
+        content = notice_pdf(text, issuer=office_name(), issued_on=issued_on)
     notice.content, notice.size, notice.sha256 = content, len(content), hashlib.sha256(content).hexdigest()
     notice.save(update_fields=["content", "size", "sha256"])
     return notice

@@ -1,15 +1,19 @@
 """Written notices as PDF: what a notice says (`NoticeText`) set on an A4 page.
 
-The text is Chinese (the site's language) set in ReportLab's built-in CID font STSong-Light, so
-no font file ships with repairflow and every PDF reader can show it. The PDF is invariant (no
-creation time or random id inside): the same notice always has the same bytes, so its SHA-256
-verifies the copy its reader holds.
+The text is Chinese (the site's language) set in WenQuanYi Micro Hei, embedded in every PDF (only
+the glyphs it uses), so that it reads the same in any PDF reader, with or without Chinese fonts of
+its own (fonts/README.md says where the font comes from). The PDF is invariant (no random id
+inside, its creation date the day it was issued): the same notice always has the same bytes, so
+its SHA-256 verifies the copy its reader holds.
 """
 
+import calendar
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -17,12 +21,14 @@ from django.utils import formats
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+FONT = "WenQuanYiMicroHei"
+FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei-gbk.ttf"
+pdfmetrics.registerFont(TTFont(FONT, FONT_FILE))
 
 _TITLE = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=1, spaceAfter=6 * mm)
 _BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
@@ -53,6 +59,7 @@ def notice_pdf(text: NoticeText, *, issuer: str, issued_on: date) -> bytes:
         author=issuer,
         creator="repairflow",
         invariant=True,
+        initialFontName=FONT,  # no other font in the file, not even an unused Helvetica
     )
     facts = Table(
         [[Paragraph(escape(str(label)), _CELL), Paragraph(escape(str(value)), _CELL)] for label, value in text.facts],
@@ -61,6 +68,7 @@ def notice_pdf(text: NoticeText, *, issuer: str, issued_on: date) -> bytes:
     facts.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cells' own font, though each holds a paragraph
                 ("GRID", (0, 0), (-1, -1), 0.5, "#888888"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (0, -1), "#eeeeee"),
@@ -75,5 +83,15 @@ def notice_pdf(text: NoticeText, *, issuer: str, issued_on: date) -> bytes:
         Paragraph(escape(issuer), _SIGNATURE),
         Paragraph(formats.date_format(issued_on, "DATE_FORMAT"), _SIGNATURE),
     ]
-    document.build(story)
+    document.build(story, onFirstPage=lambda canvas, _document: _dated(canvas, issued_on))
     return buffer.getvalue()
+
+
+def _dated(canvas: Any, day: date) -> None:
+    """The PDF's creation and modification date: the day it was issued (midnight UTC, no clock
+    read), not the fixed date of ReportLab's invariant mode."""
+    stamp = TimeStamp(invariant=True)
+    stamp.t = calendar.timegm(day.timetuple())
+    stamp.lt = time.gmtime(stamp.t)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    canvas._doc._timeStamp = stamp

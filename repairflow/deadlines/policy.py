@@ -175,6 +175,9 @@ class Profile:
     # national catalogue leaves it open (行政强制: "no by default; a profile may say yes",
     # docs/domain.md "Credit records"); each such record then needs a severity.
     negative_categories: frozenset[str] = frozenset()
+    # The issuing body named at the foot of every notice and report (the setting
+    # REPAIRFLOW_OFFICE_NAME overrides it); a reference profile names none.
+    office_name: str = ""
     # Codes of the departments that are market regulation; None: the setting
     # REPAIRFLOW_MARKET_REGULATION_DEPARTMENTS (the demo's SCJ by default).
     market_regulation_departments: frozenset[str] | None = None
@@ -361,6 +364,7 @@ PROFILES: dict[str, Profile] = {
             MarkOn.ACCEPTANCE,
             rule_sets(SHANDONG_OBJECTIONS, "山东省社会信用条例", SHANDONG_RECORDS),
             publication_cap_years=5,  # 山东省社会信用条例 Art. 38: negative information published 5 years at most
+            office_name="济南市社会信用体系建设工作领导小组办公室",  # seed 000
         ),
         Profile(
             "henan",
@@ -368,6 +372,7 @@ PROFILES: dict[str, Profile] = {
             MarkOn.RECEIPT,
             rule_sets(HENAN_OBJECTIONS, "河南省社会信用条例", HENAN_RECORDS),
             publication_cap_years=5,  # 河南省社会信用条例 Art. 19: negative information published 5 years at most
+            office_name="舞钢市社会信用体系建设领导小组办公室",  # seed 002
         ),
         Profile(
             "national",
@@ -401,3 +406,8 @@ PROFILES: dict[str, Profile] = {
 
 def active_profile() -> Profile:
     return PROFILES[settings.REPAIRFLOW_PROFILE]
+
+
+def office_name() -> str:
+    """The credit office that issues notices and reports: the setting, else the profile's."""
+    return settings.REPAIRFLOW_OFFICE_NAME or active_profile().office_name

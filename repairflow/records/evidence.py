@@ -11,6 +11,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.pdf import NoticeText, notice_pdf
+from repairflow.deadlines.policy import office_name
 from repairflow.records.models import CreditCheck, CreditRecord, CreditSubject, MatterKind, QueryKind
 from repairflow.records.publication import Category
 from repairflow.records.services import query_log_write
@@ -81,7 +82,7 @@ def credit_check_pdf(check: CreditCheck) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         return notice_pdf(
             credit_check_text(check),
-            issuer=settings.REPAIRFLOW_OFFICE_NAME,
+            issuer=office_name(),
             issued_on=timezone.localdate(check.checked_at),
         )
 

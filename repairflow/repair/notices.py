@@ -55,7 +55,7 @@ def decision(application: RepairApplication) -> NoticeText:
     if application.state == RepairState.DENIED:
         return NoticeText(
             _("Decision not to repair credit"),
-            [*case_facts(application), (_("Reviewed by"), application.department.name)],
+            case_facts(application),  # the department that reviewed it is the record's (认定单位), named there
             [
                 _("The department has reviewed your credit repair application and decided not to repair, because:"),
                 application.decision_reason,
@@ -68,7 +68,7 @@ def decision(application: RepairApplication) -> NoticeText:
     repaired_on = formats.date_format(application.repaired_on, "DATE_FORMAT")
     return NoticeText(
         _("Decision to repair credit"),
-        [*case_facts(application), (_("Reviewed by"), application.department.name), (_("Repaired on"), repaired_on)],
+        [*case_facts(application), (_("Repaired on"), repaired_on)],
         [
             _(
                 "Your credit repair application has been approved. The record's publication has ended and the "
