@@ -27,6 +27,7 @@ from repairflow.cases.notices import notice_content, notice_rendered
 from repairflow.cases.selectors import attachment_readable, case_notice, cases_overdue
 from repairflow.cases.services import NOT_YOUR_RECORD, case_reads_log
 from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin, IdField
+from repairflow.core.attachments import TYPE_NAMES
 from repairflow.core.errors import get_or_not_found
 from repairflow.core.flows import available_actions, transition_check
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
@@ -444,7 +445,7 @@ class AttachmentContentView(APIView):
     """`GET /api/v1/attachments/{id}/content/`: the file itself, as it was stored, to the same
     people; a download by staff is in the query log with the cases it belongs to."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in TYPE_NAMES})
     def get(self, request, pk: int):
         attachment, cases = attachment_readable(request.user, pk)
         case_reads_log(user=request.user, kind=QueryKind.ATTACHMENT, cases=cases, parameters={"attachment": pk})

@@ -206,15 +206,21 @@ def _display(value: Any) -> Any:
 
 def history_entries(instance: models.Model) -> list[dict]:
     """The instance's history, oldest first: when, who, why, and each field's old and new value
-    (a related object by its name). The first entry (creation) lists every field with `old` None."""
+    (a related object by its name). The first entry (creation) lists every field with `old` None,
+    except the fields a model names in `HISTORY_SHOWN_WHEN_SET` while they are empty: fields added
+    after rows were kept, which the rows of before hold as NULL and a creation has nothing to say
+    of (their history reads as it did before they existed)."""
     entries = []
     previous = None
+    quiet = frozenset(getattr(type(instance), "HISTORY_SHOWN_WHEN_SET", ()))
     for row in instance.history.order_by("history_date", "history_id").select_related("history_user"):
         if previous is None:
             changes = [
                 {"field": field.name, "old": None, "new": _display(getattr(row, field.name))}
                 for field in row.tracked_fields
-                if field.editable and not field.primary_key
+                if field.editable
+                and not field.primary_key
+                and not (field.name in quiet and getattr(row, field.name) in (None, ""))
             ]
         else:
             delta = row.diff_against(previous, foreign_keys_are_objs=True)

@@ -47,6 +47,9 @@ class Department(models.Model):
 class CreditSubject(models.Model):
     """An enterprise (统一社会信用代码) or a natural person (居民身份证号码)."""
 
+    # Fields added after subjects were kept: a creation lists them only when set (core/history.py).
+    HISTORY_SHOWN_WHEN_SET = ("bankruptcy_started_on", "bankruptcy_source", "bankruptcy_ended_on")
+
     subject_type = models.CharField(_("subject type"), max_length=16, choices=SubjectType.choices)
     identifier = models.CharField(_("identifier"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -216,6 +219,9 @@ class RecordState(models.TextChoices):
 
 class CreditRecord(models.Model):
     """One piece of public credit information about one subject."""
+
+    # Fields added after records were kept: a creation lists them only when set (core/history.py).
+    HISTORY_SHOWN_WHEN_SET = ("publication_due_on", "publication_late_days")
 
     subject = models.ForeignKey(
         CreditSubject, verbose_name=_("credit subject"), on_delete=models.PROTECT, related_name="records"

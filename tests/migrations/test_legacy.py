@@ -58,6 +58,11 @@ ADDED = {
     "records_historicalgroup_permissions",
     "records_historicaluser_groups",
     "records_historicaluser_user_permissions",
+    # the departments' lists of administrative matters (逢办必查), and decisions changed upstream
+    "records_administrativematter",
+    "records_historicaladministrativematter",
+    "records_upstreamchange",
+    "records_historicalupstreamchange",
 }
 # Tables added since that the migration fills: the heads of the hash chains of the tables that held
 # rows (core/audit.py), each chain verified.

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from repairflow.core.audit import chains_sealed
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +22,6 @@ class Migration(migrations.Migration):
             name='variant',
             field=models.CharField(blank=True, default='', max_length=40, verbose_name='rule variant'),
         ),
+        # the history rows kept before gain a value in the new column: chained again (core/audit.py)
+        chains_sealed('deadlines.HistoricalDeadline'),
     ]

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from repairflow.core.audit import chains_sealed
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +22,6 @@ class Migration(migrations.Migration):
             name='record_suspended_when_overdue',
             field=models.BooleanField(default=False, editable=False, verbose_name='record suspended while a department is overdue'),
         ),
+        # the history rows kept before gain a value in the new column: chained again (core/audit.py)
+        chains_sealed('objections.HistoricalObjection'),
     ]

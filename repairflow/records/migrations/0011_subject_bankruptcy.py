@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from repairflow.core.audit import chains_sealed
+
 
 class Migration(migrations.Migration):
 
@@ -40,4 +42,6 @@ class Migration(migrations.Migration):
             name='bankruptcy_started_on',
             field=models.DateField(blank=True, null=True, verbose_name='in bankruptcy since'),
         ),
+        # the history rows kept before gain a value in the new column: chained again (core/audit.py)
+        chains_sealed('records.HistoricalCreditSubject'),
     ]
