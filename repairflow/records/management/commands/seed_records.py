@@ -204,6 +204,39 @@ DUTY_DEMO = [
 ]
 
 
+def _record_create(
+    office: User,
+    subject_key: str,
+    department: str,
+    category: str,
+    severity: str | None,
+    number: str,
+    decided: date,
+    title: str,
+    publish: bool | None,
+) -> CreditRecord:
+    """A demo record as a department's system sends it, through the same input and service."""
+    _key, identifier, subject_type, name = next(s for s in SUBJECTS if s[0] == subject_key)
+    entry = RecordInputSerializer(
+        data={
+            "subject_id": identifier,
+            "subject_name": name,
+            "subject_type": subject_type,
+            "category": category,
+            "severity": severity,
+            "department": department,
+            "decision_no": number,
+            "decision_date": decided.isoformat(),
+            "title": title,
+            "content": f"{name}：{title}。",
+            "publish": publish,
+        },
+        context={"actor": office},
+    )
+    entry.is_valid(raise_exception=True)
+    return record_create(actor=office, entry=entry.validated_data)
+
+
 def decision_number(department: str, decided: date, serial: int) -> str:
     return f"济{department}罚〔{decided.year}〕{serial:04d}号"
 
@@ -242,25 +275,10 @@ class Command(BaseCommand):
             number = decision_number(department, decided, serial)
             if CreditRecord.objects.filter(department=departments[department], decision_no=number).exists():
                 continue
-            key, identifier, subject_type, name = next(s for s in SUBJECTS if s[0] == subject_key)
-            entry = RecordInputSerializer(
-                data={
-                    "subject_id": identifier,
-                    "subject_name": name,
-                    "subject_type": subject_type,
-                    "category": category,
-                    "severity": severity,
-                    "department": department,
-                    "decision_no": number,
-                    "decision_date": decided.isoformat(),
-                    "title": TITLES[category][serial % len(TITLES[category])],
-                    "content": f"{name}：{TITLES[category][serial % len(TITLES[category])]}。",
-                    "publish": publish,
-                },
-                context={"actor": office},
+            title = TITLES[category][serial % len(TITLES[category])]
+            record = _record_create(
+                office, subject_key, department, category, severity, number, decided, title, publish
             )
-            entry.is_valid(raise_exception=True)
-            record = record_create(actor=office, entry=entry.validated_data)
             for action, reason in PATHS[state]:
                 record_transition(record=record, actor=office, action=action, reason=reason)
             if record.state in LIVE and record.max_period_end and record.max_period_end < today:
@@ -269,25 +287,8 @@ class Command(BaseCommand):
         for subject_key, department, category, severity, days_before, number, title in DUTY_DEMO:
             if CreditRecord.objects.filter(department=departments[department], decision_no=number).exists():
                 continue
-            _key, identifier, subject_type, name = next(s for s in SUBJECTS if s[0] == subject_key)
-            entry = RecordInputSerializer(
-                data={
-                    "subject_id": identifier,
-                    "subject_name": name,
-                    "subject_type": subject_type,
-                    "category": category,
-                    "severity": severity,
-                    "department": department,
-                    "decision_no": number,
-                    "decision_date": (today - timedelta(days=days_before)).isoformat(),
-                    "title": title,
-                    "content": f"{name}：{title}。",
-                    "publish": False,
-                },
-                context={"actor": office},
-            )
-            entry.is_valid(raise_exception=True)
-            record_create(actor=office, entry=entry.validated_data)
+            decided = today - timedelta(days=days_before)
+            _record_create(office, subject_key, department, category, severity, number, decided, title, False)
             created += 1
         self.stdout.write(f"seed_records: {created} records created.")
         self.matters(office, departments, subjects)
