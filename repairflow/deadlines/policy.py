@@ -119,8 +119,8 @@ class StepRule:
     warning_lead: int = 1  # working days before the last day; 0 for none
     on_due: Action = Action.ESCALATE
     when_overdue: Action = Action.REMIND  # repeats every working day, except LAPSE
-    # An English msgid saying why this clock's period is not the step's usual one; it goes into
-    # the clock's explanation (read in the reader's language).
+    # An English msgid saying why this clock's period is what it is (a variant's, or a rule whose
+    # reason a reader would not know); it goes into the clock's explanation, in the reader's language.
     why: str = ""
 
 
@@ -298,11 +298,25 @@ def rule_sets(
 SEED_002_PUBLICATION = (
     "舞信用办〔2020〕1号 §二(一) (seed 002): 各类行政许可、行政处罚信息要按照规定在7个工作日内…公开公示 (双公示)"
 )
+# What each record duty's due date says of its period (read in the reader's language).
+PUBLICATION_WHY = gettext_noop(
+    "a new licence or penalty decision is published within 7 working days of the decision (双公示, seed 002)"
+)
+UPSTREAM_REPORT_WHY = gettext_noop(
+    "a department reports a decision changed or revoked upstream within 3 working days (山东省社会信用条例 Art. 40)"
+)
+REMOVAL_WHY = gettext_noop(
+    "a record whose decision was revoked is deleted from publication within 1 working day (河南省社会信用条例 Art. 42)"
+)
 PUBLICATION_DUTY = {
-    Step.RECORD_PUBLICATION: StepRule(Event.DECIDED, 7, Party.DEPARTMENT, SEED_002_PUBLICATION),
+    Step.RECORD_PUBLICATION: StepRule(Event.DECIDED, 7, Party.DEPARTMENT, SEED_002_PUBLICATION, why=PUBLICATION_WHY),
 }
-UPSTREAM_CHANGE_REPORT = StepRule(Event.UPSTREAM_DECIDED, 3, Party.DEPARTMENT, "山东省社会信用条例 Art. 40")
-REVOKED_RECORD_REMOVAL = StepRule(Event.UPSTREAM_REPORTED, 1, Party.OFFICE, "河南省社会信用条例 Art. 42")
+UPSTREAM_CHANGE_REPORT = StepRule(
+    Event.UPSTREAM_DECIDED, 3, Party.DEPARTMENT, "山东省社会信用条例 Art. 40", why=UPSTREAM_REPORT_WHY
+)
+REVOKED_RECORD_REMOVAL = StepRule(
+    Event.UPSTREAM_REPORTED, 1, Party.OFFICE, "河南省社会信用条例 Art. 42", why=REMOVAL_WHY
+)
 
 
 def _borrowed(rule: StepRule, whose: str) -> StepRule:

@@ -44,9 +44,11 @@ pytestmark = pytest.mark.django_db
 # Sat 10/10 make-up (5), 10/12 (6), 10/13 (7).
 DECIDED_BEFORE_NATIONAL_DAY = date(2026, 9, 28)
 DUE_AFTER_NATIONAL_DAY = date(2026, 10, 13)
-# How the due date is explained (the objection clocks' explanation, in the reader's language)
+# How the due date is explained (the objection clocks' explanation, in the reader's language), with
+# why the period is 7 working days
 EXPLANATION = [
     "自 2026-09-28 起算 7 个工作日（当日不计入，《民法典》第二百零一条）。",
+    "7 个工作日，因为新作出的行政许可、行政处罚决定应在作出之日起 7 个工作日内公示（双公示，舞信用办〔2020〕1号）。",
     "10/1–10/7 国庆节：法定节假日，不计入。",
     "10/10 调休上班（国庆节）：计入。",
 ]
