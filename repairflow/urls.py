@@ -18,6 +18,7 @@ from repairflow.office import views as office_views
 from repairflow.portal.api import PublicStatusView
 from repairflow.records import views as record_views
 from repairflow.records.api import (
+    CreditCheckPdfView,
     CreditCheckViewSet,
     MatterViewSet,
     QueryLogViewSet,
@@ -61,10 +62,16 @@ api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("attachments/", AttachmentUploadView.as_view(), name="attachment-upload"),
     path("attachments/<int:pk>/", AttachmentView.as_view(), name="attachment"),
+    path("credit-checks/<int:pk>/pdf/", CreditCheckPdfView.as_view(), name="credit-check-pdf"),
     path("attachments/<int:pk>/content/", AttachmentContentView.as_view(), name="attachment-content"),
     path("public/status/", PublicStatusView.as_view(), name="public-status"),
     path("office/dashboard/", office_api.DashboardView.as_view(), name="office-dashboard"),
     path("office/statistics/", office_api.StatisticsView.as_view(), name="office-statistics"),
+    re_path(
+        r"^office/reports/(?P<month>\d{4}-\d{2})\.(?P<extension>xlsx|pdf)$",
+        office_api.MonthlyReportView.as_view(),
+        name="office-report",
+    ),
     path("calendar/deadline/", calendar_api.DeadlineView.as_view(), name="calendar-deadline"),
     path("calendar/<int:year>/", deadlines_api.CalendarYearLoadView.as_view(), name="calendar-year"),
     path("subjects/<str:identifier>/bankruptcy/", SubjectBankruptcyView.as_view(), name="subject-bankruptcy"),

@@ -30,10 +30,10 @@ FONT = "WenQuanYiMicroHei"
 FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei-gbk.ttf"
 pdfmetrics.registerFont(TTFont(FONT, FONT_FILE))
 
-_TITLE = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=1, spaceAfter=6 * mm)
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
-_CELL = ParagraphStyle("cell", fontName=FONT, fontSize=11, leading=16, wordWrap="CJK")
-_SIGNATURE = ParagraphStyle("signature", fontName=FONT, fontSize=12, leading=20, alignment=2)
+TITLE = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=1, spaceAfter=6 * mm)
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
+CELL = ParagraphStyle("cell", fontName=FONT, fontSize=11, leading=16, wordWrap="CJK")
+SIGNATURE = ParagraphStyle("signature", fontName=FONT, fontSize=12, leading=20, alignment=2)
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def notice_pdf(text: NoticeText, *, issuer: str, issued_on: date) -> bytes:
         initialFontName=FONT,  # no other font in the file, not even an unused Helvetica
     )
     facts = Table(
-        [[Paragraph(escape(str(label)), _CELL), Paragraph(escape(str(value)), _CELL)] for label, value in text.facts],
+        [[Paragraph(escape(str(label)), CELL), Paragraph(escape(str(value)), CELL)] for label, value in text.facts],
         colWidths=[40 * mm, None],
     )
     facts.setStyle(
@@ -75,19 +75,19 @@ def notice_pdf(text: NoticeText, *, issuer: str, issued_on: date) -> bytes:
             ]
         )
     )
-    story = [Paragraph(escape(str(text.title)), _TITLE), facts, Spacer(0, 6 * mm)]
+    story = [Paragraph(escape(str(text.title)), TITLE), facts, Spacer(0, 6 * mm)]
     for paragraph in text.paragraphs:
-        story += [Paragraph(escape(str(paragraph)).replace("\n", "<br/>"), _BODY), Spacer(0, 2 * mm)]
+        story += [Paragraph(escape(str(paragraph)).replace("\n", "<br/>"), BODY), Spacer(0, 2 * mm)]
     story += [
         Spacer(0, 10 * mm),
-        Paragraph(escape(issuer), _SIGNATURE),
-        Paragraph(formats.date_format(issued_on, "DATE_FORMAT"), _SIGNATURE),
+        Paragraph(escape(issuer), SIGNATURE),
+        Paragraph(formats.date_format(issued_on, "DATE_FORMAT"), SIGNATURE),
     ]
-    document.build(story, onFirstPage=lambda canvas, _document: _dated(canvas, issued_on))
+    document.build(story, onFirstPage=lambda canvas, _document: dated(canvas, issued_on))
     return buffer.getvalue()
 
 
-def _dated(canvas: Any, day: date) -> None:
+def dated(canvas: Any, day: date) -> None:
     """The PDF's creation and modification date: the day it was issued (midnight UTC, no clock
     read), not the fixed date of ReportLab's invariant mode."""
     stamp = TimeStamp(invariant=True)

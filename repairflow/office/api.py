@@ -1,7 +1,9 @@
 """The credit office's desk through the API (docs/api.md "The credit office"): office and auditor
 only, anyone else 404."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -9,6 +11,8 @@ from rest_framework.views import APIView
 
 from repairflow.calendar.schedule import within_the_calendar
 from repairflow.cases.services import today
+from repairflow.core.api import FileAnswerMixin
+from repairflow.office.report import monthly_report, report_pdf, report_xlsx
 from repairflow.office.selectors import desk, desk_check
 from repairflow.office.statistics import statistics
 
@@ -140,3 +144,25 @@ class StatisticsView(APIView):
         period = PeriodSerializer(data=request.query_params)
         period.is_valid(raise_exception=True)
         return Response(statistics(period.validated_data["from"], period.validated_data["to"], today=today()))
+
+
+REPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+class MonthlyReportView(FileAnswerMixin, APIView):
+    """`GET /api/v1/office/reports/{YYYY-MM}.xlsx|.pdf`: the monthly report for the leading group."""
+
+    also_refuses = {"GET": (404,)}  # anyone but the office and the auditor (core.schema)
+
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in REPORT_TYPES.values()})
+    def get(self, request, month: str, extension: str):
+        desk_check(request.user)
+        day = today()
+        report = monthly_report(month, today=day)
+        content = report_xlsx(report) if extension == "xlsx" else report_pdf(report, issued_on=day)
+        response = HttpResponse(content, content_type=REPORT_TYPES[extension])
+        response["Content-Disposition"] = f'attachment; filename="repairflow-{report.month}.{extension}"'
+        return response

@@ -2,6 +2,8 @@
 (`/office/calendar/`: the loaded years, and next year's schedule checked, shown with the deadlines
 it would move, then loaded)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -32,10 +34,12 @@ def office_desk(request):
         kind: [(STATE_LABELS[kind][state], count) for state, count in states.items()]
         for kind, states in figures["open"].items()
     }
+    last_month = today().replace(day=1) - timedelta(days=1)
+    months = [last_month.strftime("%Y-%m"), today().strftime("%Y-%m")]
     return render(
         request,
         "office/desk.html",
-        {"desk": figures, "open_cases": open_cases},
+        {"desk": figures, "open_cases": open_cases, "report_months": months},
     )
 
 

@@ -1,62 +1,14 @@
-"""The office's statistics for October 2026, every figure worked out by hand here from the 2026
+"""The office's statistics for October 2026, every figure worked out by hand (tests/office/conftest.py,
+`october`) from the 2026
 calendar (国庆 10/1–10/7 holidays, Saturday 10/10 a working day), on cases and records moved by
 the services on the days below, read on Monday 2 November."""
 
-from datetime import date
-
 import pytest
-
-from repairflow.objections import services as objections
-from tests.factories import CreditRecordFactory, record_entry
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/office/statistics/"
 OCTOBER = {"from": "2026-10-01", "to": "2026-10-31"}
-MAINTAIN = {"outcome": "maintain", "explanation": "经核实，记录无误。"}
-CORRECT = {"outcome": "correct", "explanation": "金额有误", "corrected_fields": {"content": "责令改正，罚款五百元。"}}
-
-
-@pytest.fixture
-def october(travel, api, company, company_user, scj, hb, office, officer_scj, officer_hb):
-    def objection_on(day: date, record):
-        travel(day)
-        objection = objections.objection_submit(actor=company_user, record=record, grounds=["other"], statement="有误")
-        objections.objection_accept(actor=office, number=objection.number)
-        objections.objection_forward(actor=office, number=objection.number)
-        return objection
-
-    # A, received Tue 9/29 and forwarded that day: market regulation's 3 working days run 9/30,
-    # 10/8, 10/9; its reply on Mon 10/12 is late, after 5 working days (9/30, 10/8, 10/9, Sat
-    # 10/10, 10/12). Confirmed 10/13 (maintained).
-    late = objection_on(date(2026, 9, 29), CreditRecordFactory(subject=company, department=scj))
-    travel(date(2026, 10, 12))
-    objections.objection_reply(actor=officer_scj, number=late.number, **MAINTAIN)
-    # B, received Mon 10/12: due 10/15 (10/13, 10/14, 10/15); replied 10/14, on time, after 2
-    # working days. Confirmed 10/15 (corrected).
-    on_time = objection_on(date(2026, 10, 12), CreditRecordFactory(subject=company, department=scj))
-    # C, received Mon 10/12, forwarded to environment: due 10/15, never answered: late.
-    objection_on(date(2026, 10, 12), CreditRecordFactory(subject=company, department=hb))
-    travel(date(2026, 10, 13))
-    objections.objection_confirm(actor=office, number=late.number)
-    travel(date(2026, 10, 14))
-    objections.objection_reply(actor=officer_scj, number=on_time.number, **CORRECT)
-    travel(date(2026, 10, 15))
-    objections.objection_confirm(actor=office, number=on_time.number)
-
-    # Two licences decided Mon 10/12, due by 7 working days: 10/13–10/16, 10/19–10/21 → 10/21.
-    travel(date(2026, 10, 12))
-    client = api.as_user(officer_scj)
-    on_time_licence = record_entry(
-        category="administrative_license", severity=None, decision_no="许〔2026〕1号", decision_date="2026-10-12"
-    )
-    assert client.post("/api/v1/records/", on_time_licence, format="json").status_code == 201
-    unpublished = {**on_time_licence, "decision_no": "许〔2026〕2号", "publish": False}
-    late_licence = client.post("/api/v1/records/", unpublished, format="json").json()["id"]
-    travel(date(2026, 10, 22))  # the 8th working day: one day late
-    assert client.post(f"/api/v1/records/{late_licence}/publish/", {"reason": "补发"}, format="json").status_code == 200
-
-    travel(date(2026, 11, 2))
 
 
 def test_octobers_figures(api, october, office):
