@@ -26,7 +26,7 @@ from repairflow.cases.models import Case, Notice, NoticeKind, Transition
 from repairflow.cases.notices import notice_content, notice_rendered
 from repairflow.cases.selectors import attachment_readable, case_notice, cases_overdue
 from repairflow.cases.services import NOT_YOUR_RECORD, case_reads_log
-from repairflow.core.api import AttachmentSerializer, IdempotentPostMixin, IdField
+from repairflow.core.api import AttachmentSerializer, FileAnswerMixin, IdempotentPostMixin, IdField
 from repairflow.core.attachments import TYPE_NAMES
 from repairflow.core.errors import get_or_not_found
 from repairflow.core.flows import available_actions, transition_check
@@ -403,7 +403,7 @@ def case_action_endpoint(*, name: str, collection: str, serializer: type, action
     return decorate
 
 
-class CaseNoticeView(APIView):
+class CaseNoticeView(FileAnswerMixin, APIView):
     """`GET /api/v1/{collection}/{number}/notices/{kind}.pdf`: the latest notice of that kind. A
     kind's subclass names its kind (and declares its schema)."""
 
@@ -414,9 +414,6 @@ class CaseNoticeView(APIView):
             self.kind.visible_to(request.user).select_related("record__department", "subject"), number=number
         )
         return case_notice_response(case, kind, viewer=request.user)
-
-    def perform_content_negotiation(self, request, force=False):
-        return super().perform_content_negotiation(request, force=True)
 
 
 def notice_endpoint(*, collection: str, kinds: list[str]) -> Callable:
@@ -441,7 +438,7 @@ class AttachmentView(APIView):
         return Response(AttachmentSerializer(attachment).data)
 
 
-class AttachmentContentView(APIView):
+class AttachmentContentView(FileAnswerMixin, APIView):
     """`GET /api/v1/attachments/{id}/content/`: the file itself, as it was stored, to the same
     people; a download by staff is in the query log with the cases it belongs to."""
 

@@ -247,6 +247,14 @@ class ObtainTokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class FileAnswerMixin:
+    """A view that answers with a file (a PDF, an attachment, a workbook): its type is the file's,
+    whatever the `Accept` header asks, so it is never refused as not acceptable (406)."""
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
     uploaded_at = serializers.DateTimeField(source="created_at", read_only=True)
     uploaded_by_role = serializers.CharField(source="uploaded_by.role", read_only=True)

@@ -15,8 +15,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from repairflow.core.api import IdempotentPostMixin, UploadSerializer
-from repairflow.core.errors import NotFound
+from repairflow.core.api import FileAnswerMixin, IdempotentPostMixin, UploadSerializer
+from repairflow.core.errors import NotFound, get_or_not_found
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.permissions import Role, require_role
 from repairflow.records import bankruptcy, selectors, services, upstream
@@ -408,12 +408,6 @@ class CreditCheckViewSet(
         check = services.credit_check_run(actor=request.user, **body.validated_data)
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
-    @action(detail=True, methods=["get"])
-    def pdf(self, request, pk=None):
-        """The check as a PDF, set from what it answered when it was made."""
-        return credit_check_pdf_response(viewer=request.user, check=self.get_object())
-
     @extend_schema(
         parameters=[
             OpenApiParameter("from", date, required=True, description="First day (YYYY-MM-DD)"),
@@ -660,3 +654,13 @@ class SubjectBankruptcyView(IdempotentPostMixin, APIView):
             actor=request.user, identifier=identifier, ended_on=ended_on, reason=body.validated_data["reason"]
         )
         return Response(BankruptcySerializer(subject).data)
+
+
+class CreditCheckPdfView(FileAnswerMixin, APIView):
+    """`GET /api/v1/credit-checks/{id}/pdf/`: the check as a PDF, set from what it answered when it
+    was made; to whoever may see the check (anyone else 404)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, pk: int):
+        check = get_or_not_found(selectors.credit_checks_visible_to(request.user), pk=pk)
+        return credit_check_pdf_response(viewer=request.user, check=check)

@@ -124,3 +124,11 @@ def test_the_case_page_links_each_attachment(client, filed, office):
     page = client.get(f"/objections/{objection.number}/").content.decode()
 
     assert f'href="/api/v1/attachments/{proof.pk}/content/"' in page
+
+
+def test_the_file_is_answered_to_a_client_that_accepts_only_its_type(api, filed, office):
+    _objection, proof = filed
+
+    response = api.as_user(office).get(f"/api/v1/attachments/{proof.pk}/content/", HTTP_ACCEPT="application/pdf")
+
+    assert response.status_code == 200

@@ -642,3 +642,11 @@ def test_an_auditor_reads_the_page_but_may_not_run_a_check(travel, lists, audito
 
     assert response.status_code == 403
     assert not CreditCheck.objects.exists()
+
+
+def test_the_pdf_is_answered_to_a_client_that_accepts_only_pdf(api, scj_check, office):
+    check, _record = scj_check
+
+    response = api.as_user(office).get(f"/api/v1/credit-checks/{check.pk}/pdf/", HTTP_ACCEPT="application/pdf")
+
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
