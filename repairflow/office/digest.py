@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import add_working_days, working_days_between
-from repairflow.deadlines.models import Deadline, DeadlineStatus
+from repairflow.calendar.workdays import working_days_between
+from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Party, Step
 from repairflow.notifications.messages import Message, register
 from repairflow.notifications.models import Notification
 from repairflow.notifications.services import notify
-from repairflow.office.selectors import SOON_WORKING_DAYS
+from repairflow.office.selectors import clocks_due_soon
 from repairflow.records.selectors import department_users, office_users
 
 DIGEST = "deadline.digest"
@@ -94,13 +94,8 @@ def register_messages() -> None:
 
 def _entries(today: date) -> list[tuple[Deadline, Entry]]:
     calendar = work_calendar()
-    horizon = add_working_days(calendar, today, SOON_WORKING_DAYS).due_on
     clocks = (
-        Deadline.objects.filter(ended_on__isnull=True, due_on__lte=horizon)
-        .exclude(status=DeadlineStatus.PAUSED)
-        .select_related("department", "subject")
-        .prefetch_related("case")
-        .order_by("due_on", "id")
+        clocks_due_soon(today).select_related("department", "subject").prefetch_related("case").order_by("due_on", "id")
     )
     owners = dict(Party.choices)
     return [

@@ -6,13 +6,12 @@ As a workbook (XLSX, one sheet each, the chart a native one) and as a PDF set in
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,9 +29,9 @@ from repairflow.calendar.workdays import working_days_between
 from repairflow.core.errors import Invalid
 from repairflow.core.pdf import BODY, CELL, FONT, TITLE, dated
 from repairflow.core.spreadsheets import formula_safe_row
-from repairflow.deadlines.models import Deadline, DeadlineStatus
+from repairflow.deadlines.models import DeadlineStatus
 from repairflow.deadlines.policy import Party, Step, office_name
-from repairflow.office.statistics import statistics
+from repairflow.office.statistics import judged_clocks, statistics
 
 MONTH_UNREADABLE = gettext_lazy("Give the month as YYYY-MM, e.g. 2026-11.")
 
@@ -61,11 +60,8 @@ def late_deadlines(start: date, end: date, today: date) -> list[LateDeadline]:
     """Every deadline missed in the period (done late, or still not done after its last day in the
     period), the latest first, with how many working days late it was (or is, as of `today`)."""
     clocks = (
-        Deadline.objects.filter(
-            Q(ended_on__range=(start, end), status=DeadlineStatus.MISSED)
-            | Q(ended_on__isnull=True, due_on__range=(start, min(end, today - timedelta(days=1))))
-        )
-        .exclude(status=DeadlineStatus.PAUSED)
+        judged_clocks(start, end, today)
+        .exclude(status=DeadlineStatus.MET)
         .select_related("department")
         .prefetch_related("case")
         .order_by("due_on", "id")

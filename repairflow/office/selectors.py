@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from repairflow.calendar.selectors import calendar_year_loaded, work_calendar
 from repairflow.calendar.workdays import add_working_days
@@ -68,14 +68,20 @@ def open_cases_by_state() -> dict[str, dict[str, int]]:
     return counts
 
 
+def clocks_due_soon(today: date) -> QuerySet[Deadline]:
+    """The running clocks overdue, due today or due by the end of the second working day after
+    `today` (paused ones wait: their last day moves when they resume): what the desk counts and
+    the daily digest lists."""
+    horizon = add_working_days(work_calendar(), today, SOON_WORKING_DAYS).due_on
+    return Deadline.objects.filter(ended_on__isnull=True, due_on__lte=horizon).exclude(status=DeadlineStatus.PAUSED)
+
+
 def owner_loads(today: date) -> list[OwnerLoad]:
     """The open, running clocks due by the end of the second working day after `today` (paused ones
     wait: their last day moves when they resume), by owner: the office, each department, the
     subjects; the busiest (most overdue) first."""
-    horizon = add_working_days(work_calendar(), today, SOON_WORKING_DAYS).due_on
     rows = (
-        Deadline.objects.filter(ended_on__isnull=True, due_on__lte=horizon)
-        .exclude(status=DeadlineStatus.PAUSED)
+        clocks_due_soon(today)
         .values("owner", "department__code", "department__name")
         .annotate(
             due_today=Count("id", filter=Q(due_on=today)),

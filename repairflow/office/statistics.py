@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -142,13 +142,21 @@ def _repairs_by_rule(start: date, end: date) -> dict[str, int]:
     return dict(sorted(rows))
 
 
-def _clock_groups(start: date, end: date, today: date) -> list[dict[str, Any]]:
-    """The clocks that ended in the period (met or missed; cancelled ones were no longer due) and
-    those still open whose last day in the period has passed, grouped by what their figures need."""
+def judged_clocks(start: date, end: date, today: date) -> QuerySet[Deadline]:
+    """The clocks the period judges: those that ended in it (met: on time; missed: late; cancelled
+    ones were no longer due) and those still running whose last day in it has passed (late,
+    unanswered; a paused one waits: its last day moves when it resumes)."""
     ended = Q(ended_on__range=(start, end), status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED])
-    overdue = Q(ended_on__isnull=True, due_on__range=(start, min(end, today - timedelta(days=1))))
+    overdue = Q(ended_on__isnull=True, due_on__range=(start, min(end, today - timedelta(days=1)))) & ~Q(
+        status=DeadlineStatus.PAUSED
+    )
+    return Deadline.objects.filter(ended | overdue)
+
+
+def _clock_groups(start: date, end: date, today: date) -> list[dict[str, Any]]:
+    """The judged clocks grouped by what their figures need."""
     return list(
-        Deadline.objects.filter(ended | overdue)
+        judged_clocks(start, end, today)
         .order_by()
         .values("owner", "department_id", "step", "status", "started_on", "ended_on", "paused_days")
         .annotate(n=Count("id"))

@@ -3,7 +3,13 @@
 calendar (国庆 10/1–10/7 holidays, Saturday 10/10 a working day), on cases and records moved by
 the services on the days below, read on Monday 2 November."""
 
+from io import BytesIO
+
 import pytest
+from openpyxl import load_workbook
+
+from repairflow.objections import services as objections
+from repairflow.objections.models import Objection
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +96,16 @@ def test_the_page_refuses_a_backwards_period_beside_its_field(client, travel, of
     response = client.get("/office/statistics/", {"start": "2026-10-31", "end": "2026-10-01"})
 
     assert response.status_code == 400 and response.context["form"].errors["end"]
+
+
+def test_a_paused_clock_is_neither_on_time_nor_late(api, october, office):
+    environment = Objection.objects.get(record__department__code="HB")
+    objections.objection_pause(actor=office, number=environment.number, reason="送检")
+
+    body = api.as_user(office).get(URL, OCTOBER).json()
+    report = load_workbook(BytesIO(api.as_user(office).get("/api/v1/office/reports/2026-10.xlsx").content))
+
+    assert [row["department"] for row in body["departments"]] == ["SCJ"]
+    late = [row[:2] for row in report["逾期期限"].iter_rows(min_row=2, values_only=True)]
+    assert (environment.number, "核查异议并答复") not in late
+    assert (environment.number, "答复异议") in late  # the office's own answer still runs, and is late
