@@ -72,6 +72,9 @@ class Deadline(models.Model):
             # Open clocks by last day: recomputation after a calendar load, queues sorted by due date.
             models.Index(fields=["due_on"], condition=Q(ended_on__isnull=True), name="deadline_open_due"),
             models.Index(fields=["case_type", "case_id"], name="deadline_case"),
+            # The clocks that ended on a day: the night's tally (tally.py) and the statistics of
+            # the days not yet tallied.
+            models.Index(fields=["ended_on"], condition=Q(ended_on__isnull=False), name="deadline_ended"),
             # A case's open clocks by last day: its first due, which orders a queue, in one probe.
             models.Index(
                 fields=["case_type", "case_id", "due_on"], condition=Q(ended_on__isnull=True), name="deadline_case_open"
@@ -117,3 +120,27 @@ class Deadline(models.Model):
 
     def notes(self) -> list[Note]:
         return [Note.from_json(entry) for entry in self.explanation]
+
+
+class ClockTally(models.Model):
+    """How many clocks of one owner, department and step ended on one day, met or missed, in as
+    many working days: the statistics' roll-up of past days (`repairflow/deadlines/tally.py`).
+    Derived from the clocks, which keep the history; none of its own."""
+
+    ended_on = models.DateField(_("ended on"))
+    owner = models.CharField(_("owner"), max_length=20, choices=Party.choices)
+    department = models.ForeignKey(
+        "records.Department", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("department")
+    )
+    step = models.CharField(_("step"), max_length=40, choices=Step.choices)
+    met = models.BooleanField(_("met"))
+    working_days = models.PositiveSmallIntegerField(_("working days taken"))
+    clocks = models.PositiveIntegerField(_("clocks"))
+
+    class Meta:
+        verbose_name = _("tally of ended deadlines")
+        verbose_name_plural = _("tallies of ended deadlines")
+        indexes = [models.Index(fields=["ended_on"], name="clock_tally_day")]
+
+    def __str__(self) -> str:
+        return f"{self.ended_on} · {self.get_step_display()} · {self.clocks}"

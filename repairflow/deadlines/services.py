@@ -27,6 +27,7 @@ from repairflow.core.history import Writes, history_reason, writing
 from repairflow.deadlines.clock import Extension, Pause, Restart, Schedule, Stage, action_at, next_stage, schedule
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import PROFILES, Action, Party, Step, active_profile
+from repairflow.deadlines.tally import clocks_tally_drop
 
 logger = logging.getLogger(__name__)
 
@@ -474,12 +475,14 @@ def calendar_year_load(
     *, year: int, days: Sequence[SpecialDay], source: str, confirmed: bool = True, actor: Any = None
 ) -> CalendarLoad:
     """Load (or replace) `year`'s official schedule and recompute every open deadline it touches,
-    in one transaction; refused with the reasons (400) when the schedule is not valid."""
+    in one transaction; refused with the reasons (400) when the schedule is not valid. The tally of
+    ended clocks is dropped from that year on, to be counted again on the new calendar."""
     with transaction.atomic():
         calendar_year, reason = calendar_year_replace(
             year=year, days=days, source=source, confirmed=confirmed, actor=actor
         )
         moved = deadlines_recompute(years=[year], actor=actor, reason=reason)
+        clocks_tally_drop(year=year)
     return CalendarLoad(calendar_year, moved)
 
 

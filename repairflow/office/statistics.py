@@ -18,9 +18,9 @@ period both included, in Beijing time:
   published on time, late, or still unpublished after their last day (late);
 - `credit_checks`: credit checks made in the period per department that asked (null: the office).
 
-Rates are fractions from 0 to 1, or None when there is nothing to rate. The clocks are grouped in
-the database by (owner, step, start, end), so the working days are counted once per distinct
-pair whatever the number of cases."""
+Rates are fractions from 0 to 1, or None when there is nothing to rate. The clocks that ended
+are read from their daily tally (`repairflow/deadlines/tally.py`), so that a year costs its
+tally's rows rather than every clock of the year."""
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -33,11 +33,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from repairflow.calendar.selectors import work_calendar
-from repairflow.calendar.workdays import WorkCalendar, working_days_between
 from repairflow.cases.models import Transition
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Party, Step
+from repairflow.deadlines.tally import ended_clocks
 from repairflow.objections.models import FINAL_STATES as OBJECTION_FINAL
 from repairflow.objections.models import Objection
 from repairflow.records.models import CreditRecord, Department, RecordState
@@ -63,16 +62,26 @@ def rate(on_time: int, late: int) -> float | None:
     return on_time / (on_time + late) if on_time + late else None
 
 
-def percentile(values: list[int], fraction: float) -> float | None:
-    """The `fraction` percentile of `values` by linear interpolation between the closest ranks (as
-    PostgreSQL's percentile_cont), or None when there are none."""
-    if not values:
+def percentile(histogram: Counter, fraction: float) -> float | None:
+    """The `fraction` percentile of the values counted in `histogram` (value → how many) by linear
+    interpolation between the closest ranks (as PostgreSQL's percentile_cont), or None when
+    there are none."""
+    total = sum(histogram.values())
+    if not total:
         return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * fraction
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    position = (total - 1) * fraction
+    low_rank = int(position)
+    high_rank = min(low_rank + 1, total - 1)
+    low = high = None
+    seen = 0
+    for value, count in sorted(histogram.items()):
+        seen += count
+        if low is None and low_rank < seen:
+            low = value
+        if high_rank < seen:
+            high = value
+            break
+    return low + (high - low) * (position - low_rank)
 
 
 @dataclass
@@ -81,15 +90,15 @@ class Timeliness:
 
     on_time: int = 0
     late: int = 0
-    taken: list[int] = field(default_factory=list)
+    taken: Counter = field(default_factory=Counter)  # working days → clocks
 
-    def add(self, *, met: bool | None, days: int | None, count: int) -> None:
-        if met is True:
+    def add(self, *, met: bool, days: int | None, count: int) -> None:
+        if met:
             self.on_time += count
-        elif met is False:
+        else:
             self.late += count
         if days is not None:
-            self.taken += [days] * count
+            self.taken[days] += count
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -142,48 +151,41 @@ def _repairs_by_rule(start: date, end: date) -> dict[str, int]:
     return dict(sorted(rows))
 
 
+def _still_overdue(start: date, end: date, today: date) -> Q:
+    """Clocks still running whose last day in the period has passed (late, unanswered; a paused one
+    waits: its last day moves when it resumes)."""
+    passed = Q(ended_on__isnull=True, due_on__range=(start, min(end, today - timedelta(days=1))))
+    return passed & ~Q(status=DeadlineStatus.PAUSED)
+
+
 def judged_clocks(start: date, end: date, today: date) -> QuerySet[Deadline]:
     """The clocks the period judges: those that ended in it (met: on time; missed: late; cancelled
-    ones were no longer due) and those still running whose last day in it has passed (late,
-    unanswered; a paused one waits: its last day moves when it resumes)."""
+    ones were no longer due) and those still overdue."""
     ended = Q(ended_on__range=(start, end), status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED])
-    overdue = Q(ended_on__isnull=True, due_on__range=(start, min(end, today - timedelta(days=1)))) & ~Q(
-        status=DeadlineStatus.PAUSED
-    )
-    return Deadline.objects.filter(ended | overdue)
-
-
-def _clock_groups(start: date, end: date, today: date) -> list[dict[str, Any]]:
-    """The judged clocks grouped by what their figures need."""
-    return list(
-        judged_clocks(start, end, today)
-        .order_by()
-        .values("owner", "department_id", "step", "status", "started_on", "ended_on", "paused_days")
-        .annotate(n=Count("id"))
-    )
-
-
-def _working_days(calendar: WorkCalendar, group: dict[str, Any], cache: dict) -> int | None:
-    if group["ended_on"] is None:
-        return None
-    key = (group["started_on"], group["ended_on"])
-    if key not in cache:
-        cache[key] = working_days_between(calendar, *key).count
-    return max(cache[key] - group["paused_days"], 0)
+    return Deadline.objects.filter(ended | _still_overdue(start, end, today))
 
 
 def _timeliness(start: date, end: date, today: date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    calendar, cache = work_calendar(), {}
+    """The judged clocks by department and by step: those that ended from the daily tally
+    (`deadlines.tally`), those still overdue from the open clocks."""
     by_department: dict[int, Timeliness] = defaultdict(Timeliness)
     by_step: dict[str, Timeliness] = defaultdict(Timeliness)
-    for group in _clock_groups(start, end, today):
-        met = None if group["ended_on"] is None else group["status"] == DeadlineStatus.MET
-        if met is None:
-            met = False  # still open after its last day: late
-        days = _working_days(calendar, group, cache)
-        by_step[group["step"]].add(met=met, days=days, count=group["n"])
-        if group["owner"] == Party.DEPARTMENT and group["step"] in DEPARTMENT_STEPS:
-            by_department[group["department_id"]].add(met=met, days=days, count=group["n"])
+
+    def add(owner: str, department_id: int | None, step: str, met: bool, days: int | None, count: int) -> None:
+        by_step[step].add(met=met, days=days, count=count)
+        if owner == Party.DEPARTMENT and step in DEPARTMENT_STEPS:
+            by_department[department_id].add(met=met, days=days, count=count)
+
+    for clocks in ended_clocks(start, end):
+        add(clocks.owner, clocks.department_id, clocks.step, clocks.met, clocks.working_days, clocks.count)
+    overdue = (
+        Deadline.objects.filter(_still_overdue(start, end, today))
+        .order_by()
+        .values_list("owner", "department_id", "step")
+        .annotate(n=Count("id"))
+    )
+    for owner, department_id, step, n in overdue:
+        add(owner, department_id, step, False, None, n)
     departments = Department.objects.in_bulk(list(by_department))
     department_rows = [
         {"department": departments[pk].code, "name": departments[pk].name, **figures.as_json()}
