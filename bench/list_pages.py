@@ -482,6 +482,7 @@ def copy_cases(templates: list[Template], count: int, department: Any, office: A
                         **{
                             **fields_of(deadline, "case_id", "created_at", "updated_at"),
                             "case_id": objection.pk,
+                            "concerns_id": objection.subject_id,
                             "subject_id": objection.subject_id if deadline.subject_id else None,
                         }
                     )

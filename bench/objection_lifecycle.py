@@ -213,7 +213,7 @@ def make_template(objection: Any) -> Template:
     from repairflow.deadlines.models import Deadline
 
     case_type = ContentType.objects.get_for_model(objection)
-    skipped = {"id", "case_type_id", "case_id", "created_at", "updated_at"}
+    skipped = {"id", "case_type_id", "case_id", "concerns_id", "created_at", "updated_at"}
     fields = [field.attname for field in Deadline._meta.concrete_fields if field.attname not in skipped]
     started = Deadline.history.filter(case_type=case_type, case_id=objection.pk, history_type="+")
     clocks = {row.step: {name: getattr(row, name) for name in fields} for row in started}
@@ -274,7 +274,9 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
         log(actor, action, source)
 
     def start(step_name: str, actor: Any) -> Deadline:
-        deadline = Deadline(case_type=case_type, case_id=objection.pk, **template.clocks[step_name])
+        deadline = Deadline(
+            case_type=case_type, case_id=objection.pk, concerns_id=objection.subject_id, **template.clocks[step_name]
+        )
         save_with_history(deadline, actor=actor, reason="Deadline started.")
         return deadline
 
@@ -376,7 +378,12 @@ def baseline_lifecycle(people: People, record: Any, template: Template, step: Ca
             office, "corrected；objection mark cleared", "record.corrected", under_objection=False, **corrected
         )
         stop(answer, office)
-        publication = Deadline(case_type=case_type, case_id=objection.pk, **template.clocks["objection_publication"])
+        publication = Deadline(
+            case_type=case_type,
+            case_id=objection.pk,
+            concerns_id=objection.subject_id,
+            **template.clocks["objection_publication"],
+        )
         publication.status, publication.ended_on = "met", today
         publication.next_stage, publication.next_action_on = "", None
         save_with_history(publication, actor=office, reason="Deadline started.；Deadline met.")

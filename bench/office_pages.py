@@ -10,7 +10,8 @@ filtered).
 What is loaded: the registry, the objections run through the services and their copies, exactly
 as `bench/list_pages.py` loads them (its functions, its `--records`, `--lifecycles` and `--cases`;
 here `--cases` defaults to 100,000 and `--records` to 400,000, each copy on a record of its own),
-then VACUUM ANALYZE. How it is measured: in-process, through `django.test.Client` logged in as
+then the days' figures kept as beat keeps them each night (`keep_daily_figures`), then VACUUM
+ANALYZE. How it is measured: in-process, through `django.test.Client` logged in as
 the office (the server's own time, no network): each URL requested twice to warm up, then its
 queries captured once and `--requests` (default 20) requests timed; the median and the 90th
 percentile are printed and written to `bench/results/office_pages.json`, with the plans of the
@@ -22,6 +23,7 @@ import sys
 import time
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from _setup import BASE_DIR, database_description, environment, machine_line, run_benchmark
 from list_pages import (
@@ -50,7 +52,7 @@ def parse_arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def urls(today: date) -> list[tuple[str, str]]:
+def urls(today: date, one_name: str) -> list[tuple[str, str]]:
     year = f"from={today.year}-01-01&to={today.isoformat()}"
     return [
         ("desk page", "/office/"),
@@ -59,6 +61,7 @@ def urls(today: date) -> list[tuple[str, str]]:
         (f"queue page {DEEP_PAGE}", f"/office/queue/?page={DEEP_PAGE}"),
         ("queue overdue", "/office/queue/?overdue=true"),
         ("queue search", "/office/queue/?q=%E5%95%86%E8%B4%B8"),  # 商贸: part of many subjects' names
+        ("queue search, one name", f"/office/queue/?{urlencode({'q': one_name})}"),
         ("statistics API, the year", f"/api/v1/office/statistics/?{year}"),
         ("statistics page, the year", f"/office/statistics/?start={today.year}-01-01&end={today.isoformat()}"),
     ]
@@ -100,8 +103,10 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from repairflow.cases.models import Notice, Transition
-    from repairflow.deadlines.models import Deadline
+    from repairflow.deadlines.models import ClockTally, Deadline
     from repairflow.objections.models import Objection, Verification
+    from repairflow.office.models import DailyFigure
+    from repairflow.office.tasks import keep_daily_figures
     from repairflow.records.models import CreditRecord, CreditSubject, QueryLog
 
     vendor, version = database_description()
@@ -115,11 +120,14 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     templates = templates_read()
     phases.run("copies", lambda: copy_cases(templates, arguments.cases - len(templates), department, people.office[0]))
     tables = [CreditSubject, CreditRecord, Objection, Transition, Deadline, Notice, Verification, QueryLog]
+    tables += [DailyFigure, ClockTally]
+    phases.run("the days' figures kept, as beat keeps them each night", keep_daily_figures)
     phases.run("vacuum analyze" if vendor == "postgresql" else "analyze", lambda: vacuum_analyze(tables))
+    one_name = CreditSubject.objects.filter(objections__isnull=False).order_by("-pk").values_list("name", flat=True)[0]
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(people.office[0])
-    figures = [measure(client, label, path, arguments.requests, vendor) for label, path in urls(today)]
+    figures = [measure(client, label, path, arguments.requests, vendor) for label, path in urls(today, one_name)]
     queue_queries = {row["queries"] for row in figures if row["label"].startswith("queue")}
     return {
         "benchmark": "office_pages",

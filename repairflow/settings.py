@@ -373,10 +373,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repairflow.office.tasks.send_daily_digests",
         "schedule": crontab(hour=env.int("REPAIRFLOW_DIGEST_HOUR", default=8), minute=0),
     },
-    # The tally of the clocks that ended the day before, read by the statistics
-    # (repairflow/deadlines/tally.py): each night, once the day is over in Beijing.
-    "tally-clocks": {
-        "task": "repairflow.deadlines.tasks.tally_clocks",
+    # What the statistics read of the days before (repairflow/office/figures.py,
+    # repairflow/deadlines/tally.py): each night, once the day is over in Beijing.
+    "keep-daily-figures": {
+        "task": "repairflow.office.tasks.keep_daily_figures",
         "schedule": crontab(hour=1, minute=0),
     },
     # Idempotency keys are kept a day (docs/api.md "Idempotency keys").

@@ -34,6 +34,13 @@ class Deadline(models.Model):
     subject = models.ForeignKey(
         "records.CreditSubject", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("subject")
     )
+    # The subject the case or record is about, whoever owes the clock: the queue searches by it.
+    concerns = models.ForeignKey(
+        "records.CreditSubject",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("subject concerned"),
+    )
     profile = models.CharField(_("profile"), max_length=40)
     # The rule's variant for this owner ("" the step's usual rule; "market_regulation": SAMR Order 107).
     variant = models.CharField(_("rule variant"), max_length=40, blank=True, default="")
@@ -57,7 +64,7 @@ class Deadline(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = kept_history(excluded_fields=["updated_at"])
+    history = kept_history(excluded_fields=["updated_at", "concerns"])  # the case's, kept in its own history
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -71,6 +78,8 @@ class Deadline(models.Model):
             ),
             # Open clocks by last day: recomputation after a calendar load, queues sorted by due date.
             models.Index(fields=["due_on"], condition=Q(ended_on__isnull=True), name="deadline_open_due"),
+            # Open clocks by the subject concerned: the queue searched by a subject's name or identifier.
+            models.Index(fields=["concerns"], condition=Q(ended_on__isnull=True), name="deadline_open_concerns"),
             models.Index(fields=["case_type", "case_id"], name="deadline_case"),
             # The clocks that ended on a day: the night's tally (tally.py) and the statistics of
             # the days not yet tallied.

@@ -154,6 +154,7 @@ def deadline_start(
     deadline = Deadline(
         case_type=ContentType.objects.get_for_model(case),
         case_id=case.pk,
+        concerns_id=case.subject_id,
         step=step,
         owner=rule.owner,
         department=department if rule.owner == Party.DEPARTMENT else None,

@@ -5,7 +5,8 @@ few thousand tally rows rather than every clock of the year.
 
 A clock ends only on the day it is stopped, cancelled or lapses (`services._end`,
 `services.deadline_fire`), and an ended clock never changes again: a day once past is final,
-and beat tallies each past day once, the night after (`tally_clocks`). The working days taken
+and beat tallies each past day once, the night after
+(`repairflow.office.tasks.keep_daily_figures`). The working days taken
 are counted on the calendar as it stands at the tally; loading a year's calendar drops that
 year's tally (`calendar_year_load`), so that its days are counted again on the new calendar."""
 

@@ -8,6 +8,7 @@ project's capped count (`core/paging.py`); the cases and records a page names ar
 one query a kind, so that a page costs the same whatever the page size and the number of cases."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,7 +25,7 @@ from repairflow.core.permissions import Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Party, Step
 from repairflow.objections.models import Objection, ObjectionState
-from repairflow.records.models import CreditRecord, Department
+from repairflow.records.models import CreditRecord, CreditSubject, Department
 from repairflow.repair.models import RepairApplication, RepairState
 
 KINDS = {"objection": Objection, "repair": RepairApplication, "record": CreditRecord}
@@ -71,36 +72,40 @@ class QueueFilter(django_filters.FilterSet):
         self.today = today
         self.types = _kind_types()
 
-    def _cases(self, cases: dict[str, QuerySet]) -> Q:
-        """The clocks of these cases or records, by kind."""
+    def _cases(self, cases: Iterable[tuple[str, QuerySet]]) -> Q:
+        """The clocks of these cases or records, each set with its kind."""
         found = Q(pk__in=[])
-        for name, matching in cases.items():
+        for name, matching in cases:
             found |= Q(case_type=self.types[name], case_id__in=matching.values("pk"))
         return found
 
     def search(self, clocks: QuerySet, name: str, value: str) -> QuerySet:
+        """The clocks whose subject concerned is named with `value` or identified by it, or whose
+        case or record is numbered `value`. The subject is the clock's own column (`concerns`), so
+        that the subjects found are looked up in a set as the open clocks are read (by last day, up
+        to a page), never joined with every case ever filed."""
         value = value.strip()
         if not value:
             return clocks
-        subject = Q(subject__name__icontains=value)
+        named = Q(name__icontains=value)
         try:
-            subject |= Q(subject__identifier=compact_identifier(value))
+            named |= Q(identifier=compact_identifier(value))
         except InvalidIdentifier:
             pass
-        record = Q(record__decision_no=value) | Q(record__subject__name__icontains=value)
-        cases = {
-            "objection": Objection.objects.filter(Q(number=value.upper()) | subject | record),
-            "repair": RepairApplication.objects.filter(Q(number=value.upper()) | subject | record),
-            "record": CreditRecord.objects.filter(Q(decision_no=value) | subject),
-        }
-        return clocks.filter(self._cases(cases))
+        found = Q(concerns__in=CreditSubject.objects.filter(named).values("pk"))
+        numbered = [  # each an index's look-up (an OR across the tables would read them whole)
+            *((kind, KINDS[kind].objects.filter(number=value.upper())) for kind in ("objection", "repair")),
+            *((kind, KINDS[kind].objects.filter(record__decision_no=value)) for kind in ("objection", "repair")),
+            ("record", CreditRecord.objects.filter(decision_no=value)),
+        ]
+        return clocks.filter(found | self._cases(numbered))
 
     def of_kind(self, clocks: QuerySet, name: str, value: str) -> QuerySet:
         return clocks.filter(case_type=self.types[value])
 
     def in_state(self, clocks: QuerySet, name: str, value: str) -> QuerySet:
         states = {"objection": ObjectionState.values, "repair": RepairState.values}
-        cases = {kind: KINDS[kind].objects.filter(state=value) for kind, values in states.items() if value in values}
+        cases = [(kind, KINDS[kind].objects.filter(state=value)) for kind, values in states.items() if value in values]
         return clocks.filter(self._cases(cases))
 
     def only_overdue(self, clocks: QuerySet, name: str, value: bool) -> QuerySet:

@@ -18,42 +18,27 @@ period both included, in Beijing time:
   published on time, late, or still unpublished after their last day (late);
 - `credit_checks`: credit checks made in the period per department that asked (null: the office).
 
-Rates are fractions from 0 to 1, or None when there is nothing to rate. The clocks that ended
-are read from their daily tally (`repairflow/deadlines/tally.py`), so that a year costs its
-tally's rows rather than every clock of the year."""
+Rates are fractions from 0 to 1, or None when there is nothing to rate. The cases' figures and
+the clocks that ended are read from what beat keeps of each past day (`figures.py`,
+`repairflow/deadlines/tally.py`), so that a year costs those rows rather than every case,
+transition and clock of the year."""
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from repairflow.cases.models import Transition
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Party, Step
 from repairflow.deadlines.tally import ended_clocks
-from repairflow.objections.models import FINAL_STATES as OBJECTION_FINAL
-from repairflow.objections.models import Objection
+from repairflow.office.figures import KINDS, day_figures, moments
+from repairflow.office.models import Figure
 from repairflow.records.models import CreditRecord, Department, RecordState
 from repairflow.records.selectors import credit_check_counts
-from repairflow.repair.models import RepairApplication, RepairState
 
-KINDS = {"objection": Objection, "repair": RepairApplication}
-FINAL = {
-    "objection": tuple(OBJECTION_FINAL),
-    "repair": (
-        RepairState.PUBLISHED,
-        RepairState.REJECTED,
-        RepairState.DENIED,
-        RepairState.LAPSED,
-        RepairState.WITHDRAWN,
-    ),
-}
 # The departments' own steps: a department's headline figure is its on-time rate on these.
 DEPARTMENT_STEPS = (Step.OBJECTION_VERIFICATION, Step.REPAIR_DECISION)
 
@@ -111,44 +96,24 @@ class Timeliness:
         }
 
 
-def _moments(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    return datetime.combine(start, time.min, tzinfo=zone), datetime.combine(end + timedelta(days=1), time.min, zone)
-
-
-def _received(start: date, end: date) -> dict[str, int]:
-    return {
-        kind: model.objects.filter(received_on__range=(start, end)).order_by().count() for kind, model in KINDS.items()
+def _case_figures(start: date, end: date) -> dict[str, Any]:
+    """Received, closed, outcomes and repairs by rule, summed over the period's days."""
+    totals: Counter = Counter()
+    for (_, figure, kind, key), n in day_figures(start, end).items():
+        totals[(figure, kind, key)] += n
+    by_kind = {
+        figure: {kind: totals[(figure, kind, "")] for kind in KINDS} for figure in (Figure.RECEIVED, Figure.CLOSED)
     }
-
-
-def _ended_in(kind: str, start: date, end: date, targets: Iterable[str]) -> Any:
-    first, after = _moments(start, end)
-    return Transition.objects.filter(
-        case_type=ContentType.objects.get_for_model(KINDS[kind]), target__in=list(targets), at__gte=first, at__lt=after
-    )
-
-
-def _closed(start: date, end: date) -> dict[str, int]:
+    keyed = {Figure.OUTCOME: {}, Figure.REPAIRED: {}}
+    for (figure, _, key), n in sorted(totals.items()):
+        if figure in keyed:
+            keyed[figure][key] = n
     return {
-        kind: _ended_in(kind, start, end, FINAL[kind]).order_by().values("case_id").distinct().count() for kind in KINDS
+        "received": by_kind[Figure.RECEIVED],
+        "closed": by_kind[Figure.CLOSED],
+        "outcomes": keyed[Figure.OUTCOME],
+        "repairs_by_rule": keyed[Figure.REPAIRED],
     }
-
-
-def _outcomes(start: date, end: date) -> dict[str, int]:
-    confirmed = _ended_in("objection", start, end, ["corrected"]).filter(action="confirm").values("case_id")
-    rows = Objection.objects.filter(pk__in=confirmed).order_by().values_list("outcome").annotate(n=Count("id"))
-    return dict(sorted(rows))
-
-
-def _repairs_by_rule(start: date, end: date) -> dict[str, int]:
-    rows = (
-        RepairApplication.objects.filter(repaired_on__range=(start, end))
-        .order_by()
-        .values_list("eligibility_rule_set")
-        .annotate(n=Count("id"))
-    )
-    return dict(sorted(rows))
 
 
 def _still_overdue(start: date, end: date, today: date) -> Q:
@@ -201,7 +166,7 @@ def _timeliness(start: date, end: date, today: date) -> tuple[list[dict[str, Any
 
 
 def _publication(start: date, end: date, today: date) -> dict[str, Any]:
-    first, after = _moments(start, end)
+    first, after = moments(start, end)
     new = CreditRecord.objects.filter(
         created_at__gte=first, created_at__lt=after, publication_due_on__isnull=False
     ).order_by()
@@ -228,10 +193,7 @@ def statistics(start: date, end: date, *, today: date | None = None) -> dict[str
     return {
         "from": start,
         "to": end,
-        "received": _received(start, end),
-        "closed": _closed(start, end),
-        "outcomes": _outcomes(start, end),
-        "repairs_by_rule": _repairs_by_rule(start, end),
+        **_case_figures(start, end),
         "departments": departments,
         "steps": steps,
         "publication": _publication(start, end, today),
@@ -244,17 +206,7 @@ def weekly_trend(start: date, end: date) -> list[dict[str, Any]]:
     together: the trend the statistics page draws."""
     monday = start - timedelta(days=start.weekday())
     weeks = {monday + timedelta(weeks=n): {"received": 0, "closed": 0} for n in range((end - monday).days // 7 + 1)}
-    for model in KINDS.values():
-        for received_on, n in (
-            model.objects.filter(received_on__range=(start, end))
-            .order_by()
-            .values_list("received_on")
-            .annotate(n=Count("id"))
-        ):
-            weeks[received_on - timedelta(days=received_on.weekday())]["received"] += n
-    zone = timezone.get_current_timezone()
-    for kind in KINDS:
-        closings = _ended_in(kind, start, end, FINAL[kind]).order_by()
-        for day, n in closings.values_list(TruncDate("at", tzinfo=zone)).annotate(n=Count("id")):
-            weeks[day - timedelta(days=day.weekday())]["closed"] += n
+    for (day, figure, _, _), n in day_figures(start, end).items():
+        if figure in (Figure.RECEIVED, Figure.CLOSED):
+            weeks[day - timedelta(days=day.weekday())][figure] += n
     return [{"week": week, **counts} for week, counts in sorted(weeks.items())]

@@ -267,6 +267,12 @@ class CreditRecord(models.Model):
             models.UniqueConstraint(fields=["department", "decision_no"], name="record_decision_unique"),
         ]
         indexes = [
+            # A decision number looked up without its department: the office's queue searched by it.
+            models.Index(fields=["decision_no"], name="record_decision_no"),
+            # The new records held to the 双公示 duty, by the day they came: the statistics' publication figures.
+            models.Index(
+                fields=["created_at"], condition=Q(publication_due_on__isnull=False), name="record_publication_duty"
+            ),
             models.Index(fields=["subject", "category", "state"], name="record_subject_idx"),
             # The lists, in their order (`ordering`): every record, a department's, a subject's.
             models.Index(fields=["-decision_date", "-id"], name="record_order"),

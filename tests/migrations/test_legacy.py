@@ -63,8 +63,9 @@ ADDED = {
     "records_historicaladministrativematter",
     "records_upstreamchange",
     "records_historicalupstreamchange",
-    # the nightly tally of ended deadlines that the statistics read
+    # what the statistics read of each past day: the tally of ended deadlines, the cases' figures
     "deadlines_clocktally",
+    "office_dailyfigure",
 }
 # Tables added since that the migration fills: the heads of the hash chains of the tables that held
 # rows (core/audit.py), each chain verified.

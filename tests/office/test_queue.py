@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from repairflow.deadlines.models import Deadline
-from repairflow.deadlines.services import case_deadlines
+from repairflow.deadlines.policy import Step
+from repairflow.deadlines.services import case_deadlines, deadline_start
 from repairflow.notifications.models import Notification
 from repairflow.objections import services as objections
-from tests.factories import CreditRecordFactory
+from tests.factories import CreditRecordFactory, CreditSubjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,18 @@ def test_search_by_case_number_subject_or_decision_number(client, cases, office,
     assert len(shown(client, office, q="泉城示范")) == 8
     assert len(shown(client, office, q=company.identifier)) == 8
     assert shown(client, office, q="没有这个主体") == []
+
+
+def test_a_records_own_duty_is_found_by_its_subjects_name_and_by_its_decision_number(client, cases, office, scj):
+    other = CreditSubjectFactory(name="历城区某某餐饮店")
+    record = CreditRecordFactory(subject=other, department=scj, decision_no="历市监罚〔2026〕77号")
+    deadline_start(case=record, step=Step.RECORD_PUBLICATION, started_on=date(2026, 10, 8), department=scj)
+
+    by_name = shown(client, office, q="某某餐饮")
+    by_number = shown(client, office, q="历市监罚〔2026〕77号")
+
+    assert [row[1] for row in by_name] == [row[1] for row in by_number] == ["在平台公示新作出的决定"]
+    assert Deadline.objects.get(case_id=record.pk, step=Step.RECORD_PUBLICATION).concerns == other
 
 
 def test_a_filter_that_cannot_be_read_is_said_beside_it_and_the_rest_apply(client, cases, office):

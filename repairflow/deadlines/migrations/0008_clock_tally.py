@@ -5,41 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('deadlines', '0007_case_rules'),
-        ('records', '0011_subject_bankruptcy'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("deadlines", "0007_case_rules"),
+        ("records", "0011_subject_bankruptcy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClockTally',
+            name="ClockTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ended_on', models.DateField(verbose_name='ended on')),
-                ('owner', models.CharField(choices=[('office', 'credit office'), ('department', 'department'), ('subject', 'subject')], max_length=20, verbose_name='owner')),
-                ('step', models.CharField(choices=[('objection_acceptance', 'accept or reject the objection'), ('objection_answer', 'answer the objection'), ('objection_answer_in_office', "answer the objection within the office's own scope"), ('objection_verification', 'verify the objection and reply'), ('objection_supplement', 'supplement the objection'), ('objection_publication', 'publish the corrected record'), ('repair_acceptance', 'accept or reject the repair application'), ('repair_answer', 'answer the repair application'), ('repair_decision', 'decide on the repair application'), ('repair_supplement', 'supplement the repair application'), ('repair_sharing', 'share the repair result'), ('record_publication', 'publish the new decision on the platform'), ('upstream_change_report', 'report the decision changed or revoked upstream'), ('revoked_record_removal', 'delete the revoked record from publication')], max_length=40, verbose_name='step')),
-                ('met', models.BooleanField(verbose_name='met')),
-                ('working_days', models.PositiveSmallIntegerField(verbose_name='working days taken')),
-                ('clocks', models.PositiveIntegerField(verbose_name='clocks')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ended_on", models.DateField(verbose_name="ended on")),
+                (
+                    "owner",
+                    models.CharField(
+                        choices=[("office", "credit office"), ("department", "department"), ("subject", "subject")],
+                        max_length=20,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("objection_acceptance", "accept or reject the objection"),
+                            ("objection_answer", "answer the objection"),
+                            ("objection_answer_in_office", "answer the objection within the office's own scope"),
+                            ("objection_verification", "verify the objection and reply"),
+                            ("objection_supplement", "supplement the objection"),
+                            ("objection_publication", "publish the corrected record"),
+                            ("repair_acceptance", "accept or reject the repair application"),
+                            ("repair_answer", "answer the repair application"),
+                            ("repair_decision", "decide on the repair application"),
+                            ("repair_supplement", "supplement the repair application"),
+                            ("repair_sharing", "share the repair result"),
+                            ("record_publication", "publish the new decision on the platform"),
+                            ("upstream_change_report", "report the decision changed or revoked upstream"),
+                            ("revoked_record_removal", "delete the revoked record from publication"),
+                        ],
+                        max_length=40,
+                        verbose_name="step",
+                    ),
+                ),
+                ("met", models.BooleanField(verbose_name="met")),
+                ("working_days", models.PositiveSmallIntegerField(verbose_name="working days taken")),
+                ("clocks", models.PositiveIntegerField(verbose_name="clocks")),
             ],
             options={
-                'verbose_name': 'tally of ended deadlines',
-                'verbose_name_plural': 'tallies of ended deadlines',
+                "verbose_name": "tally of ended deadlines",
+                "verbose_name_plural": "tallies of ended deadlines",
             },
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(condition=models.Q(('ended_on__isnull', False)), fields=['ended_on'], name='deadline_ended'),
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("ended_on__isnull", False)), fields=["ended_on"], name="deadline_ended"
+            ),
         ),
         migrations.AddField(
-            model_name='clocktally',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='records.department', verbose_name='department'),
+            model_name="clocktally",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="records.department",
+                verbose_name="department",
+            ),
         ),
         migrations.AddIndex(
-            model_name='clocktally',
-            index=models.Index(fields=['ended_on'], name='clock_tally_day'),
+            model_name="clocktally",
+            index=models.Index(fields=["ended_on"], name="clock_tally_day"),
         ),
     ]
