@@ -95,7 +95,7 @@ def run(arguments: argparse.Namespace) -> dict:
         "name start, 2 characters (泉城)": "泉城",
         "USCC": known,
     }
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     figures: dict = {"database": connection.vendor, "records": arguments.records, "load_seconds": load_seconds}
     results = {}
     for label, q in queries.items():
