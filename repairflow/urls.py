@@ -15,7 +15,8 @@ from repairflow.notifications import views as notification_views
 from repairflow.objections.api import ObjectionNoticeView, ObjectionViewSet
 from repairflow.office import api as office_api
 from repairflow.office import views as office_views
-from repairflow.portal.api import PublicStatusView
+from repairflow.portal import views as portal_views
+from repairflow.portal.api import PublicRecordsView, PublicStatusView
 from repairflow.records import views as record_views
 from repairflow.records.api import (
     CreditCheckPdfView,
@@ -65,6 +66,7 @@ api_v1 = [
     path("credit-checks/<int:pk>/pdf/", CreditCheckPdfView.as_view(), name="credit-check-pdf"),
     path("attachments/<int:pk>/content/", AttachmentContentView.as_view(), name="attachment-content"),
     path("public/status/", PublicStatusView.as_view(), name="public-status"),
+    path("public/records/", PublicRecordsView.as_view(), name="public-records"),
     path("office/dashboard/", office_api.DashboardView.as_view(), name="office-dashboard"),
     path("office/statistics/", office_api.StatisticsView.as_view(), name="office-statistics"),
     re_path(
@@ -91,9 +93,13 @@ api_v1 = [
 urlpatterns = [
     path("", record_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("query/", portal_views.progress_query, name="progress-query"),
+    path("public/records/", portal_views.public_records, name="public-records"),
+    path("public/records/<int:record_id>/", portal_views.public_record, name="public-record"),
     path("readyz", core_views.readyz, name="readyz"),
     path("records/", record_views.record_list, name="record-list"),
     path("records/<int:record_id>/", record_views.record_detail, name="record-detail"),
+    path("records/<int:record_id>/statement/", record_views.record_statement, name="record-statement"),
     path("query-log/", record_views.query_log, name="query-log"),
     path("credit-checks/", record_views.credit_check_list, name="credit-check-list"),
     path("credit-checks/<int:check_id>/pdf/", record_views.credit_check_pdf_download, name="credit-check-pdf"),

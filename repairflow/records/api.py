@@ -19,7 +19,7 @@ from repairflow.core.api import FileAnswerMixin, IdempotentPostMixin, UploadSeri
 from repairflow.core.errors import NotFound, get_or_not_found
 from repairflow.core.identifiers import InvalidIdentifier, compact_identifier
 from repairflow.core.permissions import Role, require_role
-from repairflow.records import bankruptcy, selectors, services, upstream
+from repairflow.records import bankruptcy, selectors, services, statements, upstream
 from repairflow.records.evidence import credit_check_pdf_response
 from repairflow.records.models import (
     AdministrativeMatter,
@@ -86,6 +86,17 @@ class HistoryEntrySerializer(serializers.Serializer):
     actor = serializers.CharField(allow_null=True)
     reason = serializers.CharField()
     changes = HistoryChangeSerializer(many=True)
+
+
+class StatementSerializer(serializers.Serializer):
+    """The subject's statement on its record; empty text removes it. Its rule (its length) is
+    `records.statements.statement_text`'s, for the API and the page alike."""
+
+    text = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="At most 500 characters; empty removes the statement.",
+    )
 
 
 class UpstreamChangeInputSerializer(serializers.Serializer):
@@ -268,6 +279,20 @@ class RecordViewSet(IdempotentPostMixin, VisibleToCallerMixin, ViewerContextMixi
         body.is_valid(raise_exception=True)
         record = services.record_act(
             actor=request.user, record_id=pk, action=record_action, reason=body.validated_data["reason"]
+        )
+        return Response(self.get_serializer(selectors.record_get(user=request.user, record_id=record.pk)).data)
+
+    @extend_schema(request=StatementSerializer, responses={200: RecordSerializer}, operation_id="v1_records_statement")
+    @action(detail=True, methods=["post"])
+    def statement(self, request, pk=None):
+        """The record's subject sets, changes or (empty `text`) removes its statement on the record
+        (docs/api.md "Records: the subject's statement"); staff get 403, other subjects 404."""
+        selectors.record_get(user=request.user, record_id=pk)
+        require_role(request.user, Role.SUBJECT)
+        body = StatementSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = statements.record_statement_set(
+            actor=request.user, record_id=int(pk), text=body.validated_data["text"]
         )
         return Response(self.get_serializer(selectors.record_get(user=request.user, record_id=record.pk)).data)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from repairflow.records.models import STATEMENT_MAX_LENGTH
 from repairflow.records.selectors import matters_selectable_by
 
 
@@ -36,3 +37,18 @@ class CreditCheckForm(forms.Form):
                 for matter in matters
             ],
         ]
+
+
+class StatementForm(forms.Form):
+    """The subject's statement on its own record; empty removes it (its rule: records/statements.py)."""
+
+    text = forms.CharField(
+        label=_("Your statement on this record"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": STATEMENT_MAX_LENGTH}),
+        help_text=_(
+            "At most 500 characters. It is shown with the record wherever the record is shown, "
+            "the public included, and sent to the platforms with it. Save it empty to remove it."
+        ),
+    )

@@ -217,11 +217,15 @@ class RecordState(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+# The most a subject may say of its record (docs/api.md "Records: the subject's statement").
+STATEMENT_MAX_LENGTH = 500
+
+
 class CreditRecord(models.Model):
     """One piece of public credit information about one subject."""
 
     # Fields added after records were kept: a creation lists them only when set (core/history.py).
-    HISTORY_SHOWN_WHEN_SET = ("publication_due_on", "publication_late_days")
+    HISTORY_SHOWN_WHEN_SET = ("publication_due_on", "publication_late_days", "subject_statement")
 
     subject = models.ForeignKey(
         CreditSubject, verbose_name=_("credit subject"), on_delete=models.PROTECT, related_name="records"
@@ -251,6 +255,11 @@ class CreditRecord(models.Model):
     # it is published, how many working days after that day it was (0: on time).
     publication_due_on = models.DateField(_("to be published by"), null=True, blank=True)
     publication_late_days = models.PositiveIntegerField(_("working days published late"), null=True, blank=True)
+    # What the subject says of the record (docs/api.md "Records: the subject's statement"): shown
+    # wherever the record is, the public included, and sent with it; null while it says nothing.
+    subject_statement = models.CharField(  # noqa: DJ001 (the API says null, not "")
+        _("subject's statement"), max_length=STATEMENT_MAX_LENGTH, null=True, blank=True
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -279,6 +288,14 @@ class CreditRecord(models.Model):
             models.Index(fields=["department", "-decision_date", "-id"], name="record_department_order"),
             models.Index(fields=["subject", "-decision_date", "-id"], name="record_subject_order"),
             models.Index(fields=["state", "max_period_end"], name="record_expiry_idx"),
+            # The public's list of published records, newest decision first (portal/selectors.py);
+            # by category too. (Its search by name: a trigram index, records migration 0013.)
+            models.Index(fields=["-decision_date", "-id"], name="record_public_order", condition=Q(state="published")),
+            models.Index(
+                fields=["category", "-decision_date", "-id"],
+                name="record_public_category_order",
+                condition=Q(state="published"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -559,9 +576,11 @@ class EventType(models.TextChoices):
     RECORD_PUBLICATION_ENDED = "record.publication_ended", _("Record's publication ended")
     RECORD_REPUBLISHED = "record.republished", _("Record published again")
     RECORD_EXPIRED = "record.expired", _("Record's publication period expired")
+    RECORD_STATEMENT_CHANGED = "record.statement_changed", _("Subject's statement on the record changed")
 
 
-# The record's state machine's actions (records/flows.py) and the event each one is.
+# The record's state machine's actions (records/flows.py), and the subject's statement set or
+# removed (records/statements.py), and the event each one is.
 RECORD_ACTION_EVENTS: dict[str, EventType] = {
     "publish": EventType.RECORD_PUBLISHED,
     "correct": EventType.RECORD_CORRECTED,
@@ -573,6 +592,7 @@ RECORD_ACTION_EVENTS: dict[str, EventType] = {
     "end-publication": EventType.RECORD_PUBLICATION_ENDED,
     "republish": EventType.RECORD_REPUBLISHED,
     "expire": EventType.RECORD_EXPIRED,
+    "change-statement": EventType.RECORD_STATEMENT_CHANGED,
 }
 
 

@@ -40,6 +40,7 @@ WEIGHT = (
     "correct",
     "mark-objection",
     "clear-objection",
+    "change-statement",
 )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from rest_framework import exceptions as drf
 
 from repairflow.calendar.selectors import work_calendar
@@ -19,10 +20,10 @@ from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role
 from repairflow.deadlines.selectors import deadline_as_json
 from repairflow.deadlines.services import case_deadlines
-from repairflow.records import selectors, services
+from repairflow.records import selectors, services, statements
 from repairflow.records.api import CreditCheckInputSerializer
 from repairflow.records.evidence import credit_check_pdf_response
-from repairflow.records.forms import CreditCheckForm
+from repairflow.records.forms import CreditCheckForm, StatementForm
 from repairflow.records.models import CreditRecord, QueryKind, RecordState
 from repairflow.records.publication import Category, Severity
 from repairflow.records.selectors import may_see_identifier
@@ -95,6 +96,12 @@ def _row(record: CreditRecord, user: Any) -> dict[str, Any]:
 @login_required
 @transaction.atomic  # the read and its query-log row together
 def record_detail(request, record_id: int):
+    return _record_page(request, record_id)
+
+
+def _record_page(request, record_id: int, *, statement_form: StatementForm | None = None, status: int = 200):
+    """The record as `request.user` may see it, its look-up logged; for its subject, the form of
+    its statement (`statement_form`, bound when a submission was refused)."""
     record = selectors.record_get(user=request.user, record_id=record_id)
     purpose = request.GET.get("purpose", "")
     services.query_log_write(user=request.user, kind=QueryKind.DETAIL, purpose=purpose, parameters={}, records=[record])
@@ -103,6 +110,8 @@ def record_detail(request, record_id: int):
         "identifier_visible": may_see_identifier(request.user, record),
         "history": selectors.record_history(record, request.user),
     }
+    if request.user.role == Role.SUBJECT:
+        context["statement_form"] = statement_form or StatementForm(initial={"text": record.subject_statement or ""})
     if request.user.is_staff_role:  # the record's duties and their clocks, as a case's are shown
         calendar, today = work_calendar(), timezone.localdate()
         deadlines = case_deadlines(record).order_by("id")
@@ -114,7 +123,32 @@ def record_detail(request, record_id: int):
                 for deadline in deadlines
             ],
         )
-    return render(request, "records/detail.html", context)
+    return render(request, "records/detail.html", context, status=status)
+
+
+STATEMENT_SAVED = _("Your statement is saved; it is shown with the record.")
+STATEMENT_DELETED = _("Your statement is removed.")
+
+
+@login_required
+@require_POST
+def record_statement(request, record_id: int):
+    """The subject writes or removes its statement on its record, through the API's own use-case
+    (other subjects: 404; staff: 403); refused input shows the record again with the error."""
+    form = StatementForm(request.POST)
+    if form.is_valid():
+        try:
+            record = statements.record_statement_set(
+                actor=request.user, record_id=record_id, text=form.cleaned_data["text"]
+            )
+        except Invalid as error:
+            for name, errors in error.fields.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, STATEMENT_SAVED if record.subject_statement else STATEMENT_DELETED)
+            return redirect(record)
+    with transaction.atomic():
+        return _record_page(request, record_id, statement_form=form, status=400)
 
 
 @login_required
