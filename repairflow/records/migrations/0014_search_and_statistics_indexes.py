@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0011_subject_bankruptcy'),
+        ('records', '0013_public_search_indexes'),
     ]
 
     operations = [
