@@ -63,6 +63,10 @@ ADDED = {
     "records_historicaladministrativematter",
     "records_upstreamchange",
     "records_historicalupstreamchange",
+    # subjects registering themselves: the registrations, their history, the SMS codes
+    "registrations_registration",
+    "registrations_historicalregistration",
+    "registrations_phonecode",
 }
 # Tables added since that the migration fills: the heads of the hash chains of the tables that held
 # rows (core/audit.py), each chain verified.

@@ -403,3 +403,13 @@ def test_the_code_is_not_sent_with_an_invalid_message_for_another_field(api, com
     response = ask_code(api, committed, "13800138000x")
 
     assert response.json() == invalid({"phone": [in_chinese(NOT_A_MOBILE)]})
+
+
+def test_the_demo_has_a_registration_waiting_for_the_office(api, travel, office):
+    from django.core.management import call_command
+
+    call_command("seed_registrations", stdout=None)
+    call_command("seed_registrations", stdout=None)
+
+    listed = api.as_user(office).get(URL, {"state": "pending"}).json()["results"]
+    assert [(row["username"], row["proof"]["content_type"]) for row in listed] == [("lixia-canyin", "application/pdf")]
