@@ -10,7 +10,6 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,10 +96,10 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["received_at", "id"]
         constraints = [
-            # a user name is asked for by one pending registration at a time (an account's is
-            # checked when registering, and again when approving)
+            # a user name is asked for by one pending registration at a time (in any case, as the
+            # service checks it; an account's is checked when registering, and again when approving)
             models.UniqueConstraint(
-                Lower("username"), condition=Q(state="pending"), name="registration_pending_username"
+                fields=["username"], condition=Q(state="pending"), name="registration_pending_username"
             ),
         ]
         indexes = [models.Index(fields=["state", "received_at"], name="registration_queue")]

@@ -88,7 +88,7 @@ def test_an_edited_row_is_named(steps):
 
     assert not ok
     assert f"BROKEN  cases_transition row {edited.pk}:" in out
-    assert "1 of 20 chains are broken" in out
+    assert "1 of 21 chains are broken" in out
 
 
 def test_a_row_deleted_from_the_middle_breaks_the_link_of_the_row_after_it(steps):
