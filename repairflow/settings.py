@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "repairflow.sync",
     "repairflow.portal",
     "repairflow.office",
+    "repairflow.registrations",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,11 @@ REST_FRAMEWORK = {
         "public": env("PUBLIC_THROTTLE_RATE", default="30/minute"),
         # the public progress query's misses (a number and identifier that match no case)
         "public_miss": env("PUBLIC_MISS_THROTTLE_RATE", default="10/hour"),
+        # subjects registering themselves (docs/api.md): the SMS codes a client address may ask for,
+        # one code per phone number a minute, and the registrations a client address may send
+        "registration_code": env("REGISTRATION_CODE_THROTTLE_RATE", default="20/hour"),
+        "registration_phone": "1/minute",
+        "registration": env("REGISTRATION_THROTTLE_RATE", default="10/hour"),
     },
     "DATE_INPUT_FORMATS": ["iso-8601"],
 }
@@ -408,8 +414,11 @@ REPAIRFLOW_BASE_URL = env("REPAIRFLOW_BASE_URL", default="http://127.0.0.1:8000/
 # Empty: the profile's own office (repairflow/deadlines/policy.py `office_name`); a profile that
 # names none needs it set (`manage.py check` says so).
 REPAIRFLOW_OFFICE_NAME = env("REPAIRFLOW_OFFICE_NAME", default="")
-# A class with send(number, text); the default writes each SMS to the log.
-REPAIRFLOW_SMS_BACKEND = env("REPAIRFLOW_SMS_BACKEND", default="repairflow.notifications.sms.LogSmsBackend")
+# SMS (repairflow/notifications/sms.py): a class with send(number, text). The default appends each
+# message to REPAIRFLOW_SMS_FILE (var/sms.log), where the codes of `make run` are read;
+# repairflow.notifications.sms.ConsoleSmsBackend prints them, LogSmsBackend logs them.
+REPAIRFLOW_SMS_BACKEND = env("REPAIRFLOW_SMS_BACKEND", default="repairflow.notifications.sms.FileSmsBackend")
+REPAIRFLOW_SMS_FILE = Path(env("REPAIRFLOW_SMS_FILE", default=str(VAR_DIR / "sms.log")))
 # E-mail: EMAIL_URL=smtp://user:password@host:587 (django-environ); by default to the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

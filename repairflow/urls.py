@@ -27,6 +27,8 @@ from repairflow.records.api import (
     RecordViewSet,
     SubjectBankruptcyView,
 )
+from repairflow.registrations import urls as registration_urls
+from repairflow.registrations.api import PhoneCodeView, RegistrationViewSet
 from repairflow.repair.api import RepairNoticeView, RepairViewSet
 from repairflow.sync.api import DeliveryViewSet, SubscriptionViewSet
 
@@ -42,6 +44,7 @@ router.register("objections", ObjectionViewSet, basename="objection")
 router.register("repairs", RepairViewSet, basename="repair")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
+router.register("registrations", RegistrationViewSet, basename="registration")
 
 # The admin pages of the models that moved to another app, where they were before the move.
 MOVED_ADMIN_PAGES = {
@@ -67,6 +70,7 @@ api_v1 = [
     path("attachments/<int:pk>/content/", AttachmentContentView.as_view(), name="attachment-content"),
     path("public/status/", PublicStatusView.as_view(), name="public-status"),
     path("public/records/", PublicRecordsView.as_view(), name="public-records"),
+    path("registrations/phone-code/", PhoneCodeView.as_view(), name="registration-phone-code"),
     path("office/dashboard/", office_api.DashboardView.as_view(), name="office-dashboard"),
     path("office/statistics/", office_api.StatisticsView.as_view(), name="office-statistics"),
     re_path(
@@ -111,6 +115,8 @@ urlpatterns = [
     path("office/calendar/", office_views.office_calendar, name="office-calendar"),
     path("office/queue/", office_views.office_queue, name="office-queue"),
     path("office/statistics/", office_views.office_statistics, name="office-statistics"),
+    path("office/registrations/", include(registration_urls.office_urls)),
+    path("register/", include(registration_urls.register_urls)),
     path("office/deliveries/requeue/", office_views.office_requeue_deliveries, name="office-requeue-deliveries"),
     path("inbox/", notification_views.inbox, name="inbox"),
     path("inbox/read/", notification_views.inbox_mark_read, name="inbox-read"),

@@ -44,6 +44,29 @@ def attachment_upload(*, actor: Any, upload: UploadedFile) -> Attachment:
     core/attachments.py). It is kept under its name made safe (`file_name_safe`), with the
     extension of the type its content is."""
     require_role(actor, *UPLOADERS)
+    content_type = upload_check(upload)
+    name = file_name_safe(upload.name, content_type)
+    attachment = Attachment(
+        uploaded_by=actor,
+        name=name,
+        size=upload.size,
+        sha256=file_sha256(upload),
+        content_type=content_type,
+    )
+    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)  # no file without its row
+        raise
+    return attachment
+
+
+def upload_check(upload: UploadedFile) -> str:
+    """The type of an uploaded file, judged by its content, when it is one kept as evidence; else
+    TooLarge (over the size limit, or an OFD package unpacking to more than its limit),
+    UnsupportedType (not PDF, JPEG, PNG or OFD whatever its name says) or Invalid, `file` (it
+    begins like one of them but cannot be read as one). Every upload is judged here."""
     limit = settings.REPAIRFLOW_UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise TooLarge(FILE_TOO_LARGE % {"limit": filesizeformat(limit)})
@@ -54,25 +77,16 @@ def attachment_upload(*, actor: Any, upload: UploadedFile) -> Attachment:
     if content_type is None:
         raise UnsupportedType(FILE_NOT_ALLOWED)
     attachment_content_check(upload, content_type)
+    return content_type
+
+
+def file_sha256(upload: UploadedFile) -> str:
+    """The SHA-256 of an uploaded file, read in chunks; the file is left at its start."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    name = file_name_safe(upload.name, content_type)
-    attachment = Attachment(
-        uploaded_by=actor,
-        name=name,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        content_type=content_type,
-    )
-    attachment.file.save(name, upload, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)  # no file without its row
-        raise
-    return attachment
+    return digest.hexdigest()
 
 
 def attachment_content_check(file: Any, content_type: str) -> None:

@@ -51,8 +51,7 @@ def notifications_deliver(*, ids: Iterable[int]) -> None:
         recipient = notification.recipient
         with translation.override(settings.LANGUAGE_CODE):
             title, body = notification.rendered()
-        if notification.link:
-            body = f"{body}\n{urljoin(settings.REPAIRFLOW_BASE_URL, notification.link)}"
+        body = _with_link(body, notification.link)
         if notification.emailed_at is None and recipient.email:
             send_mail(title, body, None, [recipient.email])
             notification.emailed_at = timezone.now()
@@ -61,6 +60,41 @@ def notifications_deliver(*, ids: Iterable[int]) -> None:
             sms_backend().send(recipient.mobile, f"{title}：{body}")
             notification.texted_at = timezone.now()
             notification.save(update_fields=["texted_at"])
+
+
+def _with_link(body: str, link: str) -> str:
+    return f"{body}\n{urljoin(settings.REPAIRFLOW_BASE_URL, link)}" if link else body
+
+
+def contact_tell(*, mobile: str, email: str = "", kind: str, params: Mapping[str, Any], link: str = "") -> None:
+    """Tell someone who has no account (yet), by SMS to `mobile` and by e-mail to `email` when
+    given, in the site's language: each sent by Celery after commit, on its own (a retried text
+    never sends the e-mail again). Nothing is kept: there is no inbox to keep it in."""
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    from repairflow.notifications.tasks import mail_contact, text_contact
+
+    params = dict(params)
+    if mobile:
+        transaction.on_commit(lambda: text_contact.delay(mobile, kind, params, link), robust=True)
+    if email:
+        transaction.on_commit(lambda: mail_contact.delay(email, kind, params, link), robust=True)
+
+
+def _contact_message(kind: str, params: Mapping[str, Any], link: str) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        title, body = MESSAGES[kind].render(params)
+    return title, _with_link(body, link)
+
+
+def contact_text(*, mobile: str, kind: str, params: Mapping[str, Any], link: str = "") -> None:
+    title, body = _contact_message(kind, params, link)
+    sms_backend().send(mobile, f"{title}：{body}")
+
+
+def contact_mail(*, email: str, kind: str, params: Mapping[str, Any], link: str = "") -> None:
+    title, body = _contact_message(kind, params, link)
+    send_mail(title, body, None, [email])
 
 
 def notifications_mark_read(*, user: Any) -> int:

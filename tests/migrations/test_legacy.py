@@ -66,6 +66,10 @@ ADDED = {
     # what the statistics read of each past day: the tally of ended deadlines, the cases' figures
     "deadlines_clocktally",
     "office_dailyfigure",
+    # subjects registering themselves: the registrations, their history, the SMS codes
+    "registrations_registration",
+    "registrations_historicalregistration",
+    "registrations_phonecode",
 }
 # Tables added since that the migration fills: the heads of the hash chains of the tables that held
 # rows (core/audit.py), each chain verified.
