@@ -329,6 +329,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MatterKindEnum": "repairflow.records.models.MatterKind",
         "UpstreamChangeKindEnum": "repairflow.records.models.UpstreamChangeKind",
+        "RegistrationStateEnum": "repairflow.registrations.models.RegistrationState",
     },
 }
 
