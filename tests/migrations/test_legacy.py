@@ -63,6 +63,8 @@ ADDED = {
     "records_historicaladministrativematter",
     "records_upstreamchange",
     "records_historicalupstreamchange",
+    # the subjects' feedback on their closed cases
+    "cases_feedback",
 }
 # Tables added since that the migration fills: the heads of the hash chains of the tables that held
 # rows (core/audit.py), each chain verified.
