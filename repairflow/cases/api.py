@@ -325,7 +325,8 @@ class CaseFilterSerializer(serializers.Serializer):
 
 
 def case_endpoints_schema(*, states: type[models.TextChoices], create: type, read: type) -> Callable:
-    """The OpenAPI description of a kind's list filters and of filing a case (its `CaseViewSet`)."""
+    """The OpenAPI description of a kind's list filters, of filing a case and of giving feedback
+    on it (its `CaseViewSet`)."""
     return extend_schema_view(
         list=extend_schema(
             parameters=[
@@ -335,6 +336,7 @@ def case_endpoints_schema(*, states: type[models.TextChoices], create: type, rea
             ]
         ),
         create=extend_schema(request=create, responses={201: read}),
+        feedback=extend_schema(request=FeedbackSerializer, responses={201: read}),
     )
 
 

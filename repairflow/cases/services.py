@@ -417,8 +417,10 @@ def case_request_supplement(step: CaseStep, missing: str) -> None:
 
 
 def case_supplemented(step: CaseStep, statement: str) -> None:
-    """The subject's supplement is in: its period is met, the office's clocks run again."""
+    """The subject's supplement is in: its period is met, the office's clocks run again. What it
+    brought may make a repeat a new case (`repeat_of` is found again with the files it now has)."""
     kind = step.kind
+    step.case.repeat_of = case_repeat_of(kind, step.case, step.case.attachments.all())
     step.act(comment=statement, statement=statement)
     step.clocks.stop(kind.supplement_clock, on=step.today, actor=step.actor)
     reason = history_reason(kind.flow.REASONS["supplement"])

@@ -148,3 +148,16 @@ def test_no_repeat_mark_on_the_subject_s_page_nor_on_a_case_that_repeats_nothing
     client.force_login(office)
     page = client.get(f"/objections/{earlier.number}/").content.decode()
     assert 'id="repeat-mark"' not in page and 'name="reason_code"' not in page
+
+
+def test_a_supplement_with_new_evidence_makes_the_repeat_a_new_case(api, travel, record, company_user, office):
+    closed_objection(company_user, office, record)
+    number = file_objection(api, company_user, record).json()["number"]
+    services.objection_request_supplement(actor=office, number=number, missing="缴款凭证")
+    new = attachment_upload(actor=company_user, upload=SimpleUploadedFile("缴款凭证.png", PNG_BYTES))
+
+    answer = act(api, company_user, number, "supplement", statement="补充缴款凭证", attachments=[new.pk])
+
+    assert answer.status_code == 200 and answer.json()["repeat_of"] is None
+    refused = act(api, office, number, "reject", reason_code="repeat")
+    assert (refused.status_code, refused.json()) == (400, invalid({"reason_code": [in_chinese(NOT_A_REPEAT)]}))
