@@ -160,7 +160,7 @@ class CaseSerializer(serializers.ModelSerializer):
     notices = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     # the number of the closed case this one repeats with nothing new, else null
-    repeat_of = serializers.CharField(source="repeat_of.number", default=None, read_only=True)
+    repeat_of = serializers.CharField(source="repeat_of.number", default=None, allow_null=True, read_only=True)
     feedback = serializers.SerializerMethodField()
 
     def _clock_context(self) -> dict:

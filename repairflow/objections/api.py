@@ -68,7 +68,9 @@ class ObjectionSerializer(CaseSerializer):
     departments = serializers.SerializerMethodField()
     verifications = serializers.SerializerMethodField()
     # the number of the denied repair application it contests, else null
-    contests_repair = serializers.CharField(source="contests_repair.number", default=None, read_only=True)
+    contests_repair = serializers.CharField(
+        source="contests_repair.number", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Objection
