@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,10 +22,10 @@ from rest_framework.views import APIView
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.cases.kinds import CaseKind, case_kind_of
-from repairflow.cases.models import Case, Notice, NoticeKind, Transition
+from repairflow.cases.models import Case, Feedback, Notice, NoticeKind, RejectionCode, Transition
 from repairflow.cases.notices import notice_content, notice_rendered
 from repairflow.cases.selectors import attachment_readable, case_notice, cases_overdue
-from repairflow.cases.services import NOT_YOUR_RECORD, case_reads_log
+from repairflow.cases.services import NOT_YOUR_RECORD, case_feedback_give, case_feedback_open, case_reads_log
 from repairflow.core.api import AttachmentSerializer, FileAnswerMixin, IdempotentPostMixin, IdField
 from repairflow.core.attachments import TYPE_NAMES
 from repairflow.core.errors import get_or_not_found
@@ -53,7 +53,7 @@ def with_everything_shown(cases: QuerySet, *also: Prefetch) -> QuerySet:
     `shown_timeline`, `shown_notices`, `shown_attachments` and what the kind adds (`also`, each
     to a `shown_` list too). Lists, not managers: a page of 50 cases then builds no queryset per
     case and relation, which cost more than the page's queries."""
-    return cases.select_related("record__department", "record__subject", "subject").prefetch_related(
+    return cases.select_related("record__department", "record__subject", "subject", "repeat_of").prefetch_related(
         Prefetch(
             "deadlines",
             queryset=Deadline.objects.select_related("department", "subject").order_by("id"),
@@ -68,6 +68,7 @@ def with_everything_shown(cases: QuerySet, *also: Prefetch) -> QuerySet:
             "notices", queryset=Notice.objects.defer("content").order_by("issued_at", "id"), to_attr="shown_notices"
         ),
         Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by"), to_attr="shown_attachments"),
+        Prefetch("feedback_given", queryset=Feedback.objects.all(), to_attr="shown_feedback"),
         *also,
     )
 
@@ -100,6 +101,15 @@ def transition_as_json(transition: Transition) -> dict[str, Any]:
         "at": json_time(transition.at),
         "comment": transition.comment,
     }
+
+
+class FeedbackSerializer(serializers.Serializer):
+    """The subject's feedback on a closed case: out as given, in as `POST …/feedback/` takes it
+    (the rating's range is the service's rule, answered in its words)."""
+
+    rating = serializers.IntegerField()
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    given_at = serializers.DateTimeField(read_only=True)
 
 
 def notice_as_json(notice: Notice, *, case: Case, collection: str) -> dict[str, Any]:
@@ -136,6 +146,8 @@ class CaseSerializer(serializers.ModelSerializer):
         "timeline",
         "notices",
         "allowed_actions",
+        "repeat_of",
+        "feedback",
     ]
 
     record = serializers.IntegerField(source="record_id")
@@ -147,6 +159,9 @@ class CaseSerializer(serializers.ModelSerializer):
     timeline = serializers.SerializerMethodField()
     notices = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    # the number of the closed case this one repeats with nothing new, else null
+    repeat_of = serializers.CharField(source="repeat_of.number", default=None, allow_null=True, read_only=True)
+    feedback = serializers.SerializerMethodField()
 
     def _clock_context(self) -> dict:
         if "calendar" not in self.context:
@@ -171,6 +186,11 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_notices(self, case) -> list[dict]:
         return [notice_as_json(notice, case=case, collection=self.collection) for notice in case.shown_notices]
+
+    @extend_schema_field(FeedbackSerializer(allow_null=True))
+    def get_feedback(self, case) -> dict | None:
+        given = case.shown_feedback
+        return FeedbackSerializer(given[0]).data if given else None
 
     def get_allowed_actions(self, case) -> list[str]:
         viewer = self.context["viewer"]
@@ -239,6 +259,12 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class RejectSerializer(ReasonSerializer):
+    """`reject`: a reason, or a reason code whose notice says the rest (`repeat`)."""
+
+    reason_code = serializers.ChoiceField(choices=RejectionCode.choices, required=False, allow_blank=True, default="")
+
+
 class ClockExtendSerializer(ReasonSerializer):
     """The office's `extend` of the departments' clocks (docs/api.md: `days`, `reason`)."""
 
@@ -299,7 +325,8 @@ class CaseFilterSerializer(serializers.Serializer):
 
 
 def case_endpoints_schema(*, states: type[models.TextChoices], create: type, read: type) -> Callable:
-    """The OpenAPI description of a kind's list filters and of filing a case (its `CaseViewSet`)."""
+    """The OpenAPI description of a kind's list filters, of filing a case and of giving feedback
+    on it (its `CaseViewSet`)."""
     return extend_schema_view(
         list=extend_schema(
             parameters=[
@@ -309,6 +336,7 @@ def case_endpoints_schema(*, states: type[models.TextChoices], create: type, rea
             ]
         ),
         create=extend_schema(request=create, responses={201: read}),
+        feedback=extend_schema(request=FeedbackSerializer, responses={201: read}),
     )
 
 
@@ -374,6 +402,16 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         case = self._read(number)
         case_reads_log(user=request.user, kind=QueryKind.CASE_DETAIL, cases=[case], parameters={})
         return Response(self.get_serializer(case).data)
+
+    @action(detail=True, methods=["post"], url_path="feedback")
+    def feedback(self, request, number=None):
+        """The subject's feedback on its closed case, once (docs/api.md "Cases: feedback and repeats")."""
+        body = FeedbackSerializer(data=request.data)
+        if not body.is_valid():  # who and when first (404, 409), as for an action
+            case_feedback_open(self.kind, actor=request.user, number=number)
+            raise serializers.ValidationError(body.errors)
+        case_feedback_give(self.kind, actor=request.user, number=number, **body.validated_data)
+        return Response(self.get_serializer(self._read(number)).data, status=status.HTTP_201_CREATED)
 
     def run_action(self, request, number: str, action_name: str):
         case = case_action_run(

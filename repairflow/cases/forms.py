@@ -10,6 +10,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from repairflow.cases.models import RejectionCode
 from repairflow.core.models import Attachment
 
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png"
@@ -99,10 +100,11 @@ class CaseForm(forms.Form):
 
     def sections(self) -> list[tuple[Any, list]]:
         """The fields in order as (legend, fields): consecutive fields of one fieldset together,
-        the others with no legend. A kept-files field is left out while it offers nothing."""
+        the others with no legend. A kept-files field is left out while it offers nothing, and a
+        hidden field always (the template carries `hidden_fields`)."""
         sections: list[tuple[Any, list]] = []
         for name, field in self.fields.items():
-            if isinstance(field, KeptAttachmentsField) and not field.queryset:
+            if isinstance(field, KeptAttachmentsField) and not field.queryset or field.widget.is_hidden:
                 continue
             legend = self._legend(name)
             if not sections or sections[-1][0] != legend:
@@ -181,7 +183,20 @@ class AcceptForm(CommentForm):
 
 
 class RejectForm(ReasonForm):
+    """不予受理, with a reason; a case found to repeat a closed one may be rejected as such (its
+    notice then says what a new case would have to bring)."""
+
     action, label = "reject", _("Reject (not accepted)")
+    reason_code = forms.ChoiceField(
+        label=_("Reject as"),
+        required=False,
+        choices=[("", _("— for the reason given —")), *RejectionCode.choices],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case.repeat_of_id is None:
+            del self.fields["reason_code"]
 
 
 class RequestSupplementForm(ActionForm):
@@ -223,3 +238,21 @@ def action_forms(*forms: type[ActionForm]) -> dict[str, type[ActionForm]]:
     """A kind's action forms by the action they take: the shared ones, unless the kind gives
     its own for the action, and the kind's."""
     return {form.action: form for form in (*SHARED_ACTION_FORMS, *forms)}
+
+
+class FeedbackForm(CaseForm):
+    """The subject's feedback on its closed case (`POST …/feedback/`): a rating and a comment.
+    The rules (once, after closure, 1 to 5) are the service's."""
+
+    rating = forms.TypedChoiceField(
+        label=_("How was your case handled? (1 poor – 5 very good)"),
+        choices=[(rating, str(rating)) for rating in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    comment = text_field(_("Comment (optional)"), rows=3)
+
+    def api_data(self) -> dict:
+        return {"rating": self.cleaned_data["rating"], "comment": self.cleaned_data["comment"]}

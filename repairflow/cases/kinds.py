@@ -16,8 +16,12 @@ from repairflow.cases.models import Case
 from repairflow.deadlines.policy import Step
 
 
-def _nothing_else(step: Any) -> None:
+def _nothing_else(*step: Any) -> None:
     pass
+
+
+def _no_grounds(case: Any) -> frozenset[str]:
+    return frozenset()
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class CaseKind:
     model: type[Case]
     flow: type[CaseFlow]
     visible_to: Callable[[Any], QuerySet]  # the cases a user may see
+    closed_states: tuple[str, ...]  # handled to its end: the subject may give its feedback
     receipt_clocks: tuple[Step, Step]  # started on receipt: acceptance, then the answer
     office_clocks: tuple[Step, ...]  # the office's: paused for a supplement, answered by a rejection
     supplement_clock: Step  # the subject's period to supplement
@@ -40,6 +45,12 @@ class CaseKind:
     attachment_links: tuple[str, ...] = ("attachments",)
     # The departments' clocks whose going overdue suspends the record, where the profile says so.
     suspend_when_overdue: tuple[Step, ...] = ()
+    # What the case rests on besides its evidence (an objection's grounds), to tell a repeat.
+    grounds: Callable[[Any], frozenset[str]] = _no_grounds
+    # Of a kind whose decision an objection may contest: the states it may be contested in, and
+    # what the objection found for the subject does to it, given the objection's step and the case.
+    contestable_states: tuple[str, ...] = ()
+    contest_upheld: Callable[[Any, Any], None] = _nothing_else
 
 
 KINDS: dict[str, CaseKind] = {}

@@ -28,12 +28,20 @@ class CaseSequence(models.Model):
         return f"{self.prefix}{self.year}"
 
 
+class RejectionCode(models.TextChoices):
+    """Why the office did not accept a case, where the reason is one the notice spells out itself."""
+
+    REPEAT = "repeat", _("A repeat of a closed case that brings nothing new")
+
+
 class Case(models.Model):
     """What every case (objection, repair application) is: a numbered request by one subject
     about one of its records, received on a day the legal clock counts from. The state and its
     machine belong to the concrete case; every transition leaves a `Transition` row."""
 
     NUMBER_PREFIX: str  # "YY" for objections, "XF" for repair applications
+    # Added after rows were kept: a creation says nothing of them while they are empty (core/history.py).
+    HISTORY_SHOWN_WHEN_SET: tuple[str, ...] = ("repeat_of", "rejection_code")
 
     number = models.CharField(_("number"), max_length=16, unique=True, editable=False)
     record = models.ForeignKey(
@@ -49,6 +57,21 @@ class Case(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     attachments = models.ManyToManyField(Attachment, verbose_name=_("attachments"), related_name="+", blank=True)
     received_on = models.DateField(_("received on"))
+    # An earlier closed case of the same kind by the same subject on the same record that this one
+    # repeats with nothing new (the same grounds, no evidence the earlier did not have): found
+    # when the case is filed (repairflow.cases.services.case_repeat_of).
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeats"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    rejection_code = models.CharField(
+        _("rejection reason code"), max_length=20, choices=RejectionCode.choices, blank=True, editable=False
+    )
     # The case suspended its record because a department's clock went overdue (the profile's
     # `suspend_record_when_overdue`): only then does the case resume the record.
     record_suspended_when_overdue = models.BooleanField(
@@ -60,6 +83,7 @@ class Case(models.Model):
     timeline = GenericRelation("cases.Transition", content_type_field="case_type", object_id_field="case_id")
     notices = GenericRelation("cases.Notice", content_type_field="case_type", object_id_field="case_id")
     deadlines = GenericRelation("deadlines.Deadline", content_type_field="case_type", object_id_field="case_id")
+    feedback_given = GenericRelation("cases.Feedback", content_type_field="case_type", object_id_field="case_id")
 
     class Meta:
         abstract = True
@@ -148,3 +172,30 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.issued_at:%Y-%m-%d}"
+
+
+class Feedback(models.Model):
+    """What the subject thought of how its case was handled, given once, after the case closed:
+    a rating (1–5) and a comment. The office reads them together on its desk."""
+
+    case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("case type"))
+    case_id = models.PositiveBigIntegerField(_("case"))
+    case = GenericForeignKey("case_type", "case_id")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"), blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("given by"), on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "case_id"], name="feedback_once_per_case"),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} · {self.given_at:%Y-%m-%d}"

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import formats, timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.cases.models import Notice, NoticeKind
+from repairflow.cases.models import Notice, NoticeKind, RejectionCode
 from repairflow.core.history import Writes
 from repairflow.core.pdf import NoticeText, notice_pdf
 from repairflow.deadlines.policy import office_name
@@ -64,6 +65,17 @@ def notice_content(notice: Notice) -> bytes:
     return bytes(notice_rendered(notice).content)
 
 
+def _formatted(message: Any, values: dict[str, Any]) -> str:
+    """`message` with its values, a list of them written as one (joined with 、)."""
+    return str(message) % {
+        name: "、".join(map(str, value)) if isinstance(value, list) else value for name, value in values.items()
+    }
+
+
+# A message with its values, translated when the notice is kept (in the site's language), not now.
+notice_format = lazy(_formatted, str)
+
+
 def case_facts(case: Any) -> list[tuple[Any, Any]]:
     """What every notice about a case states first: the case, the subject, the record, who produced
     it and when the case was received."""
@@ -75,3 +87,26 @@ def case_facts(case: Any) -> list[tuple[Any, Any]]:
         (_("Source department"), record.department.name),
         (_("Received on"), formats.date_format(case.received_on, "DATE_FORMAT")),
     ]
+
+
+def repeat_explained(case: Any, *, something_new: Any = None) -> list[Any]:
+    """What the refusal of a repeat says, so that the subject knows exactly what is missing (as
+    FCRA Regulation V, 12 CFR 1022.43(f), asks of a notice that a dispute is frivolous: the
+    reasons, and the information that would let it be handled): the closed case it repeats, and
+    what a new case would have to bring: new evidence, or what the kind names (`something_new`:
+    the grounds that case did not raise). Nothing for a case rejected for another reason."""
+    if case.rejection_code != RejectionCode.REPEAT or case.repeat_of is None:
+        return []
+    number = case.repeat_of.number
+    paragraphs = [
+        notice_format(
+            _(
+                "It repeats case %(number)s, which is closed: it is about the same record, rests on nothing that "
+                "case did not rest on, and brings no document that case did not already have."
+            ),
+            {"number": number},
+        ),
+        _("It will be handled as a new case if you file it again with at least one of:"),
+        notice_format(_("new evidence: a document that was not attached to case %(number)s;"), {"number": number}),
+    ]
+    return [*paragraphs, something_new] if something_new else paragraphs

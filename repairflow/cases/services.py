@@ -17,16 +17,16 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.selectors import calendar_version_now, work_calendar
 from repairflow.calendar.workdays import WorkCalendar, receipt_day, working_days_between
 from repairflow.cases.kinds import KINDS, CaseKind, case_kind_of
-from repairflow.cases.models import Case, CaseSequence, Notice, NoticeKind, Transition
+from repairflow.cases.models import Case, CaseSequence, Feedback, Notice, NoticeKind, RejectionCode, Transition
 from repairflow.cases.notices import notice_issue
-from repairflow.core.errors import Conflict, Invalid, get_or_not_found
+from repairflow.core.errors import Conflict, Invalid, NotFound, get_or_not_found
 from repairflow.core.flows import transition_check
 from repairflow.core.history import Writes, history_reason
 from repairflow.core.permissions import Role, require_role
@@ -55,6 +55,11 @@ RECORD_RESUMED_AFTER_OVERDUE = _("Case %(number)s: publication resumed (%(reason
 SUSPENDED_WHEN_OVERDUE = _("Record suspended: %(department)s missed its deadline of %(due_on)s")
 RESUMED_AFTER_OVERDUE = _("Record resumed: %(reason)s")
 ALL_REPLIED = _("every department has replied")
+NOT_A_REPEAT = _("This case repeats no closed case: it cannot be rejected as a repeat.")
+FEEDBACK_BEFORE_CLOSURE = _("Feedback can be given once the case is closed.")
+FEEDBACK_ALREADY_GIVEN = _("Feedback on this case has already been given.")
+RATING_OUT_OF_RANGE = _("Give a rating from 1 to 5.")
+RATINGS = range(1, 6)
 
 
 def today() -> date:
@@ -326,13 +331,70 @@ def case_accept(step: CaseStep, comment: str) -> None:
     step.notify(step.people.subject(), "accepted")
 
 
-def case_reject(step: CaseStep, reason: str) -> None:
-    """Not accepting it is the office's answer to it: its clocks are met (or missed)."""
-    step.act(comment=reason, reason=reason)
+def case_reject(step: CaseStep, reason: str, code: str = "") -> None:
+    """Not accepting it is the office's answer to it: its clocks are met (or missed). A case is
+    rejected as a repeat (`RejectionCode.REPEAT`) only when it was found to be one; the notice
+    then says what would make it a new case."""
+    if code == RejectionCode.REPEAT and step.case.repeat_of_id is None:
+        raise Invalid({"reason_code": [NOT_A_REPEAT]})
+    step.act(comment=reason, reason=reason, code=code)
     step.clocks.stop(*step.kind.office_clocks, on=step.today, actor=step.actor)
     step.end("reject")
     step.notice(NoticeKind.REJECTION, step.kind.notices.rejection(step.case))
     step.notify(step.people.subject(), "rejected", reason=reason)
+
+
+def case_repeat_of(kind: CaseKind, case: Case, attachments: Iterable[Any]) -> Case | None:
+    """The latest earlier closed case of `kind` by the same subject on the same record that
+    `case` (being filed with `attachments`) repeats with nothing new: none of its grounds is one
+    the earlier did not raise, and none of its files (by SHA-256) is one the earlier did not
+    have. None when the case brings something new."""
+    grounds = kind.grounds(case)
+    digests = {attachment.sha256 for attachment in attachments}
+    earlier = (
+        kind.model.objects.filter(subject=case.subject_id, record=case.record_id, state__in=kind.closed_states)
+        .exclude(pk=case.pk)
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-id")
+    )
+    for closed in earlier:
+        had = {attachment.sha256 for attachment in closed.attachments.all()}
+        if grounds <= kind.grounds(closed) and digests <= had:
+            return closed
+    return None
+
+
+def case_feedback_open(kind: CaseKind, *, actor: Any, number: str) -> Case:
+    """The case numbered `number` if `actor` is its subject (else 404, as for a case it may not
+    see) and the case is closed with no feedback yet (else 409)."""
+    if getattr(actor, "role", None) != Role.SUBJECT:
+        raise NotFound
+    case = get_or_not_found(kind.visible_to(actor).filter(subject=actor.credit_subject_id), number=number)
+    if case.state not in kind.closed_states:
+        raise Conflict(FEEDBACK_BEFORE_CLOSURE)
+    if Feedback.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk).exists():
+        raise Conflict(FEEDBACK_ALREADY_GIVEN)
+    return case
+
+
+@transaction.atomic
+def case_feedback_give(kind: CaseKind, *, actor: Any, number: str, rating: int, comment: str = "") -> Feedback:
+    """The case's subject says, once and after the case closed, how it was handled: a rating
+    from 1 to 5 and a comment (`case_feedback_open` says who and when)."""
+    case = case_feedback_open(kind, actor=actor, number=number)
+    if rating not in RATINGS:
+        raise Invalid({"rating": [RATING_OUT_OF_RANGE]})
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(
+                case_type=ContentType.objects.get_for_model(case),
+                case_id=case.pk,
+                rating=rating,
+                comment=(comment or "").strip(),
+                given_by=actor,
+            )
+    except IntegrityError as error:  # given twice at the same moment
+        raise Conflict(FEEDBACK_ALREADY_GIVEN) from error
 
 
 def case_request_supplement(step: CaseStep, missing: str) -> None:
@@ -355,8 +417,10 @@ def case_request_supplement(step: CaseStep, missing: str) -> None:
 
 
 def case_supplemented(step: CaseStep, statement: str) -> None:
-    """The subject's supplement is in: its period is met, the office's clocks run again."""
+    """The subject's supplement is in: its period is met, the office's clocks run again. What it
+    brought may make a repeat a new case (`repeat_of` is found again with the files it now has)."""
     kind = step.kind
+    step.case.repeat_of = case_repeat_of(kind, step.case, step.case.attachments.all())
     step.act(comment=statement, statement=statement)
     step.clocks.stop(kind.supplement_clock, on=step.today, actor=step.actor)
     reason = history_reason(kind.flow.REASONS["supplement"])

@@ -29,14 +29,14 @@ from repairflow.cases.api import (
     with_everything_shown,
 )
 from repairflow.cases.flows import CaseFlow
-from repairflow.cases.forms import ActionForm, CaseForm
+from repairflow.cases.forms import ActionForm, CaseForm, FeedbackForm
 from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import Case
 from repairflow.cases.selectors import cases_overdue
-from repairflow.cases.services import case_reads_log
+from repairflow.cases.services import case_feedback_give, case_feedback_open, case_reads_log
 from repairflow.core.api import status_of
 from repairflow.core.attachments import file_name_safe
-from repairflow.core.errors import DomainError, Invalid, TooLarge, UnsupportedType, get_or_not_found
+from repairflow.core.errors import DomainError, Invalid, NotFound, TooLarge, UnsupportedType, get_or_not_found
 from repairflow.core.flows import available_actions, transition_check
 from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role
@@ -49,6 +49,8 @@ from repairflow.records.selectors import may_see_identifier, record_get, record_
 PAGE_SIZE = 25
 
 DONE = _("Done: %(action)s.")
+FEEDBACK_THANKS = _("Thank you: your feedback has been kept.")
+GIVE_FEEDBACK = _("Give feedback")
 CORRECT_THE_FORM = _("Correct what the form below says and send it again.")
 SYSTEM = _("the system")
 NO_STATE = "—"
@@ -144,7 +146,7 @@ def _state_label(states: type[TextChoices], value: str) -> Any:
 
 
 class CasePages:
-    """The five pages of one kind of case: list, new, detail, notice PDF, action (`views()`).
+    """The pages of one kind of case: list, new, detail, notice PDF, action, feedback (`views()`).
     A subclass names its kind (`<kind>-detail`, `portal/<kind>_detail.html`, ...), the API
     viewset whose serializer, selectors and filing service the pages share, its states, its
     action forms, its queue and its messages; `act` runs an action as the kind's API does, and
@@ -171,6 +173,10 @@ class CasePages:
         )
 
     def detail_context(self, request: HttpRequest, case: Case) -> dict:
+        return {}
+
+    def filing_initial(self, request: HttpRequest) -> dict:
+        """What the filing form starts with, from the page's query (a kind's own fields)."""
         return {}
 
     @property
@@ -203,13 +209,14 @@ class CasePages:
         return self.flow_class(case, actor=user, clocks=CaseClocks.known(case, case.shown_deadlines))
 
     def views(self) -> tuple[Callable, ...]:
-        """The list, new, detail, notice PDF and action views, for the kind's urls.py."""
+        """The list, new, detail, notice PDF, action and feedback views, for the kind's urls.py."""
         return (
             login_required(self.list),
             login_required(self.new),
             login_required(self.detail),
             login_required(self.notice_pdf),
             require_POST(login_required(self.action)),
+            require_POST(login_required(self.feedback)),
         )
 
     # --- The list -------------------------------------------------------------------------------
@@ -295,10 +302,22 @@ class CasePages:
                         messages.success(request, self.filed % {"number": case.number})
                         return redirect(case)
         else:
-            form = self.filing_form(user=user)
+            form = self.filing_form(initial=self.filing_initial(request), user=user)
         return render(request, f"portal/{self.name}_new.html", {**context, "form": form}, status=status)
 
     # --- The case -------------------------------------------------------------------------------
+
+    def _feedback_form(self, case: Case, user: Any, failed: dict) -> FeedbackForm | None:
+        """The feedback form, for the case's subject once the case is closed and until it gives it."""
+        if failed.get("action") == "feedback":
+            return failed["form"]
+        may_give = (
+            user.role == Role.SUBJECT
+            and user.credit_subject_id == case.subject_id
+            and case.state in self.kind.closed_states
+            and not case.shown_feedback
+        )
+        return FeedbackForm(user=user, auto_id="id_feedback_%s") if may_give else None
 
     def detail_page(
         self, request: HttpRequest, case: Case, failed: dict | None = None, status: int = 200
@@ -344,6 +363,9 @@ class CasePages:
             "timeline": timeline,
             "notices": notices,
             "forms": forms,
+            "feedback": case.shown_feedback[0] if case.shown_feedback else None,
+            "feedback_form": self._feedback_form(case, user, failed),
+            "feedback_url": reverse(f"{self.name}-feedback", args=[case.number]),
             "action_url": f"{self.name}-action",
             "failed": failed,
             "today": today,
@@ -399,3 +421,33 @@ class CasePages:
             return refused(form, status, " ".join(whole) if whole else CORRECT_THE_FORM)
         messages.success(request, DONE % {"action": form.label})
         return redirect(case)
+
+    def feedback(self, request: HttpRequest, number: str) -> HttpResponse:
+        """Give feedback as `POST /api/v1/<kind>/{number}/feedback/` does: the case's subject only
+        (else 404), once the case is closed and only once (409), then the rating (400)."""
+        user = request.user
+        case = self.get_case(user, number)
+        form = FeedbackForm(request.POST, user=user, auto_id="id_feedback_%s")
+        valid = form.is_valid()
+        try:
+            if valid:
+                case_feedback_give(self.kind, actor=user, number=number, **form.api_data())
+            else:
+                case_feedback_open(self.kind, actor=user, number=number)
+        except NotFound as error:
+            raise Http404 from error
+        except REFUSALS as error:
+            status = refuse(form, error)
+            whole = [message for path, message in refusal_messages(error) if form.error_field(path) is None]
+        else:
+            if valid:
+                messages.success(request, FEEDBACK_THANKS)
+                return redirect(case)
+            status, whole = 400, []
+        failed = {
+            "action": "feedback",
+            "form": form,
+            "label": GIVE_FEEDBACK,
+            "error": " ".join(whole) or CORRECT_THE_FORM,
+        }
+        return self.detail_page(request, case, failed, status)

@@ -17,6 +17,7 @@ from repairflow.cases.api import (
     CommentSerializer,
     MissingSerializer,
     ReasonSerializer,
+    RejectSerializer,
     SupplementSerializer,
     case_action_endpoint,
     case_endpoints_schema,
@@ -24,7 +25,8 @@ from repairflow.cases.api import (
     json_time,
     notice_endpoint,
 )
-from repairflow.cases.models import NoticeKind
+from repairflow.cases.kinds import case_kind_numbered
+from repairflow.cases.models import Case, NoticeKind
 from repairflow.objections import services
 from repairflow.objections.models import Ground, Objection, ObjectionState, Outcome, Verification
 from repairflow.objections.services import OBJECTIONS
@@ -35,6 +37,7 @@ NOTICE_KINDS = [NoticeKind.RECEIPT, NoticeKind.SUPPLEMENT, NoticeKind.REJECTION,
 UNKNOWN_DEPARTMENTS = _("No department has this code: %(codes)s.")
 STATEMENT_REQUIRED = _("Say what is wrong with the record.")
 GROUNDS_REQUIRED = _("Choose at least one ground.")
+UNKNOWN_CONTESTED = _("No repair application of this subject has the number %(number)s.")
 
 
 # --- Out ----------------------------------------------------------------------------------------
@@ -64,6 +67,10 @@ class ObjectionSerializer(CaseSerializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
     departments = serializers.SerializerMethodField()
     verifications = serializers.SerializerMethodField()
+    # the number of the denied repair application it contests, else null
+    contests_repair = serializers.CharField(
+        source="contests_repair.number", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Objection
@@ -79,6 +86,7 @@ class ObjectionSerializer(CaseSerializer):
             "rejection_reason",
             "departments",
             "verifications",
+            "contests_repair",
         ]
         read_only_fields = fields
 
@@ -100,6 +108,19 @@ class ObjectionCreateSerializer(CaseCreateSerializer):
     )
     statement = serializers.CharField(max_length=5000, error_messages={"blank": STATEMENT_REQUIRED})
     requested_change = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    contests_repair = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+
+    def validate_contests_repair(self, number: str) -> Case | None:
+        """The case whose decision the objection contests, among those the caller may see (whether
+        it may be contested is the filing service's rule)."""
+        number = number.strip()
+        if not number:
+            return None
+        kind = case_kind_numbered(number)
+        contested = kind.visible_to(self.context["actor"]).filter(number=number).first() if kind else None
+        if contested is None:
+            raise serializers.ValidationError(UNKNOWN_CONTESTED % {"number": number})
+        return contested
 
 
 class DepartmentsField(serializers.ListField):
@@ -138,7 +159,7 @@ class ExtendSerializer(cases_api.ClockExtendSerializer, ClockSerializer):
 # action → (the serializer of its body, the service it runs): the actions of docs/api.md's table
 ACTION_BODIES = {
     "accept": (CommentSerializer, services.objection_accept),
-    "reject": (ReasonSerializer, services.objection_reject),
+    "reject": (RejectSerializer, services.objection_reject),
     "request-supplement": (MissingSerializer, services.objection_request_supplement),
     "supplement": (SupplementSerializer, services.objection_supplement),
     "forward": (ForwardSerializer, services.objection_forward),
@@ -165,6 +186,7 @@ class ObjectionViewSet(CaseViewSet):
     create_serializer_class = ObjectionCreateSerializer
     filter_serializer_class = ObjectionFilterSerializer
     department_filter = "verifications__department__code"
+    related = ("contests_repair",)
     prefetch = (
         Prefetch(
             "verifications", queryset=Verification.objects.select_related("department"), to_attr="shown_verifications"

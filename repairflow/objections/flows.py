@@ -111,8 +111,8 @@ class ObjectionFlow(CaseFlow):
         pass
 
     @state.transition(source=SUBMITTED, target=ObjectionState.REJECTED, permission=this.by_office)
-    def reject(self, *, reason: str) -> None:
-        self.case.rejection_reason = reason
+    def reject(self, *, reason: str, code: str = "") -> None:
+        self.case.rejection_reason, self.case.rejection_code = reason, code
 
     @state.transition(source=SUBMITTED, target=NEEDS_SUPPLEMENT, permission=this.by_office)
     def request_supplement(self, *, missing: str) -> None:

@@ -41,6 +41,8 @@ class ObjectionForm(FilingForm):
     )
     statement = text_field(_("What is wrong with the record"), rows=6)
     requested_change = text_field(_("What should be changed"), rows=3)
+    # the denied repair application the objection contests (from that application's page)
+    contests_repair = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput)
     field_order = ["grounds", "statement", "requested_change", "contact_phone", "files", "attachments"]
 
     def api_data(self, attachments: dict[str, list[int]]) -> dict:
@@ -49,7 +51,12 @@ class ObjectionForm(FilingForm):
             **super().api_data(attachments),
             "grounds": data["grounds"],
             "requested_change": data["requested_change"],
+            "contests_repair": data["contests_repair"],
         }
+
+    def contested(self) -> str:
+        """The number of the repair application contested, as the form carries it."""
+        return (self.data.get("contests_repair") if self.is_bound else self.initial.get("contests_repair")) or ""
 
 
 # --- One form per action (docs/api.md "Objections", the table of actions) --------------------

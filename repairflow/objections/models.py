@@ -49,12 +49,15 @@ class Outcome(models.TextChoices):
 
 # Outcomes that change the record's fields: the reply names the corrected fields.
 OUTCOMES_WITH_FIELDS = (Outcome.CORRECT, Outcome.SUPPLEMENT)
+# Outcomes that find for the subject: all but keeping the record as it is.
+UPHELD = tuple(outcome for outcome in Outcome if outcome != Outcome.MAINTAIN)
 
 
 class Objection(Case):
     """An objection (异议) by a subject to one of its records (docs/domain.md "Objection")."""
 
     NUMBER_PREFIX = "YY"
+    HISTORY_SHOWN_WHEN_SET = (*Case.HISTORY_SHOWN_WHEN_SET, "contests_repair")
 
     state = models.CharField(
         _("state"), max_length=20, choices=ObjectionState.choices, default=ObjectionState.SUBMITTED
@@ -67,6 +70,17 @@ class Objection(Case):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
     corrected_fields = models.JSONField(_("corrected fields"), default=dict, blank=True)
+    # The denied repair application this objection contests: when the objection is found for the
+    # subject, that application goes back to the department's review.
+    contests_repair = models.ForeignKey(
+        "repair.RepairApplication",
+        verbose_name=_("contested repair decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="contesting_objections",
+    )
     history = kept_history(excluded_fields=["updated_at"])
 
     class Meta:

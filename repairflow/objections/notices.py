@@ -3,9 +3,9 @@ letters: repairflow/cases/notices.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.cases.notices import case_facts
+from repairflow.cases.notices import case_facts, notice_format, repeat_explained
 from repairflow.core.pdf import NoticeText
-from repairflow.objections.models import Objection, Outcome
+from repairflow.objections.models import Ground, Objection, Outcome
 
 
 def receipt(objection: Objection) -> NoticeText:
@@ -37,10 +37,21 @@ def supplement(objection: Objection) -> NoticeText:
 
 
 def rejection(objection: Objection) -> NoticeText:
+    """不予受理通知: the reason; for a repeat, what a new objection would have to bring."""
+    earlier = objection.repeat_of
+    not_raised = [label for code, label in Ground.choices if earlier and code not in earlier.grounds]
+    something_new = not_raised and notice_format(
+        _("a ground that case %(number)s did not raise: %(grounds)s."),
+        {"number": earlier.number, "grounds": not_raised},
+    )
     return NoticeText(
         _("Notice that an objection is not accepted"),
         case_facts(objection),
-        [_("Your objection is not accepted, for this reason:"), objection.rejection_reason],
+        [
+            _("Your objection is not accepted, for this reason:"),
+            objection.rejection_reason,
+            *repeat_explained(objection, something_new=something_new),
+        ],
     )
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import receipt_day
-from repairflow.cases.kinds import CaseKind
-from repairflow.cases.models import NoticeKind
+from repairflow.cases.kinds import CaseKind, case_kind_of
+from repairflow.cases.models import Case, NoticeKind, RejectionCode
 from repairflow.cases.services import (
     ALL_REPLIED,
     MISSING_REQUIRED,
@@ -28,6 +28,7 @@ from repairflow.cases.services import (
     case_received,
     case_record_resume,
     case_reject,
+    case_repeat_of,
     case_request_supplement,
     case_step,
     case_supplemented,
@@ -44,7 +45,9 @@ from repairflow.deadlines.policy import MarkOn, Step, active_profile
 from repairflow.objections import notices
 from repairflow.objections.flows import RECEIVED, ObjectionFlow
 from repairflow.objections.models import (
+    FINAL_STATES,
     OUTCOMES_WITH_FIELDS,
+    UPHELD,
     Objection,
     ObjectionState,
     Outcome,
@@ -66,6 +69,9 @@ SUPPLEMENT_EMPTY = _("Add a statement or at least one attachment.")
 NO_RUNNING_VERIFICATION = _("No department's verification clock is running.")
 NO_PAUSED_VERIFICATION = _("No department's verification clock is paused.")
 NOT_ROUTED = _("The objection was not forwarded to this department.")
+NOT_CONTESTABLE = _("Only a denied repair application can be objected to; %(number)s is %(state)s.")
+CONTESTED_ELSEWHERE = _("Application %(number)s is about another record: object to that record.")
+NOT_THE_SUBJECTS = _("Application %(number)s is not this subject's.")
 
 RECORD_MARKED = _("Objection %(number)s: marked as under objection")
 RECORD_CLEARED = _("Objection %(number)s ended: objection mark cleared")
@@ -105,6 +111,7 @@ OBJECTIONS = CaseKind(
     model=Objection,
     flow=ObjectionFlow,
     visible_to=objections_visible_to,
+    closed_states=FINAL_STATES,
     receipt_clocks=(Step.OBJECTION_ACCEPTANCE, Step.OBJECTION_ANSWER_IN_OFFICE),
     office_clocks=OFFICE_CLOCKS,
     supplement_clock=Step.OBJECTION_SUPPLEMENT,
@@ -115,6 +122,7 @@ OBJECTIONS = CaseKind(
     ended=_clear_mark,
     attachment_links=("attachments", "verifications__attachments"),
     suspend_when_overdue=(Step.OBJECTION_VERIFICATION,),
+    grounds=lambda objection: frozenset(objection.grounds),
 )
 
 
@@ -159,6 +167,21 @@ def _outcome_checked(record: CreditRecord, outcome: str, explanation: str, corre
 # --- Filing -------------------------------------------------------------------------------------
 
 
+def _contest_check(record: CreditRecord, contested: Case | None) -> None:
+    """An objection may contest a decision on another case (a denied repair application) only
+    when that case is the same subject's, about the same record, and in a state its kind lets
+    be contested."""
+    if contested is None:
+        return
+    params = {"number": contested.number}
+    if contested.subject_id != record.subject_id:
+        raise Invalid({"contests_repair": [NOT_THE_SUBJECTS % params]})
+    if contested.record_id != record.pk:
+        raise Invalid({"contests_repair": [CONTESTED_ELSEWHERE % params]})
+    if contested.state not in case_kind_of(contested).contestable_states:
+        raise Invalid({"contests_repair": [NOT_CONTESTABLE % {**params, "state": contested.get_state_display()}]})
+
+
 def objection_submit(
     *,
     actor: User,
@@ -168,16 +191,22 @@ def objection_submit(
     requested_change: str = "",
     attachments: Sequence[Attachment] = (),
     contact_phone: str = "",
+    contests_repair: Case | None = None,
 ) -> Objection:
-    """A subject objects to one of its records (or the office files for it). Received on the
+    """A subject objects to one of its records (or the office files for it), maybe contesting
+    the denial of its repair application for that record (`contests_repair`). Received on the
     next working day when filed on a day off; the office's clocks start, the record is marked
-    when the profile marks on receipt, and the receipt notice is issued."""
+    when the profile marks on receipt, and the receipt notice is issued. An objection that
+    repeats a closed one with nothing new is marked as its repeat (`repeat_of`)."""
     case_filer_check(actor, record)
     try:
         with transaction.atomic():
             record = record_locked(record)
             if record.state == RecordState.REVOKED:
                 raise Invalid({"record": [RECORD_REVOKED]})
+            if contests_repair is not None:  # read again under the record's lock
+                contests_repair = type(contests_repair).objects.get(pk=contests_repair.pk)
+            _contest_check(record, contests_repair)
             calendar = work_calendar(version=record.calendar_version)
             objection = Objection(
                 number=case_number_next(prefix=Objection.NUMBER_PREFIX, year=today().year),
@@ -189,7 +218,9 @@ def objection_submit(
                 requested_change=requested_change,
                 contact_phone=contact_phone,
                 received_on=receipt_day(calendar, today()),
+                contests_repair=contests_repair,
             )
+            objection.repeat_of = case_repeat_of(OBJECTIONS, objection, attachments)
             step = CaseStep(OBJECTIONS, objection, actor, "submit", new=True, read_with=record)
             step.writes.create(objection, actor=actor, reason=RECEIVED, now=True)
             if attachments:
@@ -216,9 +247,13 @@ def objection_accept(*, actor: User, number: str, comment: str = "") -> Objectio
 
 
 @transaction.atomic
-def objection_reject(*, actor: User, number: str, reason: str) -> Objection:
+def objection_reject(*, actor: User, number: str, reason: str = "", reason_code: str = "") -> Objection:
+    """不予受理, with a reason; a repeat (`reason_code` "repeat") needs none besides what its
+    notice says."""
     with case_step(OBJECTIONS, actor=actor, number=number, action="reject") as step:
-        case_reject(step, required(reason, "reason", REASON_REQUIRED))
+        if reason_code:
+            reason = (reason or "").strip() or history_reason(RejectionCode(reason_code).label)
+        case_reject(step, required(reason, "reason", REASON_REQUIRED), reason_code)
     return step.case
 
 
@@ -420,6 +455,9 @@ def objection_confirm(*, actor: User, number: str, comment: str = "") -> Objecti
         )
         step.notice(NoticeKind.RESULT, notices.result(objection))
         step.notify(step.people.subject(), "result", outcome=objection.outcome)
+        if objection.contests_repair_id and objection.outcome in UPHELD:
+            contested = objection.contests_repair
+            case_kind_of(contested).contest_upheld(step, contested)
         case_publish_if_ready(step)
     return objection
 

@@ -14,5 +14,6 @@ urlpatterns = [
     re_path(
         rf"^{NUMBER}/notices/(?P<kind>{NOTICE_KINDS})\.pdf$", views.objection_notice_pdf, name="objection-notice-pdf"
     ),
+    re_path(rf"^{NUMBER}/feedback/$", views.objection_feedback, name="objection-feedback"),
     re_path(rf"^{NUMBER}/(?P<action>[a-z-]+)/$", views.objection_action, name="objection-action"),
 ]

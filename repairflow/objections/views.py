@@ -54,6 +54,10 @@ class ObjectionPages(CasePages):
     filed = FILED
     may_not_file = ROLE_MAY_NOT_FILE
 
+    def filing_initial(self, request) -> dict:
+        """From a denied repair application's page: the application the objection contests."""
+        return {"contests_repair": request.GET.get("contests", "")}
+
     def detail_context(self, request, objection: Objection) -> dict:
         """The outcome, its corrected fields and each routed department's verification."""
         verifications = objection.verifications.select_related("department", "replied_by").prefetch_related(
@@ -75,4 +79,11 @@ class ObjectionPages(CasePages):
 
 
 # The caller's objections (a department's queue), filing one, the case, its notices, its actions.
-objection_list, objection_new, objection_detail, objection_notice_pdf, objection_action = ObjectionPages().views()
+(
+    objection_list,
+    objection_new,
+    objection_detail,
+    objection_notice_pdf,
+    objection_action,
+    objection_feedback,
+) = ObjectionPages().views()

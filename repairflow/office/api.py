@@ -50,6 +50,24 @@ DASHBOARD = inline_serializer(
         "deliveries": inline_serializer(
             "DeliveriesOwed", {"pending": serializers.IntegerField(), "failed": serializers.IntegerField()}
         ),
+        "feedback": inline_serializer(
+            "SubjectFeedback",
+            {
+                "count": serializers.IntegerField(),
+                "mean_rating": serializers.FloatField(allow_null=True, help_text="1–5; null when none was given"),
+                "latest": inline_serializer(
+                    "FeedbackComment",
+                    {
+                        "kind": serializers.CharField(),
+                        "number": serializers.CharField(),
+                        "rating": serializers.IntegerField(),
+                        "comment": serializers.CharField(),
+                        "given_at": serializers.DateTimeField(),
+                    },
+                    many=True,
+                ),
+            },
+        ),
         "next_year_calendar_loaded": serializers.BooleanField(),
         "calendar_warning": serializers.BooleanField(help_text="From 1 October while next year's schedule is missing"),
     },

@@ -1,6 +1,7 @@
 """What the credit office's desk shows (docs/api.md "The credit office"): every open case by
 state, every running clock by how soon it falls due and whose it is, the oldest open case, the
-deliveries still owed to other platforms, and whether next year's calendar is in.
+deliveries still owed to other platforms, what the subjects said of their closed cases, and
+whether next year's calendar is in.
 
 Each figure is one aggregate query whatever the number of cases: the clocks are read from the
 partial index of open clocks by last day (`deadline_open_due`), only as far as the horizon."""
@@ -9,10 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from repairflow.calendar.selectors import calendar_year_loaded, work_calendar
 from repairflow.calendar.workdays import add_working_days
+from repairflow.cases.kinds import case_kind_of
+from repairflow.cases.models import Feedback
 from repairflow.core.errors import NotFound
 from repairflow.core.permissions import Role
 from repairflow.deadlines.models import Deadline, DeadlineStatus
@@ -28,6 +32,7 @@ DESK_ROLES = (Role.OFFICE, Role.AUDITOR)
 # The kinds of case the desk counts, with the states in which each is still being handled.
 OPEN_CASES = {"objection": (Objection, OBJECTION_OPEN_STATES), "repair": (RepairApplication, REPAIR_OPEN_STATES)}
 SOON_WORKING_DAYS = 2  # "due within 2 working days"
+LATEST_COMMENTS = 5  # the subjects' latest comments the desk shows
 CALENDAR_WARNING_FROM = (10, 1)  # next year's schedule is published between October and December
 
 
@@ -124,6 +129,28 @@ def deliveries_owed() -> dict[str, int]:
     )
 
 
+def feedback_summary() -> dict[str, Any]:
+    """What the subjects said of their closed cases: how many gave feedback, their mean rating
+    (null when none did), and the latest comments with their cases."""
+    figures = Feedback.objects.aggregate(count=Count("id"), mean_rating=Avg("rating"))
+    latest = Feedback.objects.exclude(comment="").prefetch_related("case").order_by("-given_at", "-id")
+    mean = figures["mean_rating"]
+    return {
+        "count": figures["count"],
+        "mean_rating": None if mean is None else round(mean, 2),
+        "latest": [
+            {
+                "kind": case_kind_of(feedback.case).name,
+                "number": feedback.case.number,
+                "rating": feedback.rating,
+                "comment": feedback.comment,
+                "given_at": timezone.localtime(feedback.given_at),
+            }
+            for feedback in latest[:LATEST_COMMENTS]
+        ],
+    }
+
+
 def desk(today: date) -> dict[str, Any]:
     """Every figure of the desk as of `today` (the API's `/office/dashboard/` document)."""
     loads = owner_loads(today)
@@ -137,6 +164,7 @@ def desk(today: date) -> dict[str, Any]:
         "by_owner": [load.as_json() for load in loads],
         "oldest_open": oldest_open_case(),
         "deliveries": deliveries_owed(),
+        "feedback": feedback_summary(),
         "next_year_calendar_loaded": next_year_loaded,
         "calendar_warning": not next_year_loaded and (today.month, today.day) >= CALENDAR_WARNING_FROM,
     }

@@ -15,6 +15,7 @@ from repairflow.cases.api import (
     CommentSerializer,
     MissingSerializer,
     ReasonSerializer,
+    RejectSerializer,
     SupplementSerializer,
     attachments_uploaded_by,
     case_action_endpoint,
@@ -136,7 +137,7 @@ class RepairSupplementSerializer(SupplementSerializer):
 # action → (the serializer of its body, the service it runs): the actions of docs/api.md's table
 ACTION_BODIES = {
     "accept": (CommentSerializer, services.repair_accept),
-    "reject": (ReasonSerializer, services.repair_reject),
+    "reject": (RejectSerializer, services.repair_reject),
     "request-supplement": (MissingSerializer, services.repair_request_supplement),
     "supplement": (RepairSupplementSerializer, services.repair_supplement),
     "forward": (CommentSerializer, services.repair_forward),

@@ -6,6 +6,7 @@ and 36).
       │  │  └─reject─▶ rejected                   └──deny──▶ denied                  publish (by itself)
       │  └──supplement── needs_supplement ─lapse─▶ lapsed                                    ▼
       └─request-supplement─▶┘                                               published ─revoke─▶ revoked
+    denied ──review-again──▶ reviewing: the subject's objection to the denial was upheld
     withdraw: submitted, needs_supplement, accepted, reviewing ──▶ withdrawn
 
 The office accepts an eligible application (or rejects it, 不予受理, with the eligibility rules'
@@ -59,6 +60,7 @@ REASONS = {
     "extend": _("Review extended"),
     "pause": _("Review paused"),
     "resume": _("Review resumed"),
+    "review-again": _("Returned to the department's review: an objection to the denial was upheld"),
 }
 
 
@@ -84,8 +86,8 @@ class RepairFlow(CaseFlow):
         pass
 
     @state.transition(source=SUBMITTED, target=RepairState.REJECTED, permission=this.by_office)
-    def reject(self, *, reason: str) -> None:
-        self.case.rejection_reason = reason
+    def reject(self, *, reason: str, code: str = "") -> None:
+        self.case.rejection_reason, self.case.rejection_code = reason, code
 
     @state.transition(source=SUBMITTED, target=NEEDS_SUPPLEMENT, permission=this.by_office)
     def request_supplement(self, *, missing: str) -> None:
@@ -113,6 +115,12 @@ class RepairFlow(CaseFlow):
     @state.transition(source=REVIEWING, target=RepairState.DENIED, permission=this.by_reviewing_department)
     def deny(self, *, reason: str) -> None:
         self._decide(reason)
+
+    @state.transition(source=RepairState.DENIED, target=REVIEWING)
+    def review_again(self) -> None:
+        """The subject's objection to the denial was found for it (repairflow.objections): the
+        department decides again. Taken by the objection's confirmation, never on its own."""
+        self.case.decision_reason, self.case.decided_at, self.case.decided_by = "", None, None
 
     @state.transition(source=REVIEWING, conditions=[this.has_open_department_clock], permission=this.by_office)
     def extend(self) -> None:

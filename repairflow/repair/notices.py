@@ -4,10 +4,10 @@ letters: repairflow/cases/notices.py)."""
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from repairflow.cases.notices import case_facts
+from repairflow.cases.notices import case_facts, notice_format, repeat_explained
 from repairflow.core.pdf import NoticeText
 from repairflow.repair.eligibility import RuleResult
-from repairflow.repair.models import RepairApplication, RepairState
+from repairflow.repair.models import MaterialKind, RepairApplication, RepairState
 
 
 def _failed_rules(application: RepairApplication) -> list[str]:
@@ -42,10 +42,23 @@ def supplement(application: RepairApplication) -> NoticeText:
 
 
 def rejection(application: RepairApplication) -> NoticeText:
+    """不予受理通知: the reason; for a repeat, what a new application would have to bring (a
+    repair application rests on its materials: the kinds the earlier one did not give)."""
+    earlier = application.repeat_of
+    given = {material.kind for material in earlier.materials.all()} if earlier else set()
+    not_given = [label for kind, label in MaterialKind.choices if earlier and kind not in given]
+    something_new = not_given and notice_format(
+        _("a material of a kind that case %(number)s did not give: %(kinds)s."),
+        {"number": earlier.number, "kinds": not_given},
+    )
     return NoticeText(
         _("Notice that a credit repair application is not accepted"),
         case_facts(application),
-        [_("Your credit repair application is not accepted, for this reason:"), application.rejection_reason],
+        [
+            _("Your credit repair application is not accepted, for this reason:"),
+            application.rejection_reason,
+            *repeat_explained(application, something_new=something_new),
+        ],
     )
 
 
@@ -59,9 +72,14 @@ def decision(application: RepairApplication) -> NoticeText:
             [
                 _("The department has reviewed your credit repair application and decided not to repair, because:"),
                 application.decision_reason,
-                _(
-                    "If you disagree, you may object to this decision, apply for administrative reconsideration "
-                    "or bring an administrative lawsuit according to law."
+                notice_format(
+                    _(
+                        "If you disagree, you may object to this decision on the credit platform: open application "
+                        '%(number)s and choose "Object to this decision". If the objection is upheld, the '
+                        "department reviews your application again. You may also apply for administrative "
+                        "reconsideration or bring an administrative lawsuit according to law."
+                    ),
+                    {"number": application.number},
                 ),
             ],
         )

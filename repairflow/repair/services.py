@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from repairflow.calendar.selectors import work_calendar
 from repairflow.calendar.workdays import months_period_end, receipt_day
 from repairflow.cases.kinds import CaseKind
-from repairflow.cases.models import NoticeKind
+from repairflow.cases.models import NoticeKind, RejectionCode
 from repairflow.cases.services import (
     MISSING_REQUIRED,
     REASON_REQUIRED,
@@ -24,10 +24,12 @@ from repairflow.cases.services import (
     case_clocks_pause,
     case_clocks_resume,
     case_filer_check,
+    case_locked,
     case_number_next,
     case_publish_if_ready,
     case_received,
     case_reject,
+    case_repeat_of,
     case_request_supplement,
     case_step,
     case_supplemented,
@@ -47,7 +49,7 @@ from repairflow.records.publication import LIST_CATEGORIES, repairable_on_the_pl
 from repairflow.repair import notices
 from repairflow.repair.eligibility import RuleResult, application_facts, eligibility_evaluate
 from repairflow.repair.flows import RECEIVED, RepairFlow
-from repairflow.repair.models import RepairApplication, RepairBan, RepairMaterial
+from repairflow.repair.models import OPEN_STATES, RepairApplication, RepairBan, RepairMaterial, RepairState
 from repairflow.repair.selectors import repairs_visible_to
 
 ALREADY_OPEN = _("This subject already has an open repair application for this record.")
@@ -65,6 +67,11 @@ RECORD_REPUBLISHED = _("Repair %(number)s revoked: published again")
 NO_RUNNING_DECISION = _("The department's decision clock is not running.")
 NO_PAUSED_DECISION = _("The department's decision clock is not paused.")
 OFFICE_CLOCKS = (Step.REPAIR_ACCEPTANCE, Step.REPAIR_ANSWER)
+REVIEW_AGAIN = _("Objection %(number)s was upheld: the department reviews the application again")
+ANOTHER_OPEN = _(
+    "Application %(number)s cannot return to review: the subject has another open repair application for "
+    "this record (%(other)s)."
+)
 
 
 @dataclass(frozen=True)
@@ -76,11 +83,44 @@ class Material:
     issued_on: date | None = None
 
 
+def _material_kinds(application: RepairApplication) -> frozenset[str]:
+    """What an application rests on besides its files: the kinds of material it gives."""
+    return frozenset(material.kind for material in application.materials.all())
+
+
+def repair_review_again(objection_step: CaseStep, application: RepairApplication) -> None:
+    """An objection to the denial of `application` was found for the subject (in the objection's
+    step and transaction): the application goes back to the department that denied it, through
+    its state machine, on a new decision clock; the department and the subject are told."""
+    application = case_locked(RepairApplication.objects.all(), number=application.number)
+    other = (
+        RepairApplication.objects.filter(record=application.record_id, subject=application.subject_id)
+        .filter(state__in=OPEN_STATES)
+        .first()
+    )
+    if other is not None:
+        raise Conflict(ANOTHER_OPEN % {"number": application.number, "other": other.number})
+    step = CaseStep(REPAIRS, application, objection_step.actor, "review-again")
+    step.act(comment=history_reason(REVIEW_AGAIN) % {"number": objection_step.case.number})
+    department = application.department
+    clock = step.clocks.start(
+        Step.REPAIR_DECISION,
+        started_on=step.received_on,
+        in_force_on=application.received_on,
+        department=department,
+        actor=step.actor,
+    )
+    step.notify(step.people.departments([department.pk]), "forwarded", due_on=due_on_text(clock))
+    step.notify(step.people.subject(), "in_review", department=department.name)
+    step.writes.flush()
+
+
 REPAIRS = CaseKind(
     name="repair",
     model=RepairApplication,
     flow=RepairFlow,
     visible_to=repairs_visible_to,
+    closed_states=tuple(state for state in RepairState if state not in OPEN_STATES),
     receipt_clocks=OFFICE_CLOCKS,
     office_clocks=OFFICE_CLOCKS,
     supplement_clock=Step.REPAIR_SUPPLEMENT,
@@ -88,6 +128,9 @@ REPAIRS = CaseKind(
     answer_clocks=(Step.REPAIR_ANSWER,),
     department_clocks=(Step.REPAIR_DECISION,),
     notices=notices,
+    grounds=_material_kinds,
+    contestable_states=(RepairState.DENIED,),
+    contest_upheld=repair_review_again,
 )
 
 
@@ -171,6 +214,7 @@ def repair_submit(
             evaluation = _evaluate(application)
             if refused := evaluation.refused_at_door(active_profile().repair):
                 raise Invalid({"record": [result.detail for result in refused]})
+            application.repeat_of = case_repeat_of(REPAIRS, application, application.attachments.all())
             step.writes.save(application, actor=actor, reason=RECEIVED)
             case_received(step)
             step.writes.flush()
@@ -190,10 +234,12 @@ def repair_accept(*, actor: User, number: str, comment: str = "") -> RepairAppli
 
 
 @transaction.atomic
-def repair_reject(*, actor: User, number: str, reason: str = "") -> RepairApplication:
-    """不予受理: the office refuses an application, by default for the eligibility rules it fails."""
+def repair_reject(*, actor: User, number: str, reason: str = "", reason_code: str = "") -> RepairApplication:
+    """不予受理: the office refuses an application, by default for the eligibility rules it fails;
+    a repeat (`reason_code` "repeat") needs no reason besides what its notice says."""
     with case_step(REPAIRS, actor=actor, number=number, action="reject") as step:
-        case_reject(step, required(reason or _failed_details(step.case), "reason", REASON_REQUIRED))
+        default = history_reason(RejectionCode(reason_code).label) if reason_code else _failed_details(step.case)
+        case_reject(step, required(reason or default, "reason", REASON_REQUIRED), reason_code)
     return step.case
 
 

@@ -6,8 +6,11 @@ action the caller may take. Scoped as the API is (what a user may not see is 404
 through the API's own path (`cases.api.case_action_run`, `api.RepairCreateSerializer`) with the
 pages every kind of case shares (`cases.views.CasePages`)."""
 
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from repairflow.cases.services import may_file_case
 from repairflow.cases.views import CasePages
 from repairflow.repair import api, selectors
 from repairflow.repair.eligibility import REPAIR_RULE_SETS, RULE_LABELS, RuleResult
@@ -34,9 +37,16 @@ class RepairPages(CasePages):
 
     def detail_context(self, request, application: RepairApplication) -> dict:
         """The eligibility rules' results (each in the reader's language), the materials, the
-        rule set they were judged by, and a revoked repair's ban."""
+        rule set they were judged by, a revoked repair's ban, the objections to a denial and, for
+        whoever may file one, the way to object to it."""
         results = map(RuleResult.from_json, application.eligibility)
+        contestable = application.state in self.kind.contestable_states and may_file_case(
+            request.user, application.record
+        )
+        query = urlencode({"record": application.record_id, "contests": application.number})
         return {
+            "contest_url": f"{reverse('objection-new')}?{query}" if contestable else None,
+            "contesting": list(application.contesting_objections.all()),
             "eligibility": [
                 {"rule": RULE_LABELS.get(result.rule, result.rule), "passed": result.passed, "detail": result.detail}
                 for result in results
@@ -48,4 +58,4 @@ class RepairPages(CasePages):
 
 
 # The caller's applications (a department's queue), applying, the application, its notices, its actions.
-repair_list, repair_new, repair_detail, repair_notice_pdf, repair_action = RepairPages().views()
+repair_list, repair_new, repair_detail, repair_notice_pdf, repair_action, repair_feedback = RepairPages().views()

@@ -91,6 +91,7 @@ def test_repair_flow_edges():
         ("accepted", "reviewing", "forward"),
         ("reviewing", "approved", "approve"),
         ("reviewing", "denied", "deny"),
+        ("denied", "reviewing", "review-again (automatic)"),
         ("reviewing", "reviewing", "extend"),
         ("reviewing", "reviewing", "pause"),
         ("reviewing", "reviewing", "resume"),
@@ -105,10 +106,9 @@ def test_repair_diagram_ends_in_the_final_states_but_published():
     lines = diagram(REPAIR_FLOW).splitlines()
 
     assert lines[:2] == ["stateDiagram-v2", "    [*] --> submitted"]
-    # published may still be revoked: it is not final
+    # published may still be revoked, denied reviewed again when an objection to it is upheld
     assert [line.split()[0] for line in lines if line.endswith("--> [*]")] == [
         "rejected",
-        "denied",
         "lapsed",
         "withdrawn",
         "revoked",

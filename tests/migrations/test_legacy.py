@@ -70,6 +70,8 @@ ADDED = {
     "registrations_registration",
     "registrations_historicalregistration",
     "registrations_phonecode",
+    # the subjects' feedback on their closed cases
+    "cases_feedback",
 }
 # Tables added since that the migration fills: the heads of the hash chains of the tables that held
 # rows (core/audit.py), each chain verified.

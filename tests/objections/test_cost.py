@@ -87,7 +87,8 @@ def test_a_step_writes_each_row_once_and_reads_only_the_case_its_clocks_and_whom
         name: [s for s, times in Counter(run).items() if times > 1] for name, run in counted.items()
     } == dict.fromkeys(counted, [])
     assert {name: [s for s in run if s.startswith("SELECT")] for name, run in counted.items()} == {
-        "submit": ["SELECT records_creditrecord", HEADS],
+        # the subject's closed objections to the record, read to tell a repeat
+        "submit": ["SELECT records_creditrecord", "SELECT objections_objection", HEADS],
         "accept": ["SELECT objections_objection", "SELECT deadlines_deadline", "SELECT records_user", HEADS],
         "forward": ["SELECT objections_objection", "SELECT deadlines_deadline", "SELECT records_user", HEADS],
         "reply": ["SELECT objections_objection", "SELECT objections_verification", "SELECT deadlines_deadline", HEADS],

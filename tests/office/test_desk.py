@@ -10,8 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from repairflow.calendar.workdays import SpecialDay
+from repairflow.cases.services import case_feedback_give
 from repairflow.deadlines.services import calendar_year_load
 from repairflow.objections import services as objections
+from repairflow.objections.models import Objection
+from repairflow.objections.services import OBJECTIONS
 from repairflow.records.models import Delivery, DeliveryStatus, EventType, RecordEvent, Subscription
 from tests.factories import CreditRecordFactory
 from tests.office.conftest import TODAY
@@ -187,3 +190,54 @@ def test_failed_deliveries_stay_failed_without_a_reason_or_for_anyone_else(
     assert client.post("/office/deliveries/requeue/", {"reason": reason}).status_code == status
     failed_delivery.refresh_from_db()
     assert failed_delivery.status == "failed"
+
+
+# --- The subjects' feedback ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rated(travel, company, company_user, scj, office):
+    """Three closed objections of the company's rated 5, 2 (with comments) and 4 (without), in that order."""
+    for rating, comment in ((5, "受理及时"), (2, "说明不清楚"), (4, "")):
+        record = CreditRecordFactory(subject=company, department=scj)
+        objection = objections.objection_submit(actor=company_user, record=record, grounds=["other"], statement="有误")
+        objections.objection_reject(actor=office, number=objection.number, reason="不予受理")
+        case_feedback_give(OBJECTIONS, actor=company_user, number=objection.number, rating=rating, comment=comment)
+    return list(Objection.objects.order_by("id").values_list("number", flat=True))
+
+
+def test_the_desk_sums_up_the_subjects_feedback_with_the_latest_comments(api, rated, office):
+    body = api.as_user(office).get(URL).json()
+
+    assert body["feedback"] == {
+        "count": 3,
+        "mean_rating": 3.67,
+        "latest": [
+            {
+                "kind": "objection",
+                "number": rated[1],
+                "rating": 2,
+                "comment": "说明不清楚",
+                "given_at": "2026-09-28T10:00:00+08:00",
+            },
+            {
+                "kind": "objection",
+                "number": rated[0],
+                "rating": 5,
+                "comment": "受理及时",
+                "given_at": "2026-09-28T10:00:00+08:00",
+            },
+        ],
+    }
+
+
+def test_with_no_feedback_the_desk_says_so(api, travel, office):
+    assert api.as_user(office).get(URL).json()["feedback"] == {"count": 0, "mean_rating": None, "latest": []}
+
+
+def test_the_desk_page_shows_the_feedback(client, rated, office):
+    client.force_login(office)
+
+    page = client.get("/office/").content.decode()
+
+    assert "说明不清楚" in page and "受理及时" in page and f'href="/objections/{rated[1]}/"' in page
