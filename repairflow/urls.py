@@ -91,6 +91,7 @@ api_v1 = [
 urlpatterns = [
     path("", record_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("readyz", core_views.readyz, name="readyz"),
     path("records/", record_views.record_list, name="record-list"),
     path("records/<int:record_id>/", record_views.record_detail, name="record-detail"),
