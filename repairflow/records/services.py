@@ -333,6 +333,10 @@ def record_transition(
         run_transition(RecordFlow(record, actor=actor, reason=reason, writes=batch), action, **kwargs)
         record_clocks_follow(record, action, actor=actor, writes=batch)
         record_events(batch).changed([record], action=action, actor=actor, case=case)
+        if action == "correct" and _period_over(record, timezone.localdate()):
+            # Ended now, not at the next sweep: no hour of publication the corrected period does not allow.
+            reason = _expiry_reason(record, active_profile().publication_cap_years)
+            record_transition(record=record, actor=actor, action="expire", reason=reason, case=case, writes=batch)
     return record
 
 
@@ -565,6 +569,11 @@ class ExpiryReport:
     expired: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # no longer due when locked, or locked by another sweep
     failed: list[int] = field(default_factory=list)
+
+
+def _period_over(record: CreditRecord, today: date) -> bool:
+    """Whether a live record's maximum period ended before `today` (the sweep's test, one record)."""
+    return record.state in LIVE and record.max_period_end is not None and record.max_period_end < today
 
 
 def records_due_to_expire(today: date) -> models.QuerySet:
