@@ -100,6 +100,7 @@ urlpatterns = [
     path("query/", portal_views.progress_query, name="progress-query"),
     path("public/records/", portal_views.public_records, name="public-records"),
     path("public/records/<int:record_id>/", portal_views.public_record, name="public-record"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("readyz", core_views.readyz, name="readyz"),
     path("records/", record_views.record_list, name="record-list"),
     path("records/<int:record_id>/", record_views.record_detail, name="record-detail"),

@@ -16,6 +16,8 @@ from repairflow.core.models import Attachment
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,.ofd,application/pdf,image/jpeg,image/png"
 EVIDENCE = _("Evidence (PDF, JPEG, PNG or OFD)")
 ALREADY_UPLOADED = _("Files already uploaded")
+# The field of an action's second step: the user has seen what the action does and confirms it.
+CONFIRMED = "confirmed"
 
 
 class MultipleFileInput(forms.FileInput):
@@ -72,10 +74,15 @@ class CaseForm(forms.Form):
 
     file_groups: tuple[tuple[str, str], ...] = ()
     fieldsets: tuple[tuple[str, Any], ...] = ()
+    # The fields the API refuses the body without: marked as required (the API's refusal, not the
+    # form's, says so when one is left empty, in the API's words).
+    required_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        for name in self.required_fields:
+            self.fields[name].widget.attrs["aria-required"] = "true"
         self.bound_with: dict[str, Any] = {"user": user}
         for _files, kept in self.file_groups:
             self._kept_for(kept, user)
@@ -127,6 +134,7 @@ class FilingForm(CaseForm):
     fields and names the statement as it asks for it)."""
 
     file_groups = (("files", "attachments"),)
+    required_fields = ("statement",)
     statement = text_field(_("Statement"), rows=6)
     contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
     files = MultipleFileField(label=EVIDENCE)
@@ -148,6 +156,8 @@ class ActionForm(CaseForm):
 
     action = ""
     label: Any = ""
+    destructive = False  # it ends the case or undoes what was done: shown as such
+    confirm: Any = None  # the question a second step asks before the action is taken (None: at once)
 
     def __init__(self, *args: Any, case: Any, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"id_{self.action}_%s")  # several forms on one page
@@ -164,6 +174,13 @@ class ActionForm(CaseForm):
 
     def check(self, data: dict) -> None:
         """Refuse the body, as the service would, where the API cannot name the field itself."""
+
+    def needs_confirmation(self) -> bool:
+        """Whether the action waits for its second step: one that asks (`confirm`), not yet
+        confirmed, with what it requires given (else the API's refusal comes first, not a question)."""
+        if self.confirm is None or self.data.get(CONFIRMED) == "1":
+            return False
+        return all(self.cleaned_data.get(name) for name in self.required_fields)
 
 
 class CommentForm(ActionForm):
@@ -187,6 +204,10 @@ class RejectForm(ReasonForm):
     notice then says what a new case would have to bring)."""
 
     action, label = "reject", _("Reject (not accepted)")
+    required_fields = ("reason",)
+    destructive = True
+    confirm = _("Reject? The case ends here, and the subject is told why.")
+
     reason_code = forms.ChoiceField(
         label=_("Reject as"),
         required=False,
@@ -199,8 +220,17 @@ class RejectForm(ReasonForm):
             del self.fields["reason_code"]
 
 
+class WithdrawForm(OptionalReasonForm):
+    """The subject withdraws its case: it ends, and cannot be taken up again."""
+
+    action = "withdraw"
+    destructive = True
+    confirm = _("Withdraw? The case ends here and cannot be taken up again; a new case would start from the beginning.")
+
+
 class RequestSupplementForm(ActionForm):
     action, label = "request-supplement", _("Ask the subject for a supplement")
+    required_fields = ("missing",)
     missing = text_field(_("What is missing"))
 
 

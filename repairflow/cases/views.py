@@ -29,7 +29,7 @@ from repairflow.cases.api import (
     with_everything_shown,
 )
 from repairflow.cases.flows import CaseFlow
-from repairflow.cases.forms import ActionForm, CaseForm, FeedbackForm
+from repairflow.cases.forms import CONFIRMED, ActionForm, CaseForm, FeedbackForm
 from repairflow.cases.kinds import CaseKind
 from repairflow.cases.models import Case
 from repairflow.cases.selectors import cases_overdue
@@ -245,7 +245,6 @@ class CasePages:
             rows.append(
                 {
                     "case": case,
-                    "identifier": identifier_shown(user, case.record),
                     "due_on": case.due_on,
                     "days_left": days_left,
                     "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
@@ -288,19 +287,18 @@ class CasePages:
         status = 200
         if request.method == "POST":
             form = self.filing_form(request.POST, request.FILES, user=user)
-            status = 400
-            if form.is_valid():
-                form, attachments, refused = with_uploads(form, user)
-                if refused:
-                    status = refused
+            valid = form.is_valid()
+            # The files are kept even when another field is refused: never chosen twice.
+            form, attachments, refused = with_uploads(form, user)
+            status = refused or 400
+            if valid and not refused:
+                try:
+                    case = self.file(user, record, form.api_data(attachments))
+                except REFUSALS as error:
+                    status = refuse(form, error)
                 else:
-                    try:
-                        case = self.file(user, record, form.api_data(attachments))
-                    except REFUSALS as error:
-                        status = refuse(form, error)
-                    else:
-                        messages.success(request, self.filed % {"number": case.number})
-                        return redirect(case)
+                    self.filed_message(request, case)
+                    return redirect(case)
         else:
             form = self.filing_form(initial=self.filing_initial(request), user=user)
         return render(request, f"portal/{self.name}_new.html", {**context, "form": form}, status=status)
@@ -404,13 +402,17 @@ class CasePages:
             transition_check(self._flow(case, user), action, user=user)
         except REFUSALS as error:
             return refused(form, refusal_status(error), " ".join(message for _path, message in refusal_messages(error)))
-        if not form.is_valid():
-            return refused(form, 400, CORRECT_THE_FORM)
+        valid = form.is_valid()
         attachments: dict[str, list[int]] = {}
-        if form.file_groups:
+        status = None
+        if form.file_groups:  # the files are kept even when another field is refused
             form, attachments, status = with_uploads(form, user)
-            if status:
-                return refused(form, status, CORRECT_THE_FORM)
+        if not valid or status:
+            return refused(form, status or 400, CORRECT_THE_FORM)
+        if form.needs_confirmation():
+            # A second step, without JavaScript: what was typed, carried to a page that asks.
+            context = {"case": case, "form": form, "action_url": f"{self.name}-action", "confirmed": CONFIRMED}
+            return render(request, "portal/confirm.html", context)
         data = form.api_data(attachments)
         try:
             form.check(data)
@@ -451,3 +453,7 @@ class CasePages:
             "error": " ".join(whole) or CORRECT_THE_FORM,
         }
         return self.detail_page(request, case, failed, status)
+
+    def filed_message(self, request: HttpRequest, case: Case) -> None:
+        """Tell the filer its case is filed (a kind says more when there is more to say)."""
+        messages.success(request, self.filed % {"number": case.number})

@@ -55,3 +55,12 @@ def mask_identifier(value: str) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def identifier_listed(value: str, subject_type: str | None = None) -> str:
+    """An identifier as a list shows it, to whoever reads the list: a natural person's ID number
+    masked (a list is glanced at, printed and exported; the full number is on the record's own
+    page, for those who may see it). Without the subject's type, a value that is a valid resident
+    ID number is taken for one."""
+    natural = subject_type == SubjectType.NATURAL_PERSON if subject_type else ric.is_valid(value)
+    return mask_identifier(value) if natural else value

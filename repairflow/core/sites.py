@@ -5,6 +5,7 @@ page, and its form refuses to sign one in), even one flagged staff or superuser.
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.permissions import Role
 
@@ -27,7 +28,12 @@ class OfficeAuthenticationForm(AdminAuthenticationForm):
 
 
 class OfficeAdminSite(admin.AdminSite):
+    """Named as the product is, not as Django's default ("Django administration")."""
+
     login_form = OfficeAuthenticationForm
+    site_header = _("repairflow administration")
+    site_title = _("repairflow administration")
+    index_title = _("Credit office administration")
 
     def has_permission(self, request):
         return may_administer(request.user)

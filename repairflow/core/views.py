@@ -7,9 +7,10 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
@@ -74,6 +75,15 @@ def server_error(request):
     if is_api_path(request.path):
         return _json({"error": "server_error", "detail": str(SERVER_ERROR)}, 500)
     return render(request, "500.html", status=500)
+
+
+FAVICON = "repairflow/favicon.svg"
+
+
+def favicon(request):
+    """`GET /favicon.ico`, asked for by browsers and tools that do not read the page's link: the
+    SVG icon the pages link to (templates/base.html)."""
+    return HttpResponsePermanentRedirect(static(FAVICON))
 
 
 # --- Health -------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from repairflow.cases.forms import (
     FilingForm,
     KeptAttachmentsField,
     MultipleFileField,
-    OptionalReasonForm,
     ReasonForm,
     action_forms,
     text_field,
@@ -39,6 +38,7 @@ class ObjectionForm(FilingForm):
     grounds = forms.MultipleChoiceField(
         label=_("Grounds"), choices=Ground.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    required_fields = ("grounds", "statement")
     statement = text_field(_("What is wrong with the record"), rows=6)
     requested_change = text_field(_("What should be changed"), rows=3)
     # the denied repair application the objection contests (from that application's page)
@@ -70,8 +70,8 @@ class ReturnForm(ReasonForm):
     action, label = "return", _("Return the reply for verification again")
 
 
-class WithdrawForm(OptionalReasonForm):
-    action, label = "withdraw", _("Withdraw the objection")
+class WithdrawForm(case_forms.WithdrawForm):
+    label = _("Withdraw the objection")
 
 
 class SupplementForm(case_forms.SupplementForm):

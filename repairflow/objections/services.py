@@ -289,8 +289,9 @@ def objection_forward(
     with case_step(OBJECTIONS, actor=actor, number=number, action="forward") as step:
         objection, clocks = step.case, step.clocks
         departments = list(dict.fromkeys(departments)) or [objection.record.department]
-        codes = ", ".join(department.code for department in departments)
-        step.act(comment=comment or codes)
+        # the timeline names them as people read them (their codes are the API's)
+        names = "、".join(department.name for department in departments)
+        step.act(comment=comment or names)
         lead = objection.record.department if objection.record.department in departments else departments[0]
         verifying = {}
         for department in departments:
@@ -315,7 +316,7 @@ def objection_forward(
             step.notify(
                 step.people.departments([department.pk]), "forwarded", due_on=due_on_text(verifying[department])
             )
-        step.notify(step.people.subject(), "in_verification", departments=codes)
+        step.notify(step.people.subject(), "in_verification", departments=names)
     return objection
 
 

@@ -11,7 +11,8 @@
 `suspended` can end, expire or be revoked as `published` can; `ended` goes back to `published`
 when the repair behind it is revoked. `expire` is not an office action: the sweep `records_expire`
 (services.py, run by beat) takes it the day after the record's `max_period_end`, which already
-holds the provincial cap where the profile has one (publication.py). Independent of the state,
+holds the provincial cap where the profile has one (publication.py), and a correction that moves
+that day into the past takes it in its own transaction (`record_transition`). Independent of the state,
 the objection mark is set while an objection on the record is open (山东省社会信用条例 Art. 39,
 河南省社会信用条例 Art. 41), and a correction changes fields and keeps the state. Every transition
 bumps the record's version and is saved with the use-case's writes (once per use-case, with a

@@ -30,7 +30,7 @@ class CreditCheckForm(forms.Form):
             *[
                 (
                     str(matter.pk),
-                    f"{matter.department.code} · {matter.code} {matter.name}"
+                    f"{matter.department.name} · {matter.code} {matter.name}"
                     if with_department
                     else f"{matter.code} {matter.name}",
                 )

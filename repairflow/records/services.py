@@ -60,6 +60,10 @@ IMPORT_OTHER_SUBJECT = _(
 )
 IMPORT_UNDER_OBJECTION = _("This record is under objection; it changes only through the objection's outcome.")
 IMPORT_REVOKED = _("This record is revoked; an import cannot change it.")
+PURPOSE_REQUIRED = _(
+    "This record is about a natural person: name the administrative matter you look it up for (the purpose), "
+    "which the query log keeps."
+)
 PERIOD_EXPIRED = _("Maximum publication period ended on %(date)s")
 CAP_EXPIRED = _("Publication of negative information is capped at %(years)d years; the cap ended on %(date)s")
 
@@ -333,6 +337,10 @@ def record_transition(
         run_transition(RecordFlow(record, actor=actor, reason=reason, writes=batch), action, **kwargs)
         record_clocks_follow(record, action, actor=actor, writes=batch)
         record_events(batch).changed([record], action=action, actor=actor, case=case)
+        if action == "correct" and _period_over(record, timezone.localdate()):
+            # Ended now, not at the next sweep: no hour of publication the corrected period does not allow.
+            reason = _expiry_reason(record, active_profile().publication_cap_years)
+            record_transition(record=record, actor=actor, action="expire", reason=reason, case=case, writes=batch)
     return record
 
 
@@ -373,6 +381,16 @@ def record_act(*, actor: Any, record_id: int, action: str, reason: str) -> Credi
     return record
 
 
+def _reads_a_natural_person(
+    kind: QueryKind, records: Sequence[CreditRecord], subjects: Iterable[CreditSubject]
+) -> bool:
+    """Whether a look-up reads a natural person's record itself: the record or its history, or the
+    records asked for by the person's identifier (a list browsed by category or state does not)."""
+    if kind in (QueryKind.DETAIL, QueryKind.HISTORY):
+        return any(record.subject.is_natural_person for record in records)
+    return kind == QueryKind.LIST and any(subject.is_natural_person for subject in subjects)
+
+
 def query_log_write(
     *,
     user: Any,
@@ -382,9 +400,14 @@ def query_log_write(
     records: Sequence[CreditRecord],
     subjects: Iterable[CreditSubject] = (),
 ) -> QueryLog | None:
-    """Register a staff look-up of subjects' records; subjects' own look-ups are not registered."""
+    """Register a staff look-up of subjects' records; subjects' own look-ups are not registered.
+    A look-up of a natural person's record (the record, its history, or records asked for by
+    the person's identifier) is refused without its purpose (`PURPOSE_REQUIRED`, 400)."""
     if not user.is_staff_role:
         return None
+    purpose, subjects = purpose.strip(), list(subjects)
+    if not purpose and _reads_a_natural_person(kind, records, subjects):
+        raise Invalid({"purpose": [PURPOSE_REQUIRED]})
     with transaction.atomic(savepoint=False):  # the read's own transaction, when it has one
         log = QueryLog.objects.create(
             user=user,
@@ -565,6 +588,11 @@ class ExpiryReport:
     expired: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # no longer due when locked, or locked by another sweep
     failed: list[int] = field(default_factory=list)
+
+
+def _period_over(record: CreditRecord, today: date) -> bool:
+    """Whether a live record's maximum period ended before `today` (the sweep's test, one record)."""
+    return record.state in LIVE and record.max_period_end is not None and record.max_period_end < today
 
 
 def records_due_to_expire(today: date) -> models.QuerySet:

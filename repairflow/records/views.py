@@ -16,6 +16,7 @@ from rest_framework import exceptions as drf
 
 from repairflow.calendar.selectors import work_calendar
 from repairflow.core.errors import Invalid, get_or_not_found
+from repairflow.core.identifiers import identifier_listed
 from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role
 from repairflow.deadlines.selectors import deadline_as_json
@@ -64,16 +65,17 @@ def record_list(request):
         "records/list.html",
         {
             "page": page,
-            "rows": [_row(record, request.user) for record in page.object_list],
+            "rows": [_row(record) for record in page.object_list],
             "categories": Category.choices,
             "states": RecordState.choices,
             "category": category,
             "state": state,
+            "purpose": request.GET.get("purpose", "").strip(),  # carried to the records it lists
         },
     )
 
 
-def _row(record: CreditRecord, user: Any) -> dict[str, Any]:
+def _row(record: CreditRecord) -> dict[str, Any]:
     """What the list shows of a record, every value looked up here: the template then reads one
     dict per row (a model's attribute costs the template a failed key lookup first)."""
     subject = record.subject
@@ -83,7 +85,7 @@ def _row(record: CreditRecord, user: Any) -> dict[str, Any]:
         "decided_on": record.decision_date.isoformat(),
         "title": record.title,
         "subject_name": subject.name,
-        "identifier": subject.identifier if may_see_identifier(user, record) else subject.masked_identifier,
+        "identifier": identifier_listed(subject.identifier, subject.subject_type),
         "category": CATEGORY_LABELS.get(record.category, record.category),
         "severity": SEVERITY_LABELS.get(record.severity, record.severity) if record.severity else "",
         "department_name": record.department.name,
@@ -104,7 +106,14 @@ def _record_page(request, record_id: int, *, statement_form: StatementForm | Non
     its statement (`statement_form`, bound when a submission was refused)."""
     record = selectors.record_get(user=request.user, record_id=record_id)
     purpose = request.GET.get("purpose", "")
-    services.query_log_write(user=request.user, kind=QueryKind.DETAIL, purpose=purpose, parameters={}, records=[record])
+    try:
+        services.query_log_write(
+            user=request.user, kind=QueryKind.DETAIL, purpose=purpose, parameters={}, records=[record]
+        )
+    except Invalid as error:  # staff opening a natural person's record name their purpose first
+        return render(
+            request, "records/purpose.html", {"record": record, "errors": error.fields["purpose"]}, status=400
+        )
     context = {
         "record": record,
         "identifier_visible": may_see_identifier(request.user, record),

@@ -579,3 +579,52 @@ def application_facts(application: RepairApplication, *, applied_on: date | None
         bankrupt_since=subject.bankruptcy_started_on if in_bankruptcy else None,
         bankruptcy_source=subject.bankruptcy_source if in_bankruptcy else "",
     )
+
+
+# --- A record's eligibility, before any application -------------------------------------------
+# The rules about the record and its subject; the commitment and the materials are the
+# application's, given when applying.
+RECORD_RULES = frozenset(
+    rule.__name__
+    for rule in (
+        category_repairable,
+        not_never_repairable,
+        no_early_end,
+        minimum_period_passed,
+        not_recently_repaired,
+        repairs_within_limit,
+        not_in_bankruptcy,
+        no_ban_in_force,
+    )
+)
+
+
+@dataclass(frozen=True)
+class RecordEligibility:
+    """Whether the record's subject may apply for its repair on `day`: the rules it fails, and the
+    first day they all allow (None when one of them does not end by waiting)."""
+
+    day: date
+    failed: tuple[RuleResult, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failed
+
+    @property
+    def first_day(self) -> date | None:
+        days = [result.params.get("from") for result in self.failed]
+        if not days or None in days:
+            return None
+        return max(date.fromisoformat(day) for day in days)
+
+
+def record_eligibility(record: Any, *, day: date) -> RecordEligibility:
+    """The record-level rules (`RECORD_RULES`) as an application filed on `day` would be judged by
+    them, so that the repair is offered only when it can succeed and otherwise the reasons and
+    the first day are said."""
+    application = RepairApplication(record=record, subject=record.subject, received_on=day, commitment=True)
+    evaluation = eligibility_evaluate(application_facts(application))
+    return RecordEligibility(
+        day, tuple(result for result in evaluation.results if result.rule in RECORD_RULES and not result.passed)
+    )

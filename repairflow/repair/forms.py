@@ -66,6 +66,7 @@ class RepairForm(MaterialsForm, case_forms.FilingForm):
     """A subject's application for the repair of one of its records (or the office's, for it)."""
 
     file_groups = (*case_forms.FilingForm.file_groups, *_Materials.material_groups)
+    required_fields = ("statement", "commitment")
     statement = case_forms.text_field(_("How the conduct has been corrected"), rows=6)
     files = case_forms.MultipleFileField(label=_("Other evidence (PDF, JPEG, PNG or OFD)"))
     commitment = forms.BooleanField(
@@ -86,7 +87,9 @@ class RepairForm(MaterialsForm, case_forms.FilingForm):
 
 class RejectForm(case_forms.RejectForm):
     """不予受理: the reason offered is the eligibility rules the application fails (the service
-    gives them too when the reason is left empty)."""
+    gives them too when the reason is left empty, so it is not required)."""
+
+    required_fields = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,6 +140,8 @@ class ApproveForm(case_forms.OptionalReasonForm):
 
 class DenyForm(case_forms.ReasonForm):
     action, label = "deny", _("Deny the repair")
+    required_fields = ("reason",)
+    destructive = True
 
 
 class ExecuteForm(case_forms.CommentForm):
@@ -145,10 +150,12 @@ class ExecuteForm(case_forms.CommentForm):
 
 class RevokeForm(case_forms.ReasonForm):
     action, label = "revoke", _("Revoke the repair (a false commitment or false materials)")
+    required_fields = ("reason",)
+    destructive = True
 
 
-class WithdrawForm(case_forms.OptionalReasonForm):
-    action, label = "withdraw", _("Withdraw the application")
+class WithdrawForm(case_forms.WithdrawForm):
+    label = _("Withdraw the application")
 
 
 ACTION_FORMS = case_forms.action_forms(

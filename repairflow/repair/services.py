@@ -283,7 +283,7 @@ def repair_forward(*, actor: User, number: str, comment: str = "") -> RepairAppl
     with case_step(REPAIRS, actor=actor, number=number, action="forward") as step:
         application = step.case
         department = application.record.department
-        step.act(comment=comment or department.code, department=department, forwarded_on=step.received_on)
+        step.act(comment=comment or department.name, department=department, forwarded_on=step.received_on)
         clock = step.clocks.start(
             Step.REPAIR_DECISION,
             started_on=step.received_on,

@@ -6,6 +6,7 @@ action the caller may take. Scoped as the API is (what a user may not see is 404
 through the API's own path (`cases.api.case_action_run`, `api.RepairCreateSerializer`) with the
 pages every kind of case shares (`cases.views.CasePages`)."""
 
+from django.contrib import messages
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,10 @@ from repairflow.repair.forms import ACTION_FORMS, RepairForm
 from repairflow.repair.models import OPEN_STATES, RepairApplication, RepairState
 
 FILED = _("Repair application %(number)s has been filed. The receipt is below.")
+FILED_NOT_ELIGIBLE = _(
+    "Repair application %(number)s has been filed, but it does not meet every eligibility rule: %(failed)s "
+    "The credit office may reject it; you may supplement what is missing."
+)
 ROLE_MAY_NOT_APPLY = _("Only the record's subject or the credit office may apply for the repair of a record.")
 
 RULE_SET_NAMES = {rule_set.code: rule_set.name for rule_set in REPAIR_RULE_SETS}
@@ -34,6 +39,16 @@ class RepairPages(CasePages):
     queue = staticmethod(selectors.repairs_queue)
     filed = FILED
     may_not_file = ROLE_MAY_NOT_APPLY
+
+    def filed_message(self, request, application: RepairApplication) -> None:
+        """Filed and eligible: a success. Filed but failing a rule: a warning naming the rules,
+        never a success beside the "not eligible" badge."""
+        if application.eligible:
+            return super().filed_message(request, application)
+        failed = " ".join(
+            result.detail for result in map(RuleResult.from_json, application.eligibility) if not result.passed
+        )
+        messages.warning(request, FILED_NOT_ELIGIBLE % {"number": application.number, "failed": failed})
 
     def detail_context(self, request, application: RepairApplication) -> dict:
         """The eligibility rules' results (each in the reader's language), the materials, the

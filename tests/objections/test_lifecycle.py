@@ -437,7 +437,10 @@ def test_several_departments_verify_each_on_its_own_clock_and_the_records_depart
     act(api, office, number, "accept")
     travel(date(2026, 9, 29))
     forwarded = act(api, office, number, "forward", departments=["HB", "SCJ"]).json()
-    assert (forwarded["departments"], forwarded["timeline"][-1]["comment"]) == (["SCJ", "HB"], "HB, SCJ")
+    assert (forwarded["departments"], forwarded["timeline"][-1]["comment"]) == (
+        ["SCJ", "HB"],
+        "生态环境局、市场监督管理局",
+    )
     assert [(v["department"], v["leads"]) for v in forwarded["verifications"]] == [("SCJ", True), ("HB", False)]
 
     def verification_clocks() -> list[tuple]:

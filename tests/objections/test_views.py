@@ -417,7 +417,7 @@ def test_the_subject_withdraws(client, record, company_user, office):
     assert f'action="/objections/{objection.number}/withdraw/"' in page(detail)
     assert "/accept/" not in page(detail)
 
-    response = client.post(url(objection, "withdraw"), {"reason": "已与部门沟通解决。"})
+    response = client.post(url(objection, "withdraw"), {"reason": "已与部门沟通解决。", "confirmed": "1"})
 
     assert response.status_code == 302
     objection.refresh_from_db()

@@ -25,6 +25,7 @@ NOW_TEXT = "2026-11-23T10:00:00+08:00"
 
 NOT_FOUND = {"error": "not_found", "detail": "未找到。"}
 REQUIRED = "该字段是必填项。"
+PURPOSE = "行政许可审查"  # a staff read of a natural person's record names its purpose
 
 
 @pytest.fixture(autouse=True)
@@ -271,7 +272,7 @@ def test_a_non_numeric_record_id_is_not_found(api, records, office):
 def test_a_department_sees_a_natural_persons_identifier_masked(api, records, officer_scj, person):
     api.as_user(officer_scj)
 
-    detail = api.get(f"/api/v1/records/{records['person_scj'].pk}/")
+    detail = api.get(f"/api/v1/records/{records['person_scj'].pk}/", {"purpose": PURPOSE})
     listed = api.get("/api/v1/records/").json()["results"]
 
     assert detail.json()["subject_id"] == masked(person.identifier)
@@ -284,8 +285,8 @@ def test_a_department_sees_a_natural_persons_identifier_masked(api, records, off
 def test_the_person_the_office_and_auditors_see_the_identifier_in_full(api, records, request, user, person):
     api.as_user(request.getfixturevalue(user))
 
-    detail = api.get(f"/api/v1/records/{records['person_scj'].pk}/")
-    listed = api.get("/api/v1/records/", {"subject": person.identifier}).json()["results"]
+    detail = api.get(f"/api/v1/records/{records['person_scj'].pk}/", {"purpose": PURPOSE})
+    listed = api.get("/api/v1/records/", {"subject": person.identifier, "purpose": PURPOSE}).json()["results"]
 
     assert detail.json()["subject_id"] == person.identifier
     assert [record["subject_id"] for record in listed] == [person.identifier]
@@ -622,7 +623,9 @@ def test_history_lists_every_change_oldest_first(api, officer_scj, office, time_
 def test_a_departments_view_of_a_persons_history_names_the_person_with_the_identifier_masked(
     api, records, officer_scj, person
 ):
-    response = api.as_user(officer_scj).get(f"/api/v1/records/{records['person_scj'].pk}/history/")
+    response = api.as_user(officer_scj).get(
+        f"/api/v1/records/{records['person_scj'].pk}/history/", {"purpose": PURPOSE}
+    )
 
     subject_change = next(change for change in response.json()[0]["changes"] if change["field"] == "subject")
     assert subject_change["new"] == f"张明 ({masked(person.identifier)})"

@@ -13,11 +13,11 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 from repairflow.records import flows, publication, services
-from repairflow.records.models import CreditRecord, RecordState
+from repairflow.records.models import CreditRecord, EventType, RecordEvent, RecordState
 from repairflow.records.publication import NDRC_ORDER_36, Category, Severity, SeverityRule
 from repairflow.records.services import CAP_EXPIRED, PERIOD_EXPIRED, records_due_to_expire, records_expire
 from repairflow.records.tasks import expire_records
@@ -390,3 +390,54 @@ def test_the_sweep_finds_the_due_records_through_the_expiry_index(company, scj):
 
     assert "record_expiry_idx" in plan, plan
     assert len(records_due_to_expire(EXPIRY_DAY)) == 10
+
+
+# --- A correction that ends the period ends the publication at once --------------------------
+
+
+def corrected(record: CreditRecord, actor, **changes) -> CreditRecord:
+    """The record corrected in one transaction, as an objection's outcome or an import does."""
+    with transaction.atomic():
+        locked = CreditRecord.objects.select_for_update().get(pk=record.pk)
+        services.record_transition(record=locked, actor=actor, action="correct", reason="更正", changes=changes)
+    return CreditRecord.objects.get(pk=record.pk)
+
+
+def test_a_correction_that_moves_the_maximum_period_into_the_past_ends_the_publication_with_it(travel, office):
+    record = CreditRecordFactory(severity=Severity.GENERAL, decision_date=date(2026, 1, 5))
+    travel(date(2027, 1, 4))
+
+    record = corrected(record, office, decision_date=date(2026, 1, 2))
+
+    assert (record.state, record.max_period_end, record.version) == (RecordState.EXPIRED, date(2027, 1, 2), 3)
+    row = record.history.order_by("-history_id").first()
+    assert (row.state, row.history_user) == (RecordState.EXPIRED, office)
+    assert in_chinese(PERIOD_EXPIRED) % {"date": "2027-01-02"} in row.history_change_reason
+    # one event for the use-case, named by its weightiest change, the correction with it
+    event = RecordEvent.objects.get(record=record)
+    assert (event.type, event.also, event.snapshot["state"]) == (
+        EventType.RECORD_EXPIRED,
+        [EventType.RECORD_CORRECTED],
+        RecordState.EXPIRED,
+    )
+    assert records_due_to_expire(date(2027, 1, 4)).count() == 0
+
+
+def test_a_correction_that_leaves_the_period_running_leaves_the_record_published(travel, office):
+    record = CreditRecordFactory(severity=Severity.GENERAL, decision_date=date(2026, 1, 5))
+    travel(date(2027, 1, 4))
+
+    record = corrected(record, office, decision_date=date(2026, 1, 4))
+
+    assert (record.state, record.max_period_end, record.version) == (RecordState.PUBLISHED, date(2027, 1, 4), 2)
+    assert not RecordEvent.objects.filter(record=record, type=EventType.RECORD_EXPIRED).exists()
+
+
+def test_a_correction_of_a_record_no_longer_published_does_not_expire_it(travel, office):
+    record = CreditRecordFactory(state=RecordState.ENDED, severity=Severity.GENERAL, decision_date=date(2026, 1, 5))
+    travel(date(2027, 1, 4))
+
+    record = corrected(record, office, decision_date=date(2026, 1, 2))
+
+    assert record.state == RecordState.ENDED
+    assert not RecordEvent.objects.filter(record=record, type=EventType.RECORD_EXPIRED).exists()

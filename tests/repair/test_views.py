@@ -556,7 +556,7 @@ def test_the_subject_withdraws(client, record, company_user, office):
     assert f'action="/repairs/{application.number}/withdraw/"' in page(detail)
     assert "/accept/" not in page(detail)
 
-    response = client.post(url(application, "withdraw"), {"reason": "已另行处理。"})
+    response = client.post(url(application, "withdraw"), {"reason": "已另行处理。", "confirmed": "1"})
 
     assert response.status_code == 302
     application.refresh_from_db()
@@ -623,7 +623,7 @@ def test_the_pages_send_anonymous_visitors_to_sign_in(client, db, path):
 def test_the_notices_download_as_pdf(client, record, company_user, office):
     application = apply(record, company_user, proof=False)
     client.force_login(office)
-    client.post(url(application, "reject"), {"reason": "缺少履行证明材料。"})
+    client.post(url(application, "reject"), {"reason": "缺少履行证明材料。", "confirmed": "1"})
     client.force_login(company_user)
 
     for kind in ("receipt", "rejection"):

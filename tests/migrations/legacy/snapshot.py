@@ -19,7 +19,7 @@ contract): Django itself, time-machine and HTTP requests through `django.test.Cl
   subscriptions and each one's deliveries, the calendars of 2026 and 2027, the credit checks, the
   import reports (the list and each report), the objections and repair applications (the lists,
   each case, and each notice a case lists, kept as its status, SHA-256 and length), and the
-  records (the list, each record and its history).
+  records (the list, each record and its history, each read naming its purpose).
 - `snapshot()` maps each request path (with its query) to `{"status", "json"}` (`"body"` instead
   of `"json"` for an answer that is not JSON). Row counts are apart, in `table_counts()`.
 
@@ -51,6 +51,7 @@ API = "/api/v1"
 READER = "office"
 HEADERS = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 CALENDAR_YEARS = (2026, 2027)
+PURPOSE = {"purpose": "migration check"}
 # Tables whose rows are not data: the migration log, and sessions (the snapshot's own login).
 EXCLUDED_TABLES = frozenset({"django_migrations", "django_session"})
 
@@ -64,9 +65,10 @@ class _Reader:
         self.client = client
         self.answers: dict[str, dict[str, Any]] = {}
 
-    def get(self, path: str) -> Json:
-        """The answer to `path` (kept); its JSON, or None when it is not JSON."""
-        response = self.client.get(path, **HEADERS)
+    def get(self, path: str, data: dict[str, str] | None = None) -> Json:
+        """The answer to `path` (kept by `path`); its JSON, or None when it is not JSON. `data`
+        is sent as query parameters that do not change the answer (a record read's `purpose`)."""
+        response = self.client.get(path, data, **HEADERS)
         answer: dict[str, Any] = {"status": response.status_code}
         if response.get("Content-Type", "").startswith("application/json"):
             answer["json"] = response.json()
@@ -124,8 +126,9 @@ def _read_everything(reader: _Reader) -> None:
     _cases(reader, "objections")
     _cases(reader, "repairs")
     for record in reader.pages(f"{API}/records/"):
-        reader.get(f"{API}/records/{record['id']}/")
-        reader.get(f"{API}/records/{record['id']}/history/")
+        # a staff read of a natural person's record names its purpose (any code accepts one)
+        reader.get(f"{API}/records/{record['id']}/", PURPOSE)
+        reader.get(f"{API}/records/{record['id']}/history/", PURPOSE)
 
 
 def snapshot() -> dict[str, dict[str, Any]]:
