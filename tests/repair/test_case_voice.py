@@ -94,9 +94,7 @@ def test_the_denial_notice_says_how_to_object_on_the_platform(repair_in):
 
     notice = Notice.objects.filter(kind=NoticeKind.DECISION).latest("id")
 
-    assert notice.text["paragraphs"][-1] == in_chinese(
-        "If you disagree, you may object to this decision on the credit platform: open application "
-        '%(number)s and choose "Object to this decision". If the objection is upheld, the '
-        "department reviews your application again. You may also apply for administrative "
-        "reconsideration or bring an administrative lawsuit according to law."
-    ) % {"number": application.number}
+    assert notice.text["paragraphs"][-1] == (
+        f"如有异议，可在信用平台对本决定提出异议：打开申请{application.number}，选择“对本决定提出异议”。"
+        "异议成立的，认定单位将重新审核您的申请。您也可以依法申请行政复议或者提起行政诉讼。"
+    )
