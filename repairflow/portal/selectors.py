@@ -63,7 +63,7 @@ PUBLIC_RECORD_FIELDS = (
 )
 # A name part shorter than this matches the names it begins with; longer, the names containing
 # it: a trigram index (records migration 0013) finds a part of three characters or more anywhere
-# in a name, and a shorter one only at its start.
+# in a name, and a pattern index (`subject_name_prefix`) a shorter one at its start.
 NAME_PART_MIN_LENGTH = 3
 # The most a page of the public search shows (the API and the page alike).
 PUBLIC_PAGE_SIZE = 20

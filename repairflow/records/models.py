@@ -69,6 +69,11 @@ class CreditSubject(models.Model):
         verbose_name = _("credit subject")
         verbose_name_plural = _("credit subjects")
         ordering = ["identifier"]
+        indexes = [
+            # The start of a name (`LIKE 'start%'`): the public search by a part too short for the
+            # trigram index (portal/selectors.py); PostgreSQL's pattern ordering, whatever the collation.
+            models.Index(fields=["name"], name="subject_name_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.masked_identifier if self.is_natural_person else self.identifier})"
