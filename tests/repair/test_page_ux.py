@@ -100,6 +100,19 @@ def test_the_office_is_told_the_same(client, company, scj, office):
     assert 'id="repair-not-eligible"' in page(response)
 
 
+def test_the_application_form_opened_directly_says_why_and_from_when_too(client, company, scj, company_user):
+    record = CreditRecordFactory(subject=company, department=scj, decision_date=date(2026, 10, 9))
+    client.force_login(company_user)
+
+    response = client.get(f"/repairs/new/?record={record.pk}")
+
+    assert response.status_code == 200 and 'id="repair-not-eligible"' in page(response)
+    assert in_chinese(YOU_MAY_APPLY_FROM) % {"day": "2027-01-10"} in text(response)
+    assert 'id="repair-not-eligible"' not in page(
+        client.get(f"/repairs/new/?record={CreditRecordFactory(subject=company).pk}")
+    )
+
+
 # --- One result banner ---------------------------------------------------------------------------
 
 
