@@ -606,7 +606,9 @@ def _first_overdue(deadline: Deadline) -> bool:
 
 def deadline_stage_act(deadline: Deadline, stage: Stage, action: Action, calendar: WorkCalendar, on: date) -> None:
     """What a fired stage does (the sweep's `perform`): remind the owner, send the 督办 notification to
-    its head and the office, tell them it is overdue, or lapse the case."""
+    its head and the office, tell them it is overdue, or lapse the case. The office hears of an
+    overdue clock on its first overdue day; after that the owner is reminded every working day and
+    the office reads it in its one daily digest (repairflow/office/digest.py), not once per case."""
     case = deadline.case
     params = {
         "case": str(case),
@@ -627,7 +629,8 @@ def deadline_stage_act(deadline: Deadline, stage: Stage, action: Action, calenda
         heads = [user for user in owners if user.is_unit_head] or owners
         notify(recipients=[*heads, *office], kind="deadline.escalation", params=params, link=link)
     elif action is Action.REMIND and stage == Stage.OVERDUE:
-        notify(recipients=[*owners, *office], kind="deadline.overdue", params=params, link=link)
+        told = [*owners, *office] if _first_overdue(deadline) else owners
+        notify(recipients=told, kind="deadline.overdue", params=params, link=link)
     elif action is Action.REMIND:
         kind = "deadline.last_day" if stage == Stage.DUE else "deadline.reminder"
         notify(recipients=owners, kind=kind, params=params, link=link)

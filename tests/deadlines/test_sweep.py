@@ -165,10 +165,12 @@ def test_a_department_clock_is_reminded_escalated_and_then_chased_each_working_d
             f"{record}: 市场监督管理局 had to verify the objection and reply by 2026-09-30; 1 working days overdue."
         )
 
-    # And again every working day, the make-up Saturday included, but not on Sunday 10/11
+    # And again every working day, the make-up Saturday included, but not on Sunday 10/11: to the
+    # department; the office, told on the first day, reads the rest in its daily digest
     assert [len(sweep(date(2026, 10, day)).fired) for day in (9, 10, 11, 12)] == [1, 1, 0, 1]
-    overdue_days = Notification.objects.filter(kind="deadline.overdue", recipient=office).order_by("id")
+    overdue_days = Notification.objects.filter(kind="deadline.overdue", recipient=officer_scj).order_by("id")
     assert [notification.params["overdue_days"] for notification in overdue_days] == [1, 2, 3, 4]
+    assert Notification.objects.filter(kind="deadline.overdue", recipient=office).count() == 1
 
     # And the row records each stage once, on the day it fired, for the last day it was about
     assert fired_stages(deadline) == [
