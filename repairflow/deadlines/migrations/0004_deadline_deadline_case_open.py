@@ -4,19 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("deadlines", "0001_squashed_0003_history_reason_text"),
-        ("records", "0004_record_event_also"),
+        ('contenttypes', '0002_remove_content_type_name'),
+        ('deadlines', '0001_squashed_0003_history_reason_text'),
+        ('records', '0004_record_event_also'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="deadline",
-            index=models.Index(
-                condition=models.Q(("ended_on__isnull", True)),
-                fields=["case_type", "case_id", "due_on"],
-                name="deadline_case_open",
-            ),
+            model_name='deadline',
+            index=models.Index(condition=models.Q(('ended_on__isnull', True)), fields=['case_type', 'case_id', 'due_on'], name='deadline_case_open'),
         ),
     ]

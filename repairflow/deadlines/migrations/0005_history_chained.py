@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0009_chain_heads"),
-        ("deadlines", "0004_deadline_deadline_case_open"),
+        ('core', '0009_chain_heads'),
+        ('deadlines', '0004_deadline_deadline_case_open'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="historicaldeadline",
-            name="chain_hash",
-            field=models.CharField(default="", editable=False, max_length=64, verbose_name="chain hash"),
+            model_name='historicaldeadline',
+            name='chain_hash',
+            field=models.CharField(default='', editable=False, max_length=64, verbose_name='chain hash'),
         ),
-        chains_sealed("deadlines.HistoricalDeadline"),
+        chains_sealed('deadlines.HistoricalDeadline'),
     ]

@@ -4,57 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("deadlines", "0005_history_chained"),
+        ('deadlines', '0005_history_chained'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="deadline",
-            name="step",
-            field=models.CharField(
-                choices=[
-                    ("objection_acceptance", "accept or reject the objection"),
-                    ("objection_answer", "answer the objection"),
-                    ("objection_answer_in_office", "answer the objection within the office's own scope"),
-                    ("objection_verification", "verify the objection and reply"),
-                    ("objection_supplement", "supplement the objection"),
-                    ("objection_publication", "publish the corrected record"),
-                    ("repair_acceptance", "accept or reject the repair application"),
-                    ("repair_answer", "answer the repair application"),
-                    ("repair_decision", "decide on the repair application"),
-                    ("repair_supplement", "supplement the repair application"),
-                    ("repair_sharing", "share the repair result"),
-                    ("record_publication", "publish the new decision on the platform"),
-                    ("upstream_change_report", "report the decision changed or revoked upstream"),
-                    ("revoked_record_removal", "delete the revoked record from publication"),
-                ],
-                max_length=40,
-                verbose_name="step",
-            ),
+            model_name='deadline',
+            name='step',
+            field=models.CharField(choices=[('objection_acceptance', 'accept or reject the objection'), ('objection_answer', 'answer the objection'), ('objection_answer_in_office', "answer the objection within the office's own scope"), ('objection_verification', 'verify the objection and reply'), ('objection_supplement', 'supplement the objection'), ('objection_publication', 'publish the corrected record'), ('repair_acceptance', 'accept or reject the repair application'), ('repair_answer', 'answer the repair application'), ('repair_decision', 'decide on the repair application'), ('repair_supplement', 'supplement the repair application'), ('repair_sharing', 'share the repair result'), ('record_publication', 'publish the new decision on the platform'), ('upstream_change_report', 'report the decision changed or revoked upstream'), ('revoked_record_removal', 'delete the revoked record from publication')], max_length=40, verbose_name='step'),
         ),
         migrations.AlterField(
-            model_name="historicaldeadline",
-            name="step",
-            field=models.CharField(
-                choices=[
-                    ("objection_acceptance", "accept or reject the objection"),
-                    ("objection_answer", "answer the objection"),
-                    ("objection_answer_in_office", "answer the objection within the office's own scope"),
-                    ("objection_verification", "verify the objection and reply"),
-                    ("objection_supplement", "supplement the objection"),
-                    ("objection_publication", "publish the corrected record"),
-                    ("repair_acceptance", "accept or reject the repair application"),
-                    ("repair_answer", "answer the repair application"),
-                    ("repair_decision", "decide on the repair application"),
-                    ("repair_supplement", "supplement the repair application"),
-                    ("repair_sharing", "share the repair result"),
-                    ("record_publication", "publish the new decision on the platform"),
-                    ("upstream_change_report", "report the decision changed or revoked upstream"),
-                    ("revoked_record_removal", "delete the revoked record from publication"),
-                ],
-                max_length=40,
-                verbose_name="step",
-            ),
+            model_name='historicaldeadline',
+            name='step',
+            field=models.CharField(choices=[('objection_acceptance', 'accept or reject the objection'), ('objection_answer', 'answer the objection'), ('objection_answer_in_office', "answer the objection within the office's own scope"), ('objection_verification', 'verify the objection and reply'), ('objection_supplement', 'supplement the objection'), ('objection_publication', 'publish the corrected record'), ('repair_acceptance', 'accept or reject the repair application'), ('repair_answer', 'answer the repair application'), ('repair_decision', 'decide on the repair application'), ('repair_supplement', 'supplement the repair application'), ('repair_sharing', 'share the repair result'), ('record_publication', 'publish the new decision on the platform'), ('upstream_change_report', 'report the decision changed or revoked upstream'), ('revoked_record_removal', 'delete the revoked record from publication')], max_length=40, verbose_name='step'),
         ),
     ]

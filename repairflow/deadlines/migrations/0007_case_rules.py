@@ -6,21 +6,22 @@ from repairflow.core.audit import chains_sealed
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("deadlines", "0006_record_duty_steps"),
+        ('deadlines', '0006_record_duty_steps'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="deadline",
-            name="variant",
-            field=models.CharField(blank=True, default="", max_length=40, verbose_name="rule variant"),
+            model_name='deadline',
+            name='variant',
+            field=models.CharField(blank=True, default='', max_length=40, verbose_name='rule variant'),
         ),
         migrations.AddField(
-            model_name="historicaldeadline",
-            name="variant",
-            field=models.CharField(blank=True, default="", max_length=40, verbose_name="rule variant"),
+            model_name='historicaldeadline',
+            name='variant',
+            field=models.CharField(blank=True, default='', max_length=40, verbose_name='rule variant'),
         ),
         # the history rows kept before gain a value in the new column: chained again (core/audit.py)
-        chains_sealed("deadlines.HistoricalDeadline"),
+        chains_sealed('deadlines.HistoricalDeadline'),
     ]
