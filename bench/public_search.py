@@ -8,7 +8,7 @@ PostgreSQL, by a part of a name and by USCC.
 What is loaded, in SQL (INSERT ... SELECT generate_series, no model instances): 10 departments,
 one subject for every 5 records (one natural person in 20), names made of two of 50 place words
 and a number, and the records spread over four years of decisions, nine in ten published; then
-ANALYZE. How it is measured: in-process through `django.test.Client` (the server's own time, no
+VACUUM ANALYZE. How it is measured: in-process through `django.test.Client` (the server's own time, no
 network) on `/api/v1/public/records/`, each query twice to warm up, then `--requests` (default
 20) timed; the median and the 95th percentile are printed with the plan of the records' query."""
 
@@ -75,7 +75,10 @@ def load(records: int) -> str:
             FROM (SELECT n, DATE '2023-01-01' + (mod(n, 1400)) AS d FROM generate_series(1, %s) n) s""",
             [first_subject, subjects, first_department, records],
         )
-        cursor.execute("ANALYZE records_creditsubject; ANALYZE records_creditrecord")
+        # What autovacuum does after a bulk load: statistics, and the visibility map that lets a
+        # covering index be read without the table.
+        cursor.execute("VACUUM ANALYZE records_creditsubject")
+        cursor.execute("VACUUM ANALYZE records_creditrecord")
     return known
 
 
@@ -107,12 +110,14 @@ def run(arguments: argparse.Namespace) -> dict:
             response = client.get("/api/v1/public/records/", {"q": q})
             times.append((time.perf_counter() - begin) * 1000)
         times.sort()
-        plan = public_search(PublicSearch.from_query(q)).order_by("-decision_date", "-id")[:21].explain(analyze=True)
+        # the plan of what a page reads first: the ids of its rows (selectors._first_rows)
+        first_ids = public_search(PublicSearch.from_query(q)).order_by("-decision_date", "-id").values_list("pk")
+        plan = first_ids[:21].explain(analyze=True)
         results[label] = {
             "median_ms": round(stats.median(times), 1),
             "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
             "found": len(response.json()["results"]),
-            "plan": plan.splitlines(),
+            "plan": [line if len(line) <= 240 else line[:239] + "…" for line in plan.splitlines()],
         }
     figures["queries"] = results
     figures["target_met"] = all(result["p95_ms"] < TARGET_MS for result in results.values())

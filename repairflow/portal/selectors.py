@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import models
-from django.db.models import Q, QuerySet
+from django.db import connection, models
+from django.db.models import F, Lookup, Q, QuerySet
 from django.utils import timezone
 
 from repairflow.cases.kinds import case_kind_numbered
@@ -65,6 +65,9 @@ PUBLIC_RECORD_FIELDS = (
 # it: a trigram index (records migration 0013) finds a part of three characters or more anywhere
 # in a name, and a pattern index (`subject_name_prefix`) a shorter one at its start.
 NAME_PART_MIN_LENGTH = 3
+# The most subjects a search by name lists by id (public_search); a name matching more is common,
+# and its subjects are checked as a subquery.
+NAMED_SUBJECTS_LISTED = 5000
 # The most a page of the public search shows (the API and the page alike).
 PUBLIC_PAGE_SIZE = 20
 
@@ -131,11 +134,35 @@ def public_search(search: PublicSearch, *, today: date | None = None) -> QuerySe
         )
     if search.name:
         lookup = "contains" if len(search.name) >= NAME_PART_MIN_LENGTH else "startswith"
-        # The subjects first, by their name's index, as a set the newest records are checked
-        # against: never a probe of each record's subject as the records are read.
+        # The subjects first, by their name's index; then the newest records walked in order
+        # (index `record_public_order`, which carries each record's subject) and checked against
+        # them as a list of ids, a hash lookup each. Only a name too common to list (its records
+        # are then many, and the first found near the top) is checked as a subquery.
         named = CreditSubject.objects.filter(subject_type=SubjectType.LEGAL_PERSON, **{f"name__{lookup}": search.name})
-        return records.filter(subject__in=named.values("pk"))
+        subjects = list(named.values_list("pk", flat=True)[: NAMED_SUBJECTS_LISTED + 1])
+        if len(subjects) > NAMED_SUBJECTS_LISTED:
+            return records.filter(subject__in=named.values("pk"))
+        return records.filter(_subject_among(subjects))
     return records
+
+
+class _AmongArray(Lookup):
+    """`column = ANY(%s::bigint[])` with one array parameter (PostgreSQL): 5,000 ids cost what one
+    does to send, and are checked by a hash (which needs the array of the column's own type)."""
+
+    lookup_name = "among_array"
+
+    def as_sql(self, compiler, connection):
+        column, column_params = self.process_lhs(compiler, connection)
+        array, array_params = self.process_rhs(compiler, connection)
+        return f"{column} = ANY({array}::bigint[])", [*column_params, *array_params]
+
+
+def _subject_among(ids: list[int]) -> Q | Lookup:
+    """Records whose subject is one of `ids`: one array on PostgreSQL, `IN (…)` elsewhere."""
+    if connection.vendor == "postgresql":
+        return _AmongArray(F("subject_id"), ids)
+    return Q(subject__in=ids)
 
 
 def _public_text(text: str | None, subject: CreditSubject) -> str | None:
@@ -200,17 +227,22 @@ def keyset_page(records: QuerySet[CreditRecord], *, after: str = "", before: str
     after_key, before_key = _key_read(after) if after else None, _key_read(before) if before else None
     if before_key is not None:
         day, pk = before_key
-        rows = list(
-            records.filter(Q(decision_date__gt=day) | Q(decision_date=day, pk__gt=pk), decision_date__gte=day).order_by(
-                "decision_date", "id"
-            )[: size + 1]
-        )
+        later = records.filter(Q(decision_date__gt=day) | Q(decision_date=day, pk__gt=pk), decision_date__gte=day)
+        rows = _first_rows(later, ("decision_date", "id"), size + 1)
         more, rows = len(rows) > size, rows[:size][::-1]
         return KeysetPage(rows, _key(rows[-1]) if rows else None, _key(rows[0]) if more and rows else None)
     if after_key is not None:
         day, pk = after_key
         records = records.filter(Q(decision_date__lt=day) | Q(decision_date=day, pk__lt=pk), decision_date__lte=day)
-    rows = list(records.order_by("-decision_date", "-id")[: size + 1])
+    rows = _first_rows(records, ("-decision_date", "-id"), size + 1)
     more, rows = len(rows) > size, rows[:size]
     previous = _key(rows[0]) if after_key is not None and rows else None
     return KeysetPage(rows, _key(rows[-1]) if more else None, previous)
+
+
+def _first_rows(records: QuerySet[CreditRecord], order: tuple[str, ...], count: int) -> list[CreditRecord]:
+    """The first `count` of `records` (published ones) in `order`: their ids first, which an
+    index that carries every column the filter reads (`record_public_order`) gives without reading
+    the table however many rows it passes over, then those rows alone, still published."""
+    ids = list(records.order_by(*order).values_list("pk", flat=True)[:count])
+    return list(published_records().filter(pk__in=ids).order_by(*order)) if ids else []

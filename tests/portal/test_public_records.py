@@ -100,6 +100,16 @@ def test_a_name_part_finds_enterprises(api, records, q, found):
     assert numbers(api.get(URL, {"q": q})) == found
 
 
+@pytest.mark.parametrize(
+    ("q", "found"), [("济南", ["济市监罚〔2026〕11号", "济环罚〔2026〕13号"]), ("明湖环保", ["济环罚〔2026〕13号"])]
+)
+def test_a_name_matching_more_subjects_than_are_listed_finds_the_same_records(api, records, monkeypatch, q, found):
+    # Two named subjects over a list of one: they are checked as a subquery, with the same answer.
+    monkeypatch.setattr("repairflow.portal.selectors.NAMED_SUBJECTS_LISTED", 1)
+
+    assert numbers(api.get(URL, {"q": q})) == found
+
+
 def test_an_enterprise_is_found_by_its_uscc(api, records, company):
     assert numbers(api.get(URL, {"q": company.identifier.lower()})) == ["济市监罚〔2026〕11号"]
 
