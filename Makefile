@@ -27,7 +27,6 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 run: $(VENV)/.installed ## Run the app with demo data: web on $(HOST):$(PORT), one Celery worker with beat
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  repairflow is starting on http://$(HOST):$(PORT)/   (API docs: /api/docs/, admin: /admin/)"

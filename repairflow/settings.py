@@ -123,8 +123,8 @@ CONTENT_SECURITY_POLICY = {
 STAFF_SESSION_AGE = timedelta(hours=env.int("STAFF_SESSION_HOURS", default=8))
 SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=24) * 3600
 
-# Throttle counters and the like, shared by every process: the database by default (made by
-# `manage.py createcachetable`), Redis in production (CACHE_URL=redis://127.0.0.1:6379/1).
+# Throttle counters and the like, shared by every process: the database by default (its table is
+# made by `migrate`: core migration 0010), Redis in production (CACHE_URL=redis://127.0.0.1:6379/1).
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://repairflow_cache")}
 
 # --- Applications -------------------------------------------------------------------------
@@ -158,6 +158,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "repairflow.core.middleware.ForwardedProtoMiddleware",  # before anything asks is_secure()
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, from any server (gunicorn)
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "repairflow.core.middleware.LanguageMiddleware",
@@ -208,6 +209,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Some indexes carry columns beside their keys for PostgreSQL (INCLUDE: read from the index alone);
+# SQLite builds them without those columns, the same indexes otherwise: nothing to warn about.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "records.User"
 # History keeps a change's whole reason (a user's reason for a return or a pause can be long);
@@ -250,6 +254,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # where collectstatic gathers them; WhiteNoise looks there first
+# WhiteNoise serves what `collectstatic` gathered in STATIC_ROOT; in development it reads the apps'
+# and `static/` folders themselves, so that no step is needed before `make run` or a test.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 

@@ -72,6 +72,8 @@ ADDED = {
     "registrations_phonecode",
     # the subjects' feedback on their closed cases
     "cases_feedback",
+    # the cache every process shares (throttles), made by the migration (core 0010)
+    "repairflow_cache",
 }
 # Tables added since that the migration fills: the heads of the hash chains of the tables that held
 # rows (core/audit.py), each chain verified.

@@ -197,16 +197,13 @@ def forget_queue(env: dict[str, str]) -> None:
 # --- The workers ----------------------------------------------------------------------------------
 
 
-class Worker:
-    """`celery -A repairflow worker` (with beat when `beat`) in a process group of its own."""
+class Background:
+    """A command run in the background in a process group of its own, its output in
+    `<var dir>/<name>.log`; `ready_when` is what that log says once the command serves."""
 
-    def __init__(self, env: dict[str, str], name: str, *, concurrency: int, beat: bool) -> None:
+    def __init__(self, env: dict[str, str], name: str, command: list[str], *, ready_when: bytes = b"") -> None:
+        self.name, self.ready_when = name, ready_when
         self.log = Path(env["REPAIRFLOW_VAR_DIR"]) / f"{name}.log"
-        command = [CELERY, "-A", "repairflow", "worker", "--hostname", f"{name}@%h", "--concurrency", str(concurrency)]
-        command += ["--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-        if beat:
-            schedule = Path(env["REPAIRFLOW_VAR_DIR"]) / f"{name}-beat-schedule"
-            command += ["--beat", "--schedule", str(schedule)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command, env=env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -216,14 +213,14 @@ class Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the worker exited ({self.process.returncode}):\n{self.tail()}")
-            if b" ready." in self.log.read_bytes():
+                raise RuntimeError(f"{self.name} exited ({self.process.returncode}):\n{self.tail()}")
+            if self.ready_when in self.log.read_bytes():
                 return
             time.sleep(0.1)
-        raise RuntimeError(f"the worker was not ready after {timeout} s:\n{self.tail()}")
+        raise RuntimeError(f"{self.name} was not ready after {timeout} s:\n{self.tail()}")
 
     def kill(self) -> None:
-        """SIGKILL to the whole group (the main process and its pool): nothing is cleaned up."""
+        """SIGKILL to the whole group (the main process and its children): nothing is cleaned up."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
@@ -241,6 +238,27 @@ class Worker:
 
     def tail(self, size: int = 4000) -> str:
         return self.log.read_bytes()[-size:].decode(errors="replace") if self.log.exists() else ""
+
+
+def worker_command(name: str, *, concurrency: int, beat: bool, var_dir: str) -> list[str]:
+    """The arguments of `celery -A repairflow worker` (with beat when `beat`)."""
+    command = ["-A", "repairflow", "worker", "--hostname", f"{name}@%h", "--concurrency", str(concurrency)]
+    command += ["--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    if beat:
+        command += ["--beat", "--schedule", str(Path(var_dir) / f"{name}-beat-schedule")]
+    return command
+
+
+# What a worker's log says once it takes tasks.
+WORKER_READY = b" ready."
+
+
+class Worker(Background):
+    """`celery -A repairflow worker` (with beat when `beat`) in a process group of its own."""
+
+    def __init__(self, env: dict[str, str], name: str, *, concurrency: int, beat: bool) -> None:
+        arguments = worker_command(name, concurrency=concurrency, beat=beat, var_dir=env["REPAIRFLOW_VAR_DIR"])
+        super().__init__(env, name, [CELERY, *arguments], ready_when=WORKER_READY)
 
 
 # --- The outcome ----------------------------------------------------------------------------------
