@@ -1,0 +1,436 @@
+"""Benchmark: repairflow under a realistic mix of people, served as production serves it, against
+the machine's own ceiling (issue 19).
+
+    DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… .venv/bin/python bench/load.py \\
+        [--records N] [--cases N] [--users N] [--duration S] [--celery-workers N] …
+
+What is loaded: the registry and the objections of `bench/list_pages.py` (its loaders: a
+department BENCH with its officers, the office's users, `--records` records, `--lifecycles`
+objections run through the services and copies of them up to `--cases`), then `--subjects`
+enterprises of their own, each with an account and one published record free of any case, then
+VACUUM ANALYZE. One platform subscribes to every event, a receiver on 127.0.0.1 that answers 200
+and remembers each delivery's id.
+
+What runs, each a process of its own on 127.0.0.1: gunicorn (`--web-workers` × `--web-threads`),
+`--celery-workers` Celery workers (one pool process each) and one beat, on PostgreSQL and Redis
+(broker and cache). The throttles are raised (the whole load comes from one address). Then locust,
+headless (`bench/load_users.py`): `--users` people started at `--spawn-rate` a second and kept busy
+for `--duration` seconds, in the mix subjects 3 : officers 2 : office 1 : public 4 — subjects
+list and read their cases, file an objection to their record and withdraw it; officers work
+their queue and reply `maintain` to cases being verified; the office reads its dashboard and its
+overdue list and accepts what came in; the public searches published records by name and by
+USCC and queries a case's progress. Each person pauses `--think` seconds between tasks (1–3 by
+default; 0 keeps every person busy, which measures what the server can take).
+
+Then, on the same server, `pgbench -N` (TPC-B without the updates of its branch and teller
+rows: the machine's ceiling for short writing transactions) with `--pgbench-clients` clients
+for `--pgbench-seconds` on a database of its own (scale 10).
+
+Printed and written to bench/results/load.json: per request type the requests, failures, p50,
+p95 and p99; the requests per second in all and of the state-changing ones (the `POST`s), their
+ratio to pgbench's transactions per second; each gunicorn worker's resident memory after the run;
+what each Celery worker did (tasks per worker, from their logs) and the deliveries: sent, and
+received twice (must be none)."""
+
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from _setup import BASE_DIR, database_description, environment, machine_line, run_benchmark
+from list_pages import (
+    Phases,
+    copy_cases,
+    database_url,
+    free_port,
+    load_records,
+    make_people,
+    run_lifecycles,
+    templates_read,
+    vacuum_analyze,
+)
+
+RESULTS_FILE = BASE_DIR / "bench" / "results" / "load.json"
+BIN = Path(sys.executable).parent
+SERVER_START_SECONDS = 60
+# The issue's targets, on this 2-core machine.
+P95_TARGET_MS = 300.0
+PUBLIC_P95_TARGET_MS = 50.0
+WRITE_SHARE_TARGET = 0.20
+WORKER_MEMORY_TARGET_MB = 250.0
+RAISED_THROTTLES = {
+    "PUBLIC_THROTTLE_RATE": "1000000/minute",
+    "PUBLIC_MISS_THROTTLE_RATE": "1000000/hour",
+    "AUTH_THROTTLE_RATE": "1000000/minute",
+}
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=1_000_000, help="credit records (1000000)")
+    parser.add_argument("--cases", type=int, default=100_000, help="objections (100000)")
+    parser.add_argument("--lifecycles", type=int, default=300, help="objections run through the services (300)")
+    parser.add_argument("--subjects", type=int, default=200, help="enterprises of the load, with a free record (200)")
+    parser.add_argument("--users", type=int, default=50, help="people at once (50)")
+    parser.add_argument("--spawn-rate", type=float, default=10.0, help="people started a second (10)")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (60)")
+    parser.add_argument("--think", default="1-3", help="each person's pause between tasks, seconds: 1-3, or 0 (1-3)")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes (2)")
+    parser.add_argument("--web-threads", type=int, default=4, help="threads of each (4)")
+    parser.add_argument("--celery-workers", type=int, default=1, help="Celery worker processes (1)")
+    parser.add_argument("--pgbench-clients", type=int, default=8, help="pgbench clients (8)")
+    parser.add_argument("--pgbench-seconds", type=int, default=30, help="pgbench seconds (30)")
+    return parser.parse_args()
+
+
+# --- What the people of the load act on -----------------------------------------------------------
+
+
+def make_load_subjects(count: int, officer: Any) -> list[Any]:
+    """`count` enterprises, each with an account (no usable password) and one published record."""
+    from objection_lifecycle import make_uscc
+
+    from repairflow.core.permissions import Role
+    from repairflow.records.models import User
+    from repairflow.records.services import records_import
+
+    rows = [
+        {
+            "subject_id": make_uscc(800_000 + n),
+            "subject_name": f"济南负载测试企业{n}有限公司",
+            "subject_type": "legal_person",
+            "category": "administrative_penalty",
+            "severity": "general",
+            "department": officer.department.code,
+            "decision_no": f"济市监罚〔2026〕负载{n + 1}号",
+            "decision_date": "2026-03-02",
+            "title": "未按规定公示年度报告",
+            "content": "责令改正，罚款一千元。",
+        }
+        for n in range(count)
+    ]
+    report = records_import(actor=officer, rows=rows)
+    if report.errors:
+        raise SystemExit(f"the load's records were not created: {report.errors[:3]}")
+    users = []
+    for record in report.created:
+        user = User(
+            username=f"load-subject-{record.subject_id}", role=Role.SUBJECT, credit_subject_id=record.subject_id
+        )
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users)
+    return report.created
+
+
+def write_plan(path: Path, people: Any, records: list[Any]) -> dict[str, int]:
+    """The plan the locust users read (bench/load_users.py): tokens, free records, waiting cases,
+    what the public asks for."""
+    from repairflow.core.identifiers import SubjectType
+    from repairflow.core.services import api_token_issue
+    from repairflow.objections.models import Objection
+    from repairflow.records.models import CreditSubject, RecordState, User
+
+    def token(user: Any) -> str:
+        return api_token_issue(user=user, ttl=timedelta(days=1))[0]
+
+    subjects = {user.credit_subject_id: user for user in User.objects.filter(username__startswith="load-subject-")}
+    named = CreditSubject.objects.filter(
+        subject_type=SubjectType.LEGAL_PERSON, records__state=RecordState.PUBLISHED
+    ).distinct()
+    plan = {
+        "subjects": [{"token": token(subjects[record.subject_id]), "record": record.pk} for record in records],
+        "officers": [token(officer) for officer in people.officers],
+        "office": [token(user) for user in people.office],
+        "submitted": list(Objection.objects.filter(state="submitted").values_list("number", flat=True)[:5000]),
+        # every case being verified is BENCH's (bench/list_pages.py copies them onto its records)
+        "verifying": list(Objection.objects.filter(state="verifying").values_list("number", flat=True)[:5000]),
+        "status": [list(row) for row in Objection.objects.values_list("number", "subject__identifier")[:2000]],
+        "names": sorted({name[2:6] for name in named.values_list("name", flat=True)[:2000]}),
+        "usccs": list(named.values_list("identifier", flat=True)[:2000]),
+    }
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    return {key: len(value) for key, value in plan.items()}
+
+
+# --- The processes --------------------------------------------------------------------------------
+
+
+def served_environment(var_dir: str, receiver_url: str) -> dict[str, str]:
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        raise SystemExit("bench/load.py runs on Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<db>")
+    cache = os.environ.get("CACHE_URL") or urlunsplit(urlsplit(broker)._replace(path="/15"))
+    host = urlsplit(receiver_url).hostname
+    return {
+        **os.environ,
+        **RAISED_THROTTLES,
+        "DJANGO_SETTINGS_MODULE": "repairflow.settings",
+        "REPAIRFLOW_VAR_DIR": var_dir,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker,
+        "CACHE_URL": cache,
+        "SYNC_ALLOWED_NETWORKS": f"{host}/32",
+        "DEBUG": "false",
+        "PYTHONPATH": str(BASE_DIR),
+    }
+
+
+class Process:
+    """A command in the background, its output in `<var dir>/<name>.log`."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.log = Path(env["REPAIRFLOW_VAR_DIR"]) / f"{name}.log"
+        with self.log.open("wb") as output:
+            self.process = subprocess.Popen(
+                command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def wait_answering(port: int, server: Process) -> None:
+    import http.client
+
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start:\n{server.text()[-3000:]}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            connection.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{server.text()[-3000:]}")
+
+
+def resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+# --- The load and the ceiling ---------------------------------------------------------------------
+
+
+def run_locust(arguments: argparse.Namespace, url: str, plan: Path, var_dir: str) -> list[dict[str, Any]]:
+    prefix = Path(var_dir) / "locust"
+    command = [str(BIN / "locust"), "-f", str(BASE_DIR / "bench" / "load_users.py"), "--headless"]
+    command += ["--users", str(arguments.users), "--spawn-rate", str(arguments.spawn_rate)]
+    command += ["--run-time", f"{arguments.duration}s", "--host", url, "--csv", str(prefix), "--only-summary"]
+    command += ["--loglevel", "WARNING", "--stop-timeout", "10"]
+    finished = subprocess.run(
+        command,
+        env={**os.environ, "LOAD_PLAN": str(plan), "LOAD_THINK": arguments.think},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    stats_file = Path(f"{prefix}_stats.csv")
+    if not stats_file.exists():
+        raise SystemExit(f"locust failed ({finished.returncode}):\n{finished.stderr[-3000:]}")
+    with stats_file.open(encoding="utf-8") as rows:
+        return [
+            {
+                "name": row["Name"],
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": float(row["50%"] or 0),
+                "p95_ms": float(row["95%"] or 0),
+                "p99_ms": float(row["99%"] or 0),
+                "rps": float(row["Requests/s"]),
+            }
+            for row in csv.DictReader(rows)
+        ]
+
+
+def pgbench_ceiling(clients: int, seconds: int) -> dict[str, Any]:
+    """pgbench -N on a database of its own on the same server: transactions per second."""
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    name = f"{settings['NAME']}_pgbench"
+    admin_url = urlunsplit(urlsplit(database_url())._replace(path="/postgres", scheme="postgresql"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    target = ["-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432), "-U", settings["USER"]]
+    env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
+    try:
+        subprocess.run(["pgbench", *target, "-i", "-s", "10", "-q", name], env=env, capture_output=True, check=True)
+        command = ["pgbench", *target, "-N", "-c", str(clients), "-j", "2", "-T", str(seconds), name]
+        out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    found = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out)
+    return {"clients": clients, "seconds": seconds, "tps": float(found.group(1)) if found else None}
+
+
+def tasks_done(log: str) -> Counter:
+    return Counter(re.findall(r"Task ([\w.]+)\[[^\]]+\] succeeded", log))
+
+
+# --- The run --------------------------------------------------------------------------------------
+
+
+def run(arguments: argparse.Namespace) -> dict[str, Any]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from repairflow.cases.models import Notice, Transition
+    from repairflow.deadlines.models import Deadline
+    from repairflow.objections.models import Objection, Verification
+    from repairflow.records.models import CreditRecord, CreditSubject, Delivery, QueryLog, Subscription
+    from tests.sync.worker_harness import SECRET, Receiver
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+    vendor, version = database_description()
+    today = timezone.localdate()
+    var_dir = os.environ["REPAIRFLOW_VAR_DIR"]
+    phases = Phases()
+    people = phases.run("people and template records", lambda: make_people(arguments.lifecycles))
+    registry = phases.run("records", lambda: load_records(arguments.records, people.department, today))
+    phases.run("lifecycles through the services", lambda: run_lifecycles(people, today))
+    templates = templates_read()
+    phases.run(
+        "copies",
+        lambda: copy_cases(templates, max(arguments.cases - len(templates), 0), people.department, people.office[0]),
+    )
+    free = phases.run("the load's subjects", lambda: make_load_subjects(arguments.subjects, people.officers[0]))
+    tables = [CreditSubject, CreditRecord, Objection, Transition, Deadline, Notice, Verification, QueryLog]
+    phases.run("vacuum analyze", lambda: vacuum_analyze(tables))
+    plan_file = Path(var_dir) / "load_plan.json"
+    plan = write_plan(plan_file, people, free)
+
+    receiver = Receiver()
+    Subscription.objects.create(name="省信用平台", url=receiver.url, secret=SECRET, events=[])
+    env = served_environment(var_dir, receiver.url)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    gunicorn = [str(BIN / "gunicorn"), "repairflow.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    gunicorn += ["--workers", str(arguments.web_workers), "--threads", str(arguments.web_threads)]
+    processes = [Process("web", gunicorn, env)]
+    celery = [str(BIN / "celery"), "-A", "repairflow"]
+    for number in range(arguments.celery_workers):
+        worker = [*celery, "worker", "--hostname", f"load{number}@%h", "--concurrency", "1", "--loglevel", "INFO"]
+        processes.append(Process(f"worker-{number}", worker, env))
+    processes.append(Process("beat", [*celery, "beat", "--schedule", f"{var_dir}/beat-schedule"], env))
+    try:
+        wait_answering(port, processes[0])
+        began = time.monotonic()
+        requests = run_locust(arguments, url, plan_file, var_dir)
+        load_seconds = time.monotonic() - began
+        memory = [round(resident_mb(pid), 1) for pid in worker_pids(processes[0].process.pid)]
+        time.sleep(5)  # the deliveries of the last changes
+    finally:
+        for process in processes:
+            process.stop()
+        receiver.close()
+    ceiling = phases.run("pgbench", lambda: pgbench_ceiling(arguments.pgbench_clients, arguments.pgbench_seconds))
+
+    by_type = [row for row in requests if row["name"] != "Aggregated"]
+    total = next((row for row in requests if row["name"] == "Aggregated"), None)
+    writes_rps = sum(row["rps"] for row in by_type if row["name"].startswith("POST "))
+    seen = Counter(delivery for delivery, status in receiver.seen if status == 200)
+    work = {process.log.stem: dict(tasks_done(process.text())) for process in processes[1:-1]}
+    public = [row for row in by_type if row["name"].startswith("public:")]
+    targets = {
+        "no_errors": bool(total) and total["failures"] == 0,
+        "p95_every_type": all(row["p95_ms"] < P95_TARGET_MS for row in by_type),
+        "p95_public": all(row["p95_ms"] < PUBLIC_P95_TARGET_MS for row in public),
+        "write_share": bool(ceiling["tps"]) and writes_rps / ceiling["tps"] >= WRITE_SHARE_TARGET,
+        "worker_memory": bool(memory) and max(memory) < WORKER_MEMORY_TARGET_MB,
+    }
+    return {
+        "benchmark": "load",
+        "database": vendor,
+        "database_version": version,
+        "day": today.isoformat(),
+        "records": CreditRecord.objects.count(),
+        "cases": Objection.objects.count(),
+        **registry,
+        "plan": plan,
+        "load_seconds": phases.seconds,
+        "users": arguments.users,
+        "duration_s": arguments.duration,
+        "think_s": arguments.think,
+        "measured_s": round(load_seconds, 1),
+        "web": {"workers": arguments.web_workers, "threads": arguments.web_threads},
+        "celery_workers": arguments.celery_workers,
+        "requests": by_type,
+        "total": total,
+        "writes_rps": round(writes_rps, 1),
+        "pgbench": ceiling,
+        "write_share": round(writes_rps / ceiling["tps"], 4) if ceiling["tps"] else None,
+        "web_worker_memory_mb": memory,
+        "celery_work": work,
+        "deliveries": {
+            "acknowledged": Delivery.objects.filter(status="acknowledged").count(),
+            "received": len(seen),
+            "received_twice": sum(1 for times in seen.values() if times > 1),
+        },
+        "targets": targets,
+        "target_met": all(targets.values()),
+        **environment(),
+    }
+
+
+def report(figures: dict[str, Any]) -> None:
+    print(
+        f"load on {figures['day']}: {figures['records']:,} records, {figures['cases']:,} objections; "
+        f"{figures['users']} people for {figures['duration_s']} s; gunicorn {figures['web']['workers']} × "
+        f"{figures['web']['threads']}, {figures['celery_workers']} Celery worker(s)"
+    )
+    print(f"{'request':<36}{'n':>7}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'rps':>8}")
+    for row in [*figures["requests"], figures["total"] or {}]:
+        if row:
+            print(
+                f"{row['name']:<36}{row['requests']:>7}{row['failures']:>6}{row['p50_ms']:>8.0f}"
+                f"{row['p95_ms']:>8.0f}{row['p99_ms']:>8.0f}{row['rps']:>8.1f}"
+            )
+    ceiling = figures["pgbench"]
+    print(
+        f"state-changing: {figures['writes_rps']} req/s; pgbench -N ({ceiling['clients']} clients): "
+        f"{ceiling['tps']} tps; ratio {figures['write_share']}"
+    )
+    print(f"gunicorn workers' memory after the run: {figures['web_worker_memory_mb']} MB")
+    print(f"Celery work by worker: {figures['celery_work']}")
+    print(f"deliveries: {figures['deliveries']}")
+    print(f"targets: {figures['targets']}")
+    print(machine_line(figures))
+
+
+if __name__ == "__main__":
+    arguments = parse_arguments()
+    sys.exit(run_benchmark("load", RESULTS_FILE, lambda: run(arguments), report))
