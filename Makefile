@@ -25,9 +25,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-run: $(VENV)/.installed ## Run the app with demo data: web on $(HOST):$(PORT), one Celery worker with beat
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+run: $(VENV)/.installed ## Run the app with demo data: gunicorn on $(HOST):$(PORT), a Celery worker and beat (Procfile)
+	$(BIN)/python manage.py prepare --demo
 	@echo ""
 	@echo "  repairflow is starting on http://$(HOST):$(PORT)/   (API docs: /api/docs/, admin: /admin/)"
 	@echo "  Demo accounts (password = user name):"
