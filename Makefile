@@ -36,7 +36,7 @@ run: $(VENV)/.installed ## Run the app with demo data: gunicorn on $(HOST):$(POR
 	@echo "    person-c    natural person"
 	@echo "  Ctrl-C stops everything."
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho start -f Procfile
 
 test: $(VENV)/.installed-test ## Run the whole test suite (DATABASE_URL / CELERY_BROKER_URL switch to PostgreSQL / Redis)
 	$(BIN)/python -m pytest
