@@ -9,7 +9,8 @@ environment (settings.py "Serving", docs/deployment.md):
   request's id (repairflow/core/logs.py).
 
 It refuses to start when its processes could hold more database connections than
-DATABASE_MAX_CONNECTIONS allows (repairflow/core/checks.py)."""
+DATABASE_MAX_CONNECTIONS allows, or when the throttles would count per process (CACHE_URL naming a
+cache of each process's own): repairflow/core/checks.py."""
 
 import os
 import sys
@@ -37,14 +38,15 @@ logger_class = "repairflow.core.logs.GunicornLogger"
 
 
 def on_starting(server):
-    """Refuse to start over the database connection budget (the checks of that tag only)."""
+    """Refuse to start over the database connection budget or with a cache of its own per process
+    (the checks of that tag only: repairflow/core/checks.py)."""
     import django
     from django.core import checks
 
     django.setup()
-    from repairflow.core.checks import DATABASE_CONNECTIONS
+    from repairflow.core.checks import SERVING
 
-    errors = [error for error in checks.run_checks(tags=[DATABASE_CONNECTIONS]) if error.is_serious()]
+    errors = [error for error in checks.run_checks(tags=[SERVING]) if error.is_serious()]
     for error in errors:
         server.log.error("%s", error)
     if errors:

@@ -1,4 +1,5 @@
-"""System checks of how the processes are sized (settings.py "Serving")."""
+"""System checks of what every process must share or stay within (settings.py "Serving"): the
+database's connections, the cache the throttles count in."""
 
 from django.conf import settings
 from django.core.checks import Error, register
@@ -6,7 +7,7 @@ from django.db import connections
 
 # Run by `manage.py check` (and every command that checks: migrate...) and by gunicorn as it starts
 # (gunicorn.conf.py), which runs only the checks of this tag.
-DATABASE_CONNECTIONS = "database_connections"
+SERVING = "serving"
 
 
 def connections_wanted() -> int:
@@ -15,7 +16,7 @@ def connections_wanted() -> int:
     return settings.WEB_CONCURRENCY * settings.WEB_THREADS + settings.CELERY_WORKER_CONCURRENCY
 
 
-@register(DATABASE_CONNECTIONS)
+@register(SERVING)
 def check_database_connections(app_configs, **kwargs) -> list[Error]:
     """On PostgreSQL, refuse a number of web processes, threads and worker processes that could hold
     more connections than DATABASE_MAX_CONNECTIONS: the server would answer the last ones "too many
@@ -34,5 +35,28 @@ def check_database_connections(app_configs, **kwargs) -> list[Error]:
             hint="Lower the processes or threads, or raise DATABASE_MAX_CONNECTIONS to this machine's share of "
             'PostgreSQL\'s max_connections (docs/deployment.md, "Database connections").',
             id="repairflow.E003",
+        )
+    ]
+
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@register(SERVING)
+def check_shared_cache(app_configs, **kwargs) -> list[Error]:
+    """Refuse a default cache that each process keeps to itself (CACHE_URL=locmemcache:// or
+    dummycache://): the throttles count there, so each web process would allow the whole rate."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        Error(
+            f"CACHE_URL names a cache each process keeps to itself ({backend}): every web process would allow "
+            "each throttle's whole rate.",
+            hint="Use Redis (CACHE_URL=redis://host:6379/1) or the database (dbcache://repairflow_cache, the default).",
+            id="repairflow.E004",
         )
     ]

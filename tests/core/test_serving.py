@@ -276,6 +276,13 @@ def test_a_per_process_cache_would_let_each_process_allow_the_whole_rate(tmp_pat
     assert (first, second) == ([True, True, True], [True])
 
 
+def test_check_refuses_a_cache_each_process_keeps_to_itself(tmp_path):
+    started = run(tmp_path, CHECK, CACHE_URL="locmemcache://")
+
+    assert started.returncode != 0
+    assert "(repairflow.E004) CACHE_URL names a cache each process keeps to itself" in started.stderr
+
+
 def test_the_configured_cache_is_shared_by_processes(settings):
     backend = settings.CACHES["default"]["BACKEND"]
 
@@ -326,3 +333,27 @@ def test_production_serves_collected_static_files_hashed_compressed_and_cached(t
     assert "max-age=315360000" in served["cache"] and "immutable" in served["cache"]
     assert served["page_links_it"]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+# --- Log format -----------------------------------------------------------------------------
+
+LOG_FORMAT = "import django; django.setup(); from django.conf import settings; print(settings.LOG_FORMAT)"
+
+
+def test_production_logs_json_by_default(tmp_path):
+    done = python(tmp_path, LOG_FORMAT, **PRODUCTION)
+
+    assert (done.returncode, done.stdout.strip()) == (0, "json"), done.stderr
+
+
+def test_development_logs_text_by_default_and_either_on_request(tmp_path):
+    assert python(tmp_path, LOG_FORMAT).stdout.strip() == "text"
+    assert python(tmp_path, LOG_FORMAT, LOG_FORMAT="json").stdout.strip() == "json"
+    assert python(tmp_path, LOG_FORMAT, **PRODUCTION, LOG_FORMAT="text").stdout.strip() == "text"
+
+
+def test_an_unknown_log_format_is_refused(tmp_path):
+    done = python(tmp_path, LOG_FORMAT, LOG_FORMAT="xml")
+
+    assert done.returncode != 0
+    assert "LOG_FORMAT must be 'json' or 'text', not 'xml'" in done.stderr
