@@ -3,7 +3,9 @@
 #
 # It installs with the very step CI runs before its tests (`make .venv/.installed`: .ci/run), so
 # every CI run tests the install this image makes.
-FROM python:3.11-slim
+# BASE_IMAGE: any Debian-based image with Python 3.11 (python3 -m venv); python:3.11-slim by default.
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
