@@ -4,7 +4,9 @@ id of the request it was written for.
 The id lives in a context variable while a request is served (RequestIdMiddleware sets it, the
 signal request_finished forgets it; each thread has its own), and RequestIdFilter copies it onto
 every record, so that a line of any library, written anywhere while the request runs, carries
-it. gunicorn's own lines and its access log go through GunicornLogger, in the same shape; the
+it. A Celery task queued while a request is served carries the id in its message, and the
+worker's lines while it runs the task carry it too (repairflow/celery.py connects the signals).
+gunicorn's own lines and its access log go through GunicornLogger, in the same shape; the
 access log reads the id off the response's X-Request-ID header."""
 
 import json
@@ -17,6 +19,7 @@ from datetime import UTC, datetime
 from gunicorn.glogging import Logger
 
 REQUEST_ID_HEADER = "X-Request-ID"
+TASK_HEADER = "request_id"  # a Celery message's header: the request that queued the task
 NO_REQUEST = "-"
 # An id a trusted proxy sends is kept if it is made of these (a UUID, a trace id...); else a new one.
 ACCEPTED_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
@@ -31,6 +34,27 @@ def new_request_id() -> str:
 def forget_request_id(**kwargs) -> None:
     """When a response is closed (the signal request_finished): lines from then on belong to no request."""
     request_id.set(NO_REQUEST)
+
+
+def request_id_to_task(headers=None, **kwargs) -> None:
+    """When a task is queued (the signal before_task_publish): one queued while a request is served
+    carries the request's id in its message's headers."""
+    current = request_id.get()
+    if headers is not None and current != NO_REQUEST:
+        headers.setdefault(TASK_HEADER, current)
+
+
+def request_id_from_task(task=None, **kwargs) -> None:
+    """When a worker starts a task (task_prerun): its lines carry the id of the request that queued
+    it, or none. (A task run eagerly, inside the caller, keeps the caller's.)"""
+    if task is not None and not task.request.is_eager:
+        request_id.set(getattr(task.request, TASK_HEADER, None) or NO_REQUEST)
+
+
+def request_id_after_task(task=None, **kwargs) -> None:
+    """When a worker has run a task (task_postrun): lines from then on belong to no request."""
+    if task is not None and not task.request.is_eager:
+        request_id.set(NO_REQUEST)
 
 
 def acceptable_request_id(value: str | None) -> bool:

@@ -1,14 +1,19 @@
 """Logs (repairflow/core/logs.py): every request has an id, on its response's X-Request-ID header
-and on every log line written while it is served; a trusted proxy's id is kept; lines are JSON
-with their fields, or text. (gunicorn's access log in the same shape: tests/core/test_serving.py.)"""
+and on every log line written while it is served, and on the tasks it queues and their lines in
+the worker; a trusted proxy's id is kept; lines are JSON with their fields, or text. (gunicorn's
+access log in the same shape: tests/core/test_serving.py.)"""
 
 import json
 import logging
 import re
 
 import pytest
+from celery import current_app
+from celery.app.trace import build_tracer
+from celery.signals import before_task_publish
 
 from repairflow.core.logs import NO_REQUEST, JsonFormatter, RequestIdFilter, TextFormatter, request_id
+from repairflow.core.tasks import purge_idempotency_keys
 
 NEW_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -134,3 +139,77 @@ def test_the_project_logs_through_the_filter_and_the_chosen_format(settings):
 
     assert console["filters"] == ["request_id"]
     assert console["formatter"] == settings.LOG_FORMAT == "text"  # development's default
+
+
+# --- Celery tasks ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published():
+    """The headers of each task message published (to kombu's in-memory transport) while the test runs."""
+    seen: list[dict] = []
+
+    def keep(headers=None, **kwargs):
+        seen.append(dict(headers))
+
+    before_task_publish.connect(keep, weak=False, dispatch_uid="tests.core.test_logs")
+    with current_app.connection_for_write("memory://") as connection:
+        yield seen, connection
+    before_task_publish.disconnect(dispatch_uid="tests.core.test_logs")
+
+
+def test_a_task_queued_while_serving_carries_the_requests_id(published):
+    seen, connection = published
+    token = request_id.set("r-7")
+    try:
+        purge_idempotency_keys.apply_async(connection=connection)
+    finally:
+        request_id.reset(token)
+
+    assert seen[-1]["task"] == purge_idempotency_keys.name
+    assert seen[-1]["request_id"] == "r-7"
+
+
+def test_a_task_queued_outside_a_request_carries_no_id(published):
+    seen, connection = published
+
+    purge_idempotency_keys.apply_async(connection=connection)
+
+    assert "request_id" not in seen[-1]
+
+
+@current_app.task(name="tests.core.test_logs.logged")
+def logged():
+    logging.getLogger("repairflow.test").info("in the task")
+
+
+def run_as_a_worker(task, request: dict) -> None:
+    """`task` run as a worker runs a message with these headers (Celery's tracer, not eagerly)."""
+    build_tracer(task.name, task, app=current_app, eager=False)(f"task-{len(request)}", (), {}, request)
+
+
+def test_a_workers_lines_carry_the_id_of_the_request_that_queued_the_task(json_lines):
+    run_as_a_worker(logged, {"request_id": "r-8"})
+
+    line = next(json.loads(line) for line in json_lines if json.loads(line)["message"] == "in the task")
+    assert line["request_id"] == "r-8"
+    assert request_id.get() == NO_REQUEST  # the next task starts with none
+
+
+def test_a_task_queued_outside_a_request_logs_without_an_id(json_lines):
+    run_as_a_worker(logged, {})
+
+    line = next(json.loads(line) for line in json_lines if json.loads(line)["message"] == "in the task")
+    assert line["request_id"] == NO_REQUEST
+
+
+def test_a_task_run_eagerly_keeps_its_callers_id(json_lines):
+    token = request_id.set("r-9")
+    try:
+        logged.apply()
+        after = request_id.get()
+    finally:
+        request_id.reset(token)
+
+    line = next(json.loads(line) for line in json_lines if json.loads(line)["message"] == "in the task")
+    assert (line["request_id"], after) == ("r-9", "r-9")
