@@ -25,9 +25,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-run: $(VENV)/.installed ## Run the app with demo data: web on $(HOST):$(PORT), one Celery worker with beat
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+run: $(VENV)/.installed ## Run the app with demo data: gunicorn on $(HOST):$(PORT), a Celery worker and beat (Procfile)
+	$(BIN)/python manage.py prepare --demo
 	@echo ""
 	@echo "  repairflow is starting on http://$(HOST):$(PORT)/   (API docs: /api/docs/, admin: /admin/)"
 	@echo "  Demo accounts (password = user name):"
@@ -37,7 +36,7 @@ run: $(VENV)/.installed ## Run the app with demo data: web on $(HOST):$(PORT), o
 	@echo "    person-c    natural person"
 	@echo "  Ctrl-C stops everything."
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho start -f Procfile
 
 test: $(VENV)/.installed-test ## Run the whole test suite (DATABASE_URL / CELERY_BROKER_URL switch to PostgreSQL / Redis)
 	$(BIN)/python -m pytest

@@ -156,9 +156,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "repairflow.core.middleware.RequestIdMiddleware",  # first: every later log line carries its id
     "repairflow.core.middleware.ForwardedProtoMiddleware",  # before anything asks is_secure()
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, from any server (gunicorn)
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, right after the HTTPS redirect
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "repairflow.core.middleware.LanguageMiddleware",
@@ -207,7 +208,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
+    # Each web thread and each worker process keeps at most one connection, for CONN_MAX_AGE
+    # seconds, checked before a request reuses it (a connection the server closed is replaced,
+    # not failed on). What all of them may hold together is bounded: see "Serving" below.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Some indexes carry columns beside their keys for PostgreSQL (INCLUDE: read from the index alone);
 # SQLite builds them without those columns, the same indexes otherwise: nothing to warn about.
@@ -251,15 +256,28 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 # --- Static and uploaded files ------------------------------------------------------------
+# Static files are served by WhiteNoise from every web process. Production: `manage.py
+# collectstatic` (the container image runs it when it is built) copies them to STATIC_ROOT under
+# names that carry their content's hash, compressed beside (gzip), served with a year's caching.
+# Development: straight from the apps' and static/ folders, nothing to collect.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # where collectstatic gathers them; WhiteNoise looks there first
-# WhiteNoise serves what `collectstatic` gathered in STATIC_ROOT; in development it reads the apps'
-# and `static/` folders themselves, so that no step is needed before `make run` or a test.
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # empty: WhiteNoise only asks that it be there
+# Uploads (attachments, letters): on the file system under MEDIA_ROOT, which every web and worker
+# process must share (one machine's disk, or a network file system mounted at the same path).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # --- Limits on what is uploaded and imported -------------------------------------------------
 # Every limit on a file a user sends is here; a file over one is refused whole, nothing stored or
@@ -457,10 +475,41 @@ SYNC_ALLOWED_NETWORKS = env.list("SYNC_ALLOWED_NETWORKS", default=[])
 # (The relay's intervals, REPAIRFLOW_SYNC_RELAY_SECONDS and REPAIRFLOW_SYNC_SWEEP_SECONDS, are under
 # "Background work".)
 
+# --- Serving (gunicorn.conf.py, the Procfile, docs/deployment.md) ----------------------------
+# Web: WEB_CONCURRENCY gunicorn processes of WEB_THREADS threads each (defaults for 2 cores); the
+# Celery worker: CELERY_WORKER_CONCURRENCY processes. Each thread and each worker process holds at
+# most one database connection, so together they may hold WEB_CONCURRENCY × WEB_THREADS +
+# CELERY_WORKER_CONCURRENCY: on PostgreSQL, `manage.py check` (and gunicorn, as it starts) refuses
+# a number over DATABASE_MAX_CONNECTIONS, this machine's share of the server's max_connections
+# (repairflow/core/checks.py).
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=2)
+WEB_THREADS = env.int("WEB_THREADS", default=4)
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
+DATABASE_MAX_CONNECTIONS = env.int("DATABASE_MAX_CONNECTIONS", default=90)
+
+# --- Logs ---------------------------------------------------------------------------------
+# One line per event on standard error: JSON (time, level, logger, message, request_id and any
+# extra fields) by default in production, readable text in development; LOG_FORMAT=json|text
+# chooses. Every line written while a request is served carries its id (the X-Request-ID header:
+# repairflow/core/logs.py, core.middleware.RequestIdMiddleware); gunicorn's access log is in the
+# same shape.
+LOG_FORMAT = env("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}.")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "filters": {"request_id": {"()": "repairflow.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "repairflow.core.logs.JsonFormatter"},
+        "text": {"()": "repairflow.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Celery's worker and beat log through the same handler, in the same format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -7,6 +7,7 @@ from django.utils import translation
 from repairflow.core.addresses import from_trusted_proxy
 from repairflow.core.api import is_api_path
 from repairflow.core.errors import Forbidden, NotFound
+from repairflow.core.logs import REQUEST_ID_HEADER, acceptable_request_id, new_request_id, request_id
 from repairflow.core.views import parameters_refused
 
 
@@ -74,3 +75,23 @@ class ForwardedProtoMiddleware:
         if "HTTP_X_FORWARDED_PROTO" in request.META and not from_trusted_proxy(request):
             del request.META["HTTP_X_FORWARDED_PROTO"]
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Every request gets an id: the X-Request-ID a trusted proxy (TRUSTED_PROXIES) sent, if it is
+    a plausible id, else a new one. It is on the response's X-Request-ID header and on every log
+    line written while the request is served (repairflow/core/logs.py); `request.id` holds it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        sent = request.META.get("HTTP_X_REQUEST_ID")
+        request.id = sent if acceptable_request_id(sent) and from_trusted_proxy(request) else new_request_id()
+        # Kept until the response is closed (request_finished: core.logs.forget_request_id), so that
+        # Django's own last line of the request (a 404's "Not Found", logged after the middleware)
+        # carries it too.
+        request_id.set(request.id)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.id
+        return response
