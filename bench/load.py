@@ -338,9 +338,14 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     env = served_environment(var_dir, receiver.url)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    gunicorn = [str(BIN / "gunicorn"), "repairflow.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    gunicorn += ["--workers", str(arguments.web_workers), "--threads", str(arguments.web_threads)]
-    processes = [Process("web", gunicorn, env)]
+    # served as the Procfile serves it (gunicorn.conf.py), sized by the environment it reads
+    env.update(
+        WEB_CONCURRENCY=str(arguments.web_workers),
+        WEB_THREADS=str(arguments.web_threads),
+        CELERY_WORKER_CONCURRENCY="1",
+    )
+    gunicorn = [str(BIN / "gunicorn"), "-c", str(BASE_DIR / "gunicorn.conf.py"), "repairflow.wsgi"]
+    processes = [Process("web", gunicorn, {**env, "HOST": "127.0.0.1", "PORT": str(port)})]
     celery = [str(BIN / "celery"), "-A", "repairflow"]
     for number in range(arguments.celery_workers):
         worker = [*celery, "worker", "--hostname", f"load{number}@%h", "--concurrency", "1", "--loglevel", "INFO"]
