@@ -3,13 +3,20 @@
 calendar (国庆 10/1–10/7 holidays, Saturday 10/10 a working day), on cases and records moved by
 the services on the days below, read on Monday 2 November."""
 
+from datetime import datetime
 from io import BytesIO
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from repairflow.objections import services as objections
-from repairflow.objections.models import Objection
+from repairflow.objections.models import Objection, Outcome
+from repairflow.records.models import MatterKind
+from repairflow.records.services import credit_check_run, matter_create
+from tests.helpers import SHANGHAI
+from tests.i18n import in_chinese
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +95,21 @@ def test_the_page_shows_the_figures_and_draws_them(client, october, office):
     page = client.get("/office/statistics/", {"start": "2026-10-01", "end": "2026-10-31"}).content.decode()
 
     assert page.count("<svg") == 2 and "50%" in page and "生态环境局" in page
+
+
+@pytest.mark.usefixtures("october")
+def test_the_page_names_outcomes_and_departments_rather_than_their_codes(client, office, officer_scj, scj):
+    matter = matter_create(actor=office, department=scj, code="XK-001", name="食品经营许可", kind=MatterKind.LICENCE)
+    with time_machine.travel(datetime(2026, 10, 20, 10, tzinfo=SHANGHAI)):
+        credit_check_run(actor=officer_scj, subject_id="91370102MA3C4K7R18", matter=matter.code)
+    client.force_login(office)
+
+    response = client.get("/office/statistics/", {"start": "2026-10-01", "end": "2026-10-31"})
+
+    shown = text(response)
+    assert f"{in_chinese(Outcome.CORRECT.label)}: 1" in shown and f"{in_chinese(Outcome.MAINTAIN.label)}: 1" in shown
+    assert f"{scj.name}: 1" in shown
+    assert "correct:" not in shown and "maintain:" not in shown and "SCJ:" not in shown
 
 
 def test_the_page_refuses_a_backwards_period_beside_its_field(client, travel, office):
