@@ -3,7 +3,8 @@
 calendar (国庆 10/1–10/7 holidays, Saturday 10/10 a working day), on cases and records moved by
 the services on the days below, read on Monday 2 November."""
 
-from datetime import datetime
+import re
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 
 from repairflow.objections import services as objections
 from repairflow.objections.models import Objection, Outcome
+from repairflow.office.charts import weekly_lines
 from repairflow.records.models import MatterKind
 from repairflow.records.services import credit_check_run, matter_create
 from tests.helpers import SHANGHAI
@@ -112,6 +114,16 @@ def test_the_page_names_outcomes_and_departments_rather_than_their_codes(client,
     assert "correct:" not in shown and "maintain:" not in shown and "SCJ:" not in shown
 
 
+def test_the_page_opens_on_this_month_so_far_with_its_dates_in_the_form(client, travel, office):
+    travel(date(2026, 12, 21))
+    client.force_login(office)
+
+    page = client.get("/office/statistics/").content.decode()
+
+    assert re.search(r'<input type="date" name="start" value="2026-12-01"', page)
+    assert re.search(r'<input type="date" name="end" value="2026-12-21"', page)
+
+
 def test_the_page_refuses_a_backwards_period_beside_its_field(client, travel, office):
     client.force_login(office)
 
@@ -131,3 +143,14 @@ def test_a_paused_clock_is_neither_on_time_nor_late(api, october, office):
     late = [row[:2] for row in report["逾期期限"].iter_rows(min_row=2, values_only=True)]
     assert (environment.number, "核查异议并答复") not in late
     assert (environment.number, "答复异议") in late  # the office's own answer still runs, and is late
+
+
+def test_the_trend_chart_keeps_its_last_week_s_label_inside_it():
+    weeks = [{"week": date(2026, 11, 30) + timedelta(weeks=n), "received": n, "closed": 0} for n in range(4)]
+
+    chart = str(weekly_lines(weeks))
+
+    width = int(re.search(r'viewBox="0 0 (\d+) ', chart).group(1))
+    last = re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="middle"[^>]*>([^<]+)</text>', chart)[-1]
+    assert last[1] == "12/21"
+    assert float(last[0]) + len(last[1]) * 11 / 2 / 2 + 2 <= width  # half the label (11 px, digits half as wide)
