@@ -14,15 +14,13 @@ from repairflow.cases.services import today
 from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role, require_role
 from repairflow.deadlines.services import calendar_year_load, deadlines_moved_by
-from repairflow.objections.models import ObjectionState, Outcome
+from repairflow.objections.models import ObjectionState
 from repairflow.office.charts import on_time_bars, weekly_lines
 from repairflow.office.forms import BulkForm, CalendarLoadForm, PeriodForm, ReasonForm
 from repairflow.office.queue import QueueFilter, queue_rows, queue_visible_to
 from repairflow.office.selectors import desk, desk_check
 from repairflow.office.services import BulkReport, deadlines_extend, deadlines_remind, deliveries_requeue_failed
-from repairflow.office.statistics import statistics, weekly_trend
-from repairflow.records.models import Department
-from repairflow.repair.eligibility import REPAIR_RULE_SETS
+from repairflow.office.statistics import figures_named, statistics, weekly_trend
 from repairflow.repair.models import RepairState
 
 STATE_LABELS = {"objection": dict(ObjectionState.choices), "repair": dict(RepairState.choices)}
@@ -141,28 +139,6 @@ def office_requeue_deliveries(request):
     return redirect("office-desk")
 
 
-def _named(figures: dict) -> dict:
-    """What the figures key by code, named as a person reads them: an objection's outcome, the rule
-    set a repair was judged under, the department that made credit checks (none: the office)."""
-    outcomes = dict(Outcome.choices)
-    rule_sets = {rule_set.code: rule_set.name for rule_set in REPAIR_RULE_SETS}
-    codes = [row["department"] for row in figures["credit_checks"] if row["department"]]
-    departments = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
-    return {
-        "outcomes": [(outcomes.get(code, code), count) for code, count in figures["outcomes"].items()],
-        "repairs_by_rule": [
-            (rule_sets.get(code, code or "—"), count) for code, count in figures["repairs_by_rule"].items()
-        ],
-        "credit_checks": [
-            (
-                departments.get(row["department"], row["department"]) if row["department"] else _("credit office"),
-                row["count"],
-            )
-            for row in figures["credit_checks"]
-        ],
-    }
-
-
 @login_required
 def office_statistics(request):
     """A period's statistics (this month so far by default), with its charts."""
@@ -177,7 +153,7 @@ def office_statistics(request):
     context = {
         "form": form,
         "figures": figures,
-        "named": _named(figures) if figures else None,
+        "named": figures_named(figures) if figures else None,
         "weeks": weeks,
         "on_time_chart": on_time_bars(figures["departments"]) if figures else None,
         "trend_chart": weekly_lines(weeks) if weeks else None,
