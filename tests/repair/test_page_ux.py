@@ -114,6 +114,16 @@ def test_the_application_form_opened_directly_says_why_and_from_when_too(client,
     )
 
 
+def test_the_list_of_applications_says_where_to_apply(client, company_user, officer_scj):
+    client.force_login(company_user)
+
+    shown = page(client.get("/repairs/"))
+
+    assert re.search(r'<p class="muted" id="how-to-apply">.*<a href="/records/">', shown)
+    client.force_login(officer_scj)  # a department decides; it never applies
+    assert 'id="how-to-apply"' not in page(client.get("/repairs/"))
+
+
 # --- One result banner ---------------------------------------------------------------------------
 
 
