@@ -10,6 +10,7 @@ Every case is found by its number. Due dates are read from the pages, never writ
 office's journey may have loaded 2027's holidays, which moves them."""
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -47,14 +48,18 @@ def test_a_repair_is_denied_contested_reviewed_again_and_published(site, new_per
     sign_in(officer, "dept-hb")
 
     # Not yet: the record's minimum period runs on; no way to apply, the reason and the first day instead.
-    clerk.goto("/records/")
+    clerk.goto("/")
+    clerk.get_by_role("navigation").get_by_role("link", name="信用修复").click()
+    check_page(clerk, "repair-my-applications")
+    clerk.locator("#how-to-apply").get_by_role("link").click()
     check_page(clerk, "repair-my-records")
     clerk.get_by_role("link", name=NOT_YET).click()
-    ends = clerk.get_by_role("definition").filter(has_text=re.compile(r"^\d{4}-\d{2}-\d{2}$")).nth(1).inner_text()
+    ends = clerk.locator("dt", has_text="最短公示期届满").locator("xpath=following-sibling::dd[1]").inner_text()
+    first_day = (date.fromisoformat(ends) + timedelta(days=1)).isoformat()
     not_yet = clerk.locator("#repair-not-eligible")
     expect(not_yet).to_contain_text("暂不能申请信用修复")
     expect(not_yet).to_contain_text(f"最短公示期至 {ends}")
-    expect(not_yet).to_contain_text("2027-04-09 起可申请")
+    expect(not_yet).to_contain_text(f"自 {first_day} 起可申请")
     expect(clerk.get_by_role("link", name="申请信用修复")).to_have_count(0)
     check_page(clerk, "repair-not-yet-eligible")
 
