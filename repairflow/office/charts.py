@@ -44,9 +44,10 @@ def on_time_bars(rows: list[dict[str, Any]]) -> SafeString:
 
 def weekly_lines(weeks: list[dict[str, Any]]) -> SafeString:
     """Cases received and closed per week, as two lines over the weeks of the period."""
-    width, height, left, bottom, top = 640, 240, 40, 30, 16
+    # `right`: room for half of the last week's label, which is centred on its point
+    width, height, left, right, bottom, top = 640, 240, 40, 24, 30, 16
     peak = max([1, *(week["received"] for week in weeks), *(week["closed"] for week in weeks)])
-    step = (width - left - 10) / max(len(weeks) - 1, 1)
+    step = (width - left - right) / max(len(weeks) - 1, 1)
 
     def point(index: int, value: int) -> str:
         return f"{left + index * step:.1f},{height - bottom - (height - bottom - top) * value / peak:.1f}"
@@ -55,7 +56,7 @@ def weekly_lines(weeks: list[dict[str, Any]]) -> SafeString:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" aria-labelledby="trend-title"><title id="trend-title">{title}</title>',
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="{MUTED}"/>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="{MUTED}"/>',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11" fill="{MUTED}">{peak}</text>',
         f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" font-size="11" fill="{MUTED}">0</text>',
     ]

@@ -87,13 +87,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
+def _date_input() -> forms.DateInput:
+    """A browser's date picker: its value is always ISO 8601, whatever the language's date format."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[within_the_calendar]
-    )
-    end = forms.DateField(
-        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), validators=[within_the_calendar]
-    )
+    start = forms.DateField(label=_("From"), widget=_date_input(), validators=[within_the_calendar])
+    end = forms.DateField(label=_("To"), widget=_date_input(), validators=[within_the_calendar])
 
     def clean(self):
         cleaned = super().clean()

@@ -31,7 +31,7 @@ from repairflow.core.pdf import BODY, CELL, FONT, TITLE, dated
 from repairflow.core.spreadsheets import formula_safe_row
 from repairflow.deadlines.models import DeadlineStatus
 from repairflow.deadlines.policy import Party, Step, office_name
-from repairflow.office.statistics import judged_clocks, statistics
+from repairflow.office.statistics import figures_named, judged_clocks, statistics
 
 MONTH_UNREADABLE = gettext_lazy("Give the month as YYYY-MM, e.g. 2026-11.")
 
@@ -96,13 +96,14 @@ def monthly_report(month: str, *, today: date) -> MonthlyReport:
 def _summary_rows(report: MonthlyReport) -> list[tuple[str, Any]]:
     figures = report.figures
     publication = figures["publication"]
+    named = figures_named(figures)
     return [
         (_("Objections received"), figures["received"]["objection"]),
         (_("Repair applications received"), figures["received"]["repair"]),
         (_("Objections closed"), figures["closed"]["objection"]),
         (_("Repair applications closed"), figures["closed"]["repair"]),
-        *((_("Objection outcome: %(code)s") % {"code": code}, n) for code, n in figures["outcomes"].items()),
-        *((_("Repairs under %(rule)s") % {"rule": rule or "—"}, n) for rule, n in figures["repairs_by_rule"].items()),
+        *((_("Objection outcome: %(code)s") % {"code": outcome}, n) for outcome, n in named["outcomes"]),
+        *((_("Repairs under %(rule)s") % {"rule": rule_set}, n) for rule_set, n in named["repairs_by_rule"]),
         (_("New licences and penalties to publish"), publication["new_records"]),
         (_("Published on time"), publication["on_time"]),
         (_("Published late or not yet"), publication["late"]),

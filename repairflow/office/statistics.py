@@ -30,14 +30,17 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from repairflow.deadlines.models import Deadline, DeadlineStatus
 from repairflow.deadlines.policy import Party, Step
 from repairflow.deadlines.tally import ended_clocks
+from repairflow.objections.models import Outcome
 from repairflow.office.figures import KINDS, day_figures, moments
 from repairflow.office.models import Figure
 from repairflow.records.models import CreditRecord, Department, RecordState
 from repairflow.records.selectors import credit_check_counts
+from repairflow.repair.eligibility import REPAIR_RULE_SETS
 
 # The departments' own steps: a department's headline figure is its on-time rate on these.
 DEPARTMENT_STEPS = (Step.OBJECTION_VERIFICATION, Step.REPAIR_DECISION)
@@ -210,3 +213,28 @@ def weekly_trend(start: date, end: date) -> list[dict[str, Any]]:
         if figure in (Figure.RECEIVED, Figure.CLOSED):
             weeks[day - timedelta(days=day.weekday())][figure] += n
     return [{"week": week, **counts} for week, counts in sorted(weeks.items())]
+
+
+def figures_named(figures: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+    """What `statistics` keys by code, named as a person reads them (the statistics page, the
+    monthly report): an objection's outcome, the rule set a repair was judged under, the department
+    that made credit checks (none: the office)."""
+    outcomes = dict(Outcome.choices)
+    rule_sets = {rule_set.code: rule_set.name for rule_set in REPAIR_RULE_SETS}
+    codes = [row["department"] for row in figures["credit_checks"] if row["department"]]
+    departments = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+    return {
+        "outcomes": [(outcomes.get(code, code), count) for code, count in figures["outcomes"].items()],
+        "repairs_by_rule": [
+            (rule_sets.get(code, code or "—"), count) for code, count in figures["repairs_by_rule"].items()
+        ],
+        "credit_checks": [
+            (
+                departments.get(row["department"], row["department"])
+                if row["department"]
+                else gettext_lazy("credit office"),
+                row["count"],
+            )
+            for row in figures["credit_checks"]
+        ],
+    }

@@ -20,7 +20,7 @@ from repairflow.office.forms import BulkForm, CalendarLoadForm, PeriodForm, Reas
 from repairflow.office.queue import QueueFilter, queue_rows, queue_visible_to
 from repairflow.office.selectors import desk, desk_check
 from repairflow.office.services import BulkReport, deadlines_extend, deadlines_remind, deliveries_requeue_failed
-from repairflow.office.statistics import statistics, weekly_trend
+from repairflow.office.statistics import figures_named, statistics, weekly_trend
 from repairflow.repair.models import RepairState
 
 STATE_LABELS = {"objection": dict(ObjectionState.choices), "repair": dict(RepairState.choices)}
@@ -153,6 +153,7 @@ def office_statistics(request):
     context = {
         "form": form,
         "figures": figures,
+        "named": figures_named(figures) if figures else None,
         "weeks": weeks,
         "on_time_chart": on_time_bars(figures["departments"]) if figures else None,
         "trend_chart": weekly_lines(weeks) if weeks else None,

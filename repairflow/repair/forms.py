@@ -142,6 +142,10 @@ class DenyForm(case_forms.ReasonForm):
     action, label = "deny", _("Deny the repair")
     required_fields = ("reason",)
     destructive = True
+    confirm = _(
+        "Deny the repair? The application closes, and the subject is told your reasons and that it may object "
+        "to the decision."
+    )
 
 
 class ExecuteForm(case_forms.CommentForm):
@@ -152,6 +156,10 @@ class RevokeForm(case_forms.ReasonForm):
     action, label = "revoke", _("Revoke the repair (a false commitment or false materials)")
     required_fields = ("reason",)
     destructive = True
+    confirm = _(
+        "Revoke the repair? The record is published again, and the subject may not apply for a repair until "
+        "its ban ends."
+    )
 
 
 class WithdrawForm(case_forms.WithdrawForm):

@@ -3,6 +3,7 @@ worked out by hand below from the 2026 official calendar (国庆 10/1–10/7 hol
 a working day), on cases filed and moved by the services; refused to anyone but the office and
 the auditor."""
 
+import re
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from repairflow.objections.models import Objection
 from repairflow.objections.services import OBJECTIONS
 from repairflow.records.models import Delivery, DeliveryStatus, EventType, RecordEvent, Subscription
 from tests.factories import CreditRecordFactory
+from tests.i18n import in_chinese
 from tests.office.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +133,22 @@ def test_the_desk_page_shows_the_same_figures(client, cases, office):
 
     assert "市场监督管理局" in page and cases["repair"].number in page
     assert "2027" in page  # the calendar warning names the missing year
+
+
+def test_the_desk_page_names_each_monthly_report_by_its_month_and_format(client, travel, office):
+    travel(date(2026, 12, 21))
+    client.force_login(office)
+
+    page = client.get("/office/").content.decode()
+
+    links = re.findall(r'<a href="(/api/v1/office/reports/[^"]+)" download>([^<]+)</a>', page)
+    xlsx, pdf = in_chinese("%(month)s report (XLSX)"), in_chinese("%(month)s report (PDF)")
+    assert links == [
+        ("/api/v1/office/reports/2026-11.xlsx", xlsx % {"month": "2026-11"}),
+        ("/api/v1/office/reports/2026-11.pdf", pdf % {"month": "2026-11"}),
+        ("/api/v1/office/reports/2026-12.xlsx", xlsx % {"month": "2026-12"}),
+        ("/api/v1/office/reports/2026-12.pdf", pdf % {"month": "2026-12"}),
+    ]
 
 
 @pytest.mark.parametrize("who", ["officer_scj", "company_user"])

@@ -10,6 +10,9 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from repairflow.objections.models import Outcome
+from tests.i18n import in_chinese
+
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/office/reports/2026-10"
@@ -32,7 +35,8 @@ def test_the_workbooks_summary_is_the_months_statistics(api, october, office):
     summary = dict(book["汇总"][2:])
     assert summary["收到的异议"] == figures["received"]["objection"] == 2
     assert summary["办结的异议"] == figures["closed"]["objection"] == 2
-    assert summary["异议处理结果：correct"] == figures["outcomes"]["correct"] == 1
+    assert summary[f"异议处理结果：{in_chinese(Outcome.CORRECT.label)}"] == figures["outcomes"]["correct"] == 1
+    assert not any(str(label).endswith(("correct", "maintain")) for label in summary)
     assert summary["应公示的新许可和处罚"] == figures["publication"]["new_records"] == 2
     assert summary["逾期或尚未公示"] == figures["publication"]["late"] == 1
     departments = {row[0]: row[1:] for row in book["部门"][1:]}

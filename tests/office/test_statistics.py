@@ -3,13 +3,22 @@
 calendar (国庆 10/1–10/7 holidays, Saturday 10/10 a working day), on cases and records moved by
 the services on the days below, read on Monday 2 November."""
 
+import re
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from repairflow.objections import services as objections
-from repairflow.objections.models import Objection
+from repairflow.objections.models import Objection, Outcome
+from repairflow.office.charts import weekly_lines
+from repairflow.records.models import MatterKind
+from repairflow.records.services import credit_check_run, matter_create
+from tests.helpers import SHANGHAI
+from tests.i18n import in_chinese
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +99,31 @@ def test_the_page_shows_the_figures_and_draws_them(client, october, office):
     assert page.count("<svg") == 2 and "50%" in page and "生态环境局" in page
 
 
+@pytest.mark.usefixtures("october")
+def test_the_page_names_outcomes_and_departments_rather_than_their_codes(client, office, officer_scj, scj):
+    matter = matter_create(actor=office, department=scj, code="XK-001", name="食品经营许可", kind=MatterKind.LICENCE)
+    with time_machine.travel(datetime(2026, 10, 20, 10, tzinfo=SHANGHAI)):
+        credit_check_run(actor=officer_scj, subject_id="91370102MA3C4K7R18", matter=matter.code)
+    client.force_login(office)
+
+    response = client.get("/office/statistics/", {"start": "2026-10-01", "end": "2026-10-31"})
+
+    shown = text(response)
+    assert f"{in_chinese(Outcome.CORRECT.label)}: 1" in shown and f"{in_chinese(Outcome.MAINTAIN.label)}: 1" in shown
+    assert f"{scj.name}: 1" in shown
+    assert "correct:" not in shown and "maintain:" not in shown and "SCJ:" not in shown
+
+
+def test_the_page_opens_on_this_month_so_far_with_its_dates_in_the_form(client, travel, office):
+    travel(date(2026, 12, 21))
+    client.force_login(office)
+
+    page = client.get("/office/statistics/").content.decode()
+
+    assert re.search(r'<input type="date" name="start" value="2026-12-01"', page)
+    assert re.search(r'<input type="date" name="end" value="2026-12-21"', page)
+
+
 def test_the_page_refuses_a_backwards_period_beside_its_field(client, travel, office):
     client.force_login(office)
 
@@ -109,3 +143,14 @@ def test_a_paused_clock_is_neither_on_time_nor_late(api, october, office):
     late = [row[:2] for row in report["逾期期限"].iter_rows(min_row=2, values_only=True)]
     assert (environment.number, "核查异议并答复") not in late
     assert (environment.number, "答复异议") in late  # the office's own answer still runs, and is late
+
+
+def test_the_trend_chart_keeps_its_last_week_s_label_inside_it():
+    weeks = [{"week": date(2026, 11, 30) + timedelta(weeks=n), "received": n, "closed": 0} for n in range(4)]
+
+    chart = str(weekly_lines(weeks))
+
+    width = int(re.search(r'viewBox="0 0 (\d+) ', chart).group(1))
+    last = re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="middle"[^>]*>([^<]+)</text>', chart)[-1]
+    assert last[1] == "12/21"
+    assert float(last[0]) + len(last[1]) * 11 / 2 / 2 + 2 <= width  # half the label (11 px, digits half as wide)

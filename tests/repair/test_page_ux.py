@@ -1,8 +1,9 @@
 """What a person meets on the repair pages: the repair offered only when the record is eligible
 (else the reasons and the first day), one result banner that never says success for an
-ineligible application, a second step before a withdrawal or a rejection, destructive actions
-that look so, required fields marked, errors announced beside their fields, files kept across a
-refused form, department names, and the files and letters of the case opened from its page."""
+ineligible application, a second step before a withdrawal, a rejection, a denial or a revocation,
+destructive actions that look so, required fields marked, errors announced beside their fields,
+files kept across a refused form, department names, and the files and letters of the case opened
+from its page."""
 
 import re
 from datetime import date, datetime
@@ -113,6 +114,16 @@ def test_the_application_form_opened_directly_says_why_and_from_when_too(client,
     )
 
 
+def test_the_list_of_applications_says_where_to_apply(client, company_user, officer_scj):
+    client.force_login(company_user)
+
+    shown = page(client.get("/repairs/"))
+
+    assert re.search(r'<p class="muted" id="how-to-apply">.*<a href="/records/">', shown)
+    client.force_login(officer_scj)  # a department decides; it never applies
+    assert 'id="how-to-apply"' not in page(client.get("/repairs/"))
+
+
 # --- One result banner ---------------------------------------------------------------------------
 
 
@@ -155,7 +166,7 @@ def test_a_refused_action_is_an_error_banner(client, record, company_user, offic
     assert "error" in banners(response) and "success" not in banners(response)
 
 
-# --- A second step before withdrawing or rejecting -----------------------------------------------
+# --- A second step before withdrawing, rejecting, denying or revoking -----------------------------
 
 
 def test_withdrawing_asks_first_and_changes_nothing_until_confirmed(client, record, company_user):
@@ -193,6 +204,59 @@ def test_rejecting_asks_first(client, record, company_user, office):
     client.post(url(application, "reject"), {"reason": "缺少履行证明材料。", "confirmed": "1"})
 
     assert RepairApplication.objects.get(pk=application.pk).state == RepairState.REJECTED
+
+
+def test_denying_asks_first_and_says_the_subject_may_object(client, record, company_user, office, officer_scj):
+    application = filed(record, company_user)
+    services.repair_accept(actor=office, number=application.number)
+    services.repair_forward(actor=office, number=application.number)
+    client.force_login(officer_scj)
+
+    asked = client.post(url(application, "deny"), {"reason": "整改尚未完成。"})
+
+    assert asked.status_code == 200
+    shown = page(asked)
+    assert 'id="confirm-deny"' in shown
+    assert in_chinese(forms.DenyForm.confirm) in text(asked)
+    assert '<input type="hidden" name="reason" value="整改尚未完成。"' in shown
+    assert RepairApplication.objects.get(pk=application.pk).state == RepairState.REVIEWING
+
+    client.post(url(application, "deny"), {"reason": "整改尚未完成。", "confirmed": "1"})
+
+    assert RepairApplication.objects.get(pk=application.pk).state == RepairState.DENIED
+
+
+def test_a_denial_without_its_reasons_is_refused_before_any_question(client, record, company_user, office, officer_scj):
+    application = filed(record, company_user)
+    services.repair_accept(actor=office, number=application.number)
+    services.repair_forward(actor=office, number=application.number)
+    client.force_login(officer_scj)
+
+    refused = client.post(url(application, "deny"), {"reason": " "})
+
+    assert refused.status_code == 400
+    assert 'id="confirm-deny"' not in page(refused) and 'id="action-deny"' in page(refused)
+    assert RepairApplication.objects.get(pk=application.pk).state == RepairState.REVIEWING
+
+
+def test_revoking_asks_first(client, record, company_user, office, officer_scj):
+    application = filed(record, company_user)
+    services.repair_accept(actor=office, number=application.number)
+    services.repair_forward(actor=office, number=application.number)
+    services.repair_approve(actor=officer_scj, number=application.number, reason="整改到位。")
+    services.repair_execute(actor=office, number=application.number)
+    client.force_login(office)
+
+    asked = client.post(url(application, "revoke"), {"reason": "承诺不实。"})
+
+    assert asked.status_code == 200
+    assert 'id="confirm-revoke"' in page(asked)
+    assert in_chinese(forms.RevokeForm.confirm) in text(asked)
+    assert RepairApplication.objects.get(pk=application.pk).state == RepairState.PUBLISHED
+
+    client.post(url(application, "revoke"), {"reason": "承诺不实。", "confirmed": "1"})
+
+    assert RepairApplication.objects.get(pk=application.pk).state == RepairState.REVOKED
 
 
 def test_destructive_actions_look_so_and_the_others_do_not(client, record, company_user, office):

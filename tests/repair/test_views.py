@@ -471,7 +471,7 @@ def test_the_office_revokes_a_repair_with_a_reason_and_the_ban_is_shown(
     assert snapshot(application) == before
 
     # with one, the repair is revoked, the record published again and the subject banned
-    response = client.post(url(application, "revoke"), {"reason": "承诺不实，仍有同类违法行为。"})
+    response = client.post(url(application, "revoke"), {"reason": "承诺不实，仍有同类违法行为。", "confirmed": "1"})
 
     assert response.status_code == 302
     application.refresh_from_db()
@@ -538,7 +538,7 @@ def test_a_denial_without_a_reason_is_refused_and_changes_nothing(client, record
     assert snapshot(application) == before
 
     # with its reasons, the department denies and the subject gets the decision
-    response = client.post(url(application, "deny"), {"reason": "整改尚未完成。"})
+    response = client.post(url(application, "deny"), {"reason": "整改尚未完成。", "confirmed": "1"})
 
     assert response.status_code == 302
     application.refresh_from_db()
