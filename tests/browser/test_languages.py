@@ -54,11 +54,11 @@ def no_sideways_scroll(page: Page) -> None:
 
 def test_the_portal_works_on_a_390_px_phone(site, new_person):
     phone = new_person(**PHONE)
-    for path, name in [("/public/records/?name=济南", "phone-public-records"), ("/query/", "phone-query")]:
+    for path, name in [("/public/records/?name=泉城示范", "phone-public-records"), ("/query/", "phone-query")]:
         phone.goto(path)
         no_sideways_scroll(phone)
         check_page(phone, name)
-    phone.goto("/public/records/?name=济南")
+    phone.goto("/public/records/?name=泉城示范")
     phone.locator("tbody tr").first.get_by_role("link").click()
     no_sideways_scroll(phone)
     check_page(phone, "phone-public-record")
