@@ -517,8 +517,11 @@ def test_the_case_shows_its_deadlines_explained_and_its_timeline(client, record,
 def test_the_notice_downloads_as_pdf(client, record, company_user):
     objection = file(record, company_user)
     client.force_login(company_user)
+    address = f"/objections/{objection.number}/notices/receipt.pdf"
 
-    response = client.get(f"/objections/{objection.number}/notices/receipt.pdf")
+    # the case's page offers it to save, as its attachments, rather than to open in its place
+    assert f'<a href="{address}" download>' in page(client.get(objection.get_absolute_url()))
+    response = client.get(address)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
