@@ -19,7 +19,7 @@ COMPANY = "济南大明湖食品有限公司"
 COMPANY_USCC = "913701001630405176"
 PHONE = "13953100176"
 USERNAME = "daminghu"
-PASSWORD = "Quancheng#Food88"
+PASSWORD = "Mingshui#Food2026"
 RECORD_TITLE = "列入严重违法失信名单"  # SCJ's, published: subject d's
 ORIGINAL = "济南大明湖食品有限公司：列入严重违法失信名单。"
 CORRECTED = "经核查，原记录所列违法事实有误，已于2024年8月整改完毕并经复查合格。"
@@ -28,8 +28,7 @@ CORRECTED = "经核查，原记录所列违法事实有误，已于2024年8月�
 def download(page: Page, link) -> tuple[str, bytes]:
     with page.expect_download() as info:
         link.click()
-    path = info.value.path()
-    return info.value.suggested_filename, open(path, "rb").read()
+    return info.value.suggested_filename, info.value.path().read_bytes()
 
 
 def test_a_company_objects_and_the_department_corrects_its_record(site, new_person, tmp_path):
@@ -47,7 +46,7 @@ def test_a_company_objects_and_the_department_corrects_its_record(site, new_pers
     company.get_by_label("手机号码").fill(PHONE)
     company.get_by_role("button", name="发送验证码").click()
     expect(company.get_by_role("status")).to_contain_text(PHONE)
-    code = site.sms_code(PHONE)
+    code = site.sms_code(PHONE)  # read on the phone
     company.get_by_label("主体类型").select_option(label="法人和非法人组织")
     company.get_by_label("名称").fill(COMPANY)
     company.get_by_label("证件号码").fill(COMPANY_USCC)
