@@ -22,14 +22,26 @@ from repairflow.cases.forms import (
 from repairflow.core.errors import Invalid
 from repairflow.objections.models import OUTCOMES_WITH_FIELDS, Ground, Outcome
 from repairflow.records.corrections import record_correction_validate
-from repairflow.records.models import Department
+from repairflow.records.models import CreditRecord, Department
 from repairflow.records.publication import Category, Severity
 
 UNCHANGED = ("", _("— unchanged —"))
+NOW = _("Now: %(value)s")
+EMPTY = "—"
 NO_SEVERITY = "none"
 CORRECTED = "corrected_"
 # The record's fields a correction may change (records.corrections.CORRECTABLE).
 CORRECTABLE = ("title", "content", "decision_no", "decision_date", "category", "severity")
+
+
+def _record_value(record: CreditRecord, name: str) -> Any:
+    """A correctable field of the record as a person reads it (its label, a date as YYYY-MM-DD)."""
+    if name in ("category", "severity"):
+        return getattr(record, f"get_{name}_display")() or EMPTY
+    value = getattr(record, name)
+    if name == "decision_date" and value:
+        return value.isoformat()
+    return value or EMPTY
 
 
 class ObjectionForm(FilingForm):
@@ -110,6 +122,13 @@ class OutcomeForm(ActionForm):
         required=False,
         choices=[UNCHANGED, (NO_SEVERITY, _("None (not negative information)")), *Severity.choices],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # each field says what the record holds now, so that only what changes is typed
+        record = self.case.record
+        for name in CORRECTABLE:
+            self.fields[f"{CORRECTED}{name}"].help_text = NOW % {"value": _record_value(record, name)}
 
     def corrected_fields(self) -> dict:
         corrected = {}

@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.calendar.selectors import calendar_years, work_calendar
@@ -24,14 +26,19 @@ from repairflow.office.statistics import figures_named, statistics, weekly_trend
 from repairflow.repair.models import RepairState
 
 STATE_LABELS = {"objection": dict(ObjectionState.choices), "repair": dict(RepairState.choices)}
+CASE_LISTS = {"objection": "objection-list", "repair": "repair-list"}
 
 
 @login_required
 def office_desk(request):
     desk_check(request.user)
     figures = desk(today())
+    # each state with its count, and the kind's list of the cases in it (where there are some)
     open_cases = {
-        kind: [(STATE_LABELS[kind][state], count) for state, count in states.items()]
+        kind: [
+            (STATE_LABELS[kind][state], count, f"{reverse(CASE_LISTS[kind])}?{urlencode({'state': state})}")
+            for state, count in states.items()
+        ]
         for kind, states in figures["open"].items()
     }
     last_month = today().replace(day=1) - timedelta(days=1)

@@ -17,6 +17,7 @@ from repairflow.core.services import FILE_NOT_ALLOWED, FILE_UNREADABLE
 from repairflow.deadlines.models import Deadline
 from repairflow.deadlines.policy import Step
 from repairflow.objections import api, flows, services
+from repairflow.objections.forms import NOW
 from repairflow.objections.models import Objection, ObjectionState
 from repairflow.objections.views import ROLE_MAY_NOT_FILE
 from repairflow.records.corrections import DECISION_DATE_IN_FUTURE
@@ -343,6 +344,11 @@ def test_a_department_replies_with_corrected_fields_and_the_office_confirms(
     detail = client.get(url(objection))
     assert f'action="/objections/{objection.number}/reply/"' in page(detail)
     assert 'name="corrected_title"' in page(detail)
+    # each of them saying what the record holds now, to be changed only where it is wrong
+    shown = text(detail)
+    assert in_chinese(NOW) % {"value": record.title} in shown
+    assert in_chinese(NOW) % {"value": record.decision_date.isoformat()} in shown
+    assert in_chinese(NOW) % {"value": record.get_category_display()} in shown
 
     # a correction that is not one (a decision date in the future) is refused next to the field
     response = client.post(
@@ -517,8 +523,11 @@ def test_the_case_shows_its_deadlines_explained_and_its_timeline(client, record,
 def test_the_notice_downloads_as_pdf(client, record, company_user):
     objection = file(record, company_user)
     client.force_login(company_user)
+    address = f"/objections/{objection.number}/notices/receipt.pdf"
 
-    response = client.get(f"/objections/{objection.number}/notices/receipt.pdf")
+    # the case's page offers it to save, as its attachments, rather than to open in its place
+    assert f'<a href="{address}" download>' in page(client.get(objection.get_absolute_url()))
+    response = client.get(address)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -151,6 +151,22 @@ def test_the_desk_page_names_each_monthly_report_by_its_month_and_format(client,
     ]
 
 
+def test_the_desk_page_leads_from_each_open_state_to_its_cases(client, cases, office):
+    client.force_login(office)
+
+    page = client.get("/office/").content.decode()
+
+    # where a state has cases, its name leads to the list of them (the office takes them up there)
+    assert '<a href="/objections/?state=submitted">' in page
+    assert '<a href="/objections/?state=verifying">' in page
+    assert '<a href="/repairs/?state=submitted">' in page
+    # an empty state leads nowhere
+    assert "/objections/?state=replied" not in page
+    listed = client.get("/objections/?state=submitted").content.decode()
+    assert cases["late"].number in listed and cases["waiting"].number in listed
+    assert cases["forwarded"].number not in listed
+
+
 @pytest.mark.parametrize("who", ["officer_scj", "company_user"])
 def test_the_desk_page_is_not_there_for_anyone_else(client, cases, request, who):
     client.force_login(request.getfixturevalue(who))

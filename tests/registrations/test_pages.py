@@ -1,6 +1,8 @@
 """The registration pages, without JavaScript: `/register/` in two steps, the page saying it was
 received, and the office's queue with the proof, approval and rejection after a confirmation."""
 
+import re
+
 import pytest
 
 from repairflow.records.models import User
@@ -164,3 +166,21 @@ def test_the_desk_links_to_the_queue_and_the_sign_in_page_to_registering(client,
     assert 'href="/register/"' in page(client.get("/accounts/login/"))
     client.force_login(UserFactory(username="office", office=True))
     assert 'href="/office/registrations/"' in page(client.get("/office/"))
+
+
+def test_each_field_is_named_by_its_label_alone_and_described_by_its_help(client, db):
+    """A screen reader reads "Name", not "Name star": the mark is for the eye (the field itself
+    is required), and the help text is the one the field says describes it."""
+    ask = page(client.get("/register/"))
+    details = page(client.get("/register/details/"))
+
+    for html in (ask, details):
+        marks = re.findall(r'<span class="required-mark"[^>]*>\*</span>', html)
+        assert marks and all('aria-hidden="true"' in mark for mark in marks)
+        for described in re.findall(r'aria-describedby="([^"]+)"', html):
+            assert f'id="{described}"' in html
+    assert 'aria-describedby="id_subject_name_helptext"' in details
+    # the legend says what the mark means, in the words of every other form
+    assert in_chinese("Fields marked * are required.") in ask
+    # the mark's title is a form's "required", not a platform's acknowledgement (须确认)
+    assert 'title="须确认"' not in details
