@@ -417,6 +417,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repairflow.core.tasks.purge_idempotency_keys",
         "schedule": 3600.0,
     },
+    # The proofs held for registrations refused on the page are kept a day
+    # (repairflow/registrations/held.py).
+    "purge-held-proofs": {
+        "task": "repairflow.registrations.tasks.purge_held_proofs",
+        "schedule": 3600.0,
+    },
 }
 
 # --- The legal clock and notifications ------------------------------------------------------

@@ -5,7 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from repairflow.core.identifiers import SubjectType
+from repairflow.registrations.held import KEPT_FIELD
+from repairflow.registrations.models import HeldProof
 from repairflow.registrations.services import CODE_DIGITS
+
+KEPT_GONE = _("The file kept for you is no longer held: choose it again.")
 
 
 class PhoneForm(forms.Form):
@@ -60,9 +64,21 @@ class RegistrationForm(forms.Form):
         help_text=_("The business licence or the identity card: PDF, JPEG, PNG or OFD, at most %(limit)s."),
     )
 
-    def __init__(self, *args, limit: str, **kwargs):
+    def __init__(self, *args, limit: str, kept: HeldProof | None = None, **kwargs):
+        """`kept`: the proof held for this visitor that the form names in `proof_kept`
+        (registrations/held.py), sent when no new file is chosen."""
         super().__init__(*args, **kwargs)
         self.fields["proof"].help_text = self.fields["proof"].help_text % {"limit": limit}
+        self.kept = kept
+        self.kept_named = bool(self.data.get(KEPT_FIELD))
+        if self.kept_named:
+            self.fields["proof"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.kept_named and self.kept is None and not cleaned_data.get("proof") and "proof" not in self.errors:
+            self.add_error("proof", KEPT_GONE)
+        return cleaned_data
 
 
 class RejectForm(forms.Form):

@@ -113,3 +113,26 @@ class Registration(models.Model):
         if self.subject_type == SubjectType.NATURAL_PERSON:
             return mask_identifier(self.identifier)
         return self.identifier
+
+
+def held_proof_path(held: "HeldProof", filename: str) -> str:
+    return f"registrations/held/{uuid.uuid4().hex}"
+
+
+class HeldProof(models.Model):
+    """A proof that passed its checks, sent with a registration the page refused for another
+    field: kept for the visitor's session to send again without choosing the file again
+    (registrations/held.py), until it is sent, replaced or purged a day later."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    file = models.FileField(_("file"), upload_to=held_proof_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    held_at = models.DateTimeField(_("held at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("held proof")
+        verbose_name_plural = _("held proofs")
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.held_at:%Y-%m-%d %H:%M}"

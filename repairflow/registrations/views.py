@@ -18,7 +18,7 @@ from repairflow.core.api import status_of
 from repairflow.core.errors import DomainError, Invalid, TooLarge, UnsupportedType, get_or_not_found
 from repairflow.core.paging import page_of
 from repairflow.core.permissions import Role
-from repairflow.registrations import services
+from repairflow.registrations import held, services
 from repairflow.registrations.forms import PhoneForm, RegistrationForm, RejectForm
 from repairflow.registrations.models import RegistrationState
 from repairflow.registrations.phones import mobile_number
@@ -71,25 +71,39 @@ def register(request):
 
 
 def register_details(request):
-    """Step 2: who registers, the code received, the account wanted and the proof."""
+    """Step 2: who registers, the code received, the account wanted and the proof. Refused for
+    another field, a proof that passed its checks is held for the visitor (registrations/held.py)
+    and sent again with the next submit that chooses no new file."""
     limit = filesizeformat(settings.REPAIRFLOW_UPLOAD_MAX_BYTES)
     if request.method != "POST":
         phone = mobile_number(request.GET.get("phone", "")) or ""
         form = RegistrationForm(initial={"phone": phone}, limit=limit)
         return render(request, "registrations/details.html", {"form": form})
-    form = RegistrationForm(request.POST, request.FILES, limit=limit)
-    if not form.is_valid():
-        status = 400
-    elif (wait := page_wait(request, RegistrationLimits)) is not None:
+    upload = request.FILES.get("proof")
+    if upload is not None:
+        held.proof_release(request.session)  # a new file replaces the one held
+    kept = held.proof_claimed(request.session, request.POST.get(held.KEPT_FIELD, ""))
+    form = RegistrationForm(request.POST, request.FILES, limit=limit, kept=kept)
+    # every submit is counted, as the API counts it: no file is held for one beyond the limits
+    if (wait := page_wait(request, RegistrationLimits)) is not None:
         status = _too_many(form, None, wait)
+    elif not form.is_valid():
+        status = 400
     else:
+        proof = form.cleaned_data["proof"] or held.proof_upload(kept)
         try:
-            services.registration_submit(application=services.Application(**form.cleaned_data))
+            services.registration_submit(application=services.Application(**{**form.cleaned_data, "proof": proof}))
         except (Invalid, TooLarge, UnsupportedType) as error:
             status = _refused(form, error, file_field="proof")
         else:
+            held.proof_release(request.session)
             return redirect("register-received")
-    return render(request, "registrations/details.html", {"form": form}, status=status)
+        finally:
+            if proof is not upload:
+                proof.close()  # the held file (an upload is closed with the request)
+    if upload is not None and wait is None and "proof" not in form.errors:
+        kept = held.proof_hold(request.session, upload)
+    return render(request, "registrations/details.html", {"form": form, "kept": kept}, status=status)
 
 
 def register_received(request):

@@ -66,10 +66,12 @@ ADDED = {
     # what the statistics read of each past day: the tally of ended deadlines, the cases' figures
     "deadlines_clocktally",
     "office_dailyfigure",
-    # subjects registering themselves: the registrations, their history, the SMS codes
+    # subjects registering themselves: the registrations, their history, the SMS codes, the
+    # proofs held for a refused registration's next submit
     "registrations_registration",
     "registrations_historicalregistration",
     "registrations_phonecode",
+    "registrations_heldproof",
     # the subjects' feedback on their closed cases
     "cases_feedback",
     # the cache every process shares (throttles), made by the migration (core 0010)
