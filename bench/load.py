@@ -30,13 +30,16 @@ Printed and written to bench/results/load.json: per request type the requests, f
 p95 and p99; the requests per second in all and of the state-changing ones (the `POST`s), their
 ratio to pgbench's transactions per second; each gunicorn worker's resident memory after the run;
 what each Celery worker did (tasks per worker, from their logs) and the deliveries: sent, and
-received twice (must be none)."""
+received twice (must be none). With `--profile`, py-spy samples the web processes during the
+load (bench/results/load-profile.txt, folded stacks) and the frames most samples were in are
+printed."""
 
 import argparse
 import csv
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -60,6 +63,7 @@ from list_pages import (
 )
 
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "load.json"
+PROFILE_FILE = BASE_DIR / "bench" / "results" / "load-profile.txt"
 BIN = Path(sys.executable).parent
 SERVER_START_SECONDS = 60
 # The issue's targets, on this 2-core machine.
@@ -89,6 +93,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--celery-workers", type=int, default=1, help="Celery worker processes (1)")
     parser.add_argument("--pgbench-clients", type=int, default=8, help="pgbench clients (8)")
     parser.add_argument("--pgbench-seconds", type=int, default=30, help="pgbench seconds (30)")
+    parser.add_argument("--profile", action="store_true", help="sample the web processes with py-spy during the load")
     return parser.parse_args()
 
 
@@ -188,7 +193,8 @@ def served_environment(var_dir: str, receiver_url: str) -> dict[str, str]:
 class Process:
     """A command in the background, its output in `<var dir>/<name>.log`."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+    def __init__(self, name: str, command: list[str], env: dict[str, str], stop_signal: int = signal.SIGTERM) -> None:
+        self.stop_signal = stop_signal
         self.log = Path(env["REPAIRFLOW_VAR_DIR"]) / f"{name}.log"
         with self.log.open("wb") as output:
             self.process = subprocess.Popen(
@@ -197,7 +203,7 @@ class Process:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(self.stop_signal)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -296,6 +302,31 @@ def pgbench_ceiling(clients: int, seconds: int) -> dict[str, Any]:
     return {"clients": clients, "seconds": seconds, "tps": float(found.group(1)) if found else None}
 
 
+def sampler(master: int, env: dict[str, str]) -> Process:
+    """py-spy sampling gunicorn's processes (--profile) until it is stopped: what they spend their
+    time in, as folded stacks with each frame's file and line, written to PROFILE_FILE."""
+    PROFILE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    command = [str(BIN / "py-spy"), "record", "--pid", str(master), "--subprocesses", "--rate", "200"]
+    command += ["--format", "raw", "--output", str(PROFILE_FILE), "--nonblocking"]
+    return Process("py-spy", command, env, stop_signal=signal.SIGINT)  # it writes what it sampled on SIGINT
+
+
+def hottest(folded: Path, count: int = 25) -> list[tuple[str, float]]:
+    """The frames of repairflow, Django and the libraries that the most samples were in (their
+    own time and what they called), as shares of all samples."""
+    inclusive: Counter = Counter()
+    total = 0
+    for line in folded.read_text(errors="replace").splitlines():
+        stack, _, samples = line.rpartition(" ")
+        if not samples.isdigit():
+            continue
+        total += int(samples)
+        for frame in set(stack.split(";")):
+            if "(" in frame and "site-packages/gunicorn" not in frame and "threading.py" not in frame:
+                inclusive[frame] += int(samples)
+    return [(frame, round(100 * n / total, 1)) for frame, n in inclusive.most_common(count)] if total else []
+
+
 def tasks_done(log: str) -> Counter:
     return Counter(re.findall(r"Task ([\w.]+)\[[^\]]+\] succeeded", log))
 
@@ -353,13 +384,15 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     processes.append(Process("beat", [*celery, "beat", "--schedule", f"{var_dir}/beat-schedule"], env))
     try:
         wait_answering(port, processes[0])
+        if arguments.profile:
+            processes.append(sampler(processes[0].process.pid, env))
         began = time.monotonic()
         requests = run_locust(arguments, url, plan_file, var_dir)
         load_seconds = time.monotonic() - began
         memory = [round(resident_mb(pid), 1) for pid in worker_pids(processes[0].process.pid)]
         time.sleep(5)  # the deliveries of the last changes
     finally:
-        for process in processes:
+        for process in reversed(processes):  # the sampler first, gunicorn last
             process.stop()
         receiver.close()
     ceiling = phases.run("pgbench", lambda: pgbench_ceiling(arguments.pgbench_clients, arguments.pgbench_seconds))
@@ -368,7 +401,11 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     total = next((row for row in requests if row["name"] == "Aggregated"), None)
     writes_rps = sum(row["rps"] for row in by_type if row["name"].startswith("POST "))
     seen = Counter(delivery for delivery, status in receiver.seen if status == 200)
-    work = {process.log.stem: dict(tasks_done(process.text())) for process in processes[1:-1]}
+    work = {
+        process.log.stem: dict(tasks_done(process.text()))
+        for process in processes
+        if process.log.stem.startswith("worker-")
+    }
     public = [row for row in by_type if row["name"].startswith("public:")]
     targets = {
         "no_errors": bool(total) and total["failures"] == 0,
@@ -405,6 +442,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "received": len(seen),
             "received_twice": sum(1 for times in seen.values() if times > 1),
         },
+        "profile": hottest(PROFILE_FILE) if arguments.profile else [],
         "targets": targets,
         "target_met": all(targets.values()),
         **environment(),
@@ -432,6 +470,10 @@ def report(figures: dict[str, Any]) -> None:
     print(f"gunicorn workers' memory after the run: {figures['web_worker_memory_mb']} MB")
     print(f"Celery work by worker: {figures['celery_work']}")
     print(f"deliveries: {figures['deliveries']}")
+    if figures["profile"]:
+        print(f"hottest frames of the web processes (share of samples, with what they called; {PROFILE_FILE}):")
+        for frame, share in figures["profile"]:
+            print(f"  {share:5.1f} %  {frame}")
     print(f"targets: {figures['targets']}")
     print(machine_line(figures))
 
