@@ -84,9 +84,13 @@ class Deadline(models.Model):
             # The clocks that ended on a day: the night's tally (tally.py) and the statistics of
             # the days not yet tallied.
             models.Index(fields=["ended_on"], condition=Q(ended_on__isnull=False), name="deadline_ended"),
-            # A case's open clocks by last day: its first due, which orders a queue, in one probe.
+            # A case's open clocks by last day: its first due, which orders a queue, in one probe;
+            # with the status, whether the case is overdue (cases_overdue) from the index alone.
             models.Index(
-                fields=["case_type", "case_id", "due_on"], condition=Q(ended_on__isnull=True), name="deadline_case_open"
+                fields=["case_type", "case_id", "due_on"],
+                include=["status"],
+                condition=Q(ended_on__isnull=True),
+                name="deadline_case_open",
             ),
         ]
         constraints = [
