@@ -2,7 +2,7 @@
 the machine's own ceiling (issue 19).
 
     DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… .venv/bin/python bench/load.py \\
-        [--records N] [--cases N] [--users N] [--duration S] [--celery-workers N] …
+        [--records N] [--cases N] [--users N] [--duration S] [--celery-workers N [N …]] …
 
 What is loaded: the registry and the objections of `bench/list_pages.py` (its loaders: a
 department BENCH with its officers, the office's users, `--records` records, `--lifecycles`
@@ -12,26 +12,29 @@ VACUUM ANALYZE. One platform subscribes to every event, a receiver on 127.0.0.1 
 and remembers each delivery's id.
 
 What runs, each a process of its own on 127.0.0.1: gunicorn (`--web-workers` × `--web-threads`),
-`--celery-workers` Celery workers (one pool process each) and one beat, on PostgreSQL and Redis
-(broker and cache). The throttles are raised (the whole load comes from one address). Then locust,
-headless (`bench/load_users.py`): `--users` people started at `--spawn-rate` a second and kept busy
-for `--duration` seconds, in the mix subjects 3 : officers 2 : office 1 : public 4 — subjects
-list and read their cases, file an objection to their record and withdraw it; officers work
-their queue and reply `maintain` to cases being verified; the office reads its dashboard and its
-overdue list and accepts what came in; the public searches published records by name and by
-USCC and queries a case's progress. Each person pauses `--think` seconds between tasks (1–3 by
-default; 0 keeps every person busy, which measures what the server can take).
+Celery workers (one pool process each) and one beat, on PostgreSQL and Redis (broker and cache),
+in one round for each number of `--celery-workers` (1 and 2 by default: the scaling run), each
+round started afresh on the same data. The throttles are raised (the whole load comes from one
+address). Then locust, headless (`bench/load_users.py`): `--users` people started at
+`--spawn-rate` a second and kept busy for `--duration` seconds, in the mix subjects 3 : officers
+2 : office 1 : public 4 — subjects list and read their cases, file an objection to their record
+and withdraw it; officers work their queue and reply `maintain` to cases being verified; the
+office reads its dashboard and its overdue list and accepts what came in; the public searches
+published records by name and by USCC and queries a case's progress. Each person pauses
+`--think` seconds between tasks (1–3 by default; 0 keeps every person busy, which measures what
+the server can take).
 
 Then, on the same server, `pgbench -N` (TPC-B without the updates of its branch and teller
 rows: the machine's ceiling for short writing transactions) with `--pgbench-clients` clients
 for `--pgbench-seconds` on a database of its own (scale 10).
 
-Printed and written to bench/results/load.json: per request type the requests, failures, p50,
-p95 and p99; the requests per second in all and of the state-changing ones (the `POST`s), their
-ratio to pgbench's transactions per second; each gunicorn worker's resident memory after the run;
-what each Celery worker did (tasks per worker, from their logs) and the deliveries: sent, and
-received twice (must be none). With `--profile`, py-spy samples the web processes during the
-load (bench/results/load-profile.txt, folded stacks) and the frames most samples were in are
+Printed and written to bench/results/load.json, for each round: per request type the requests,
+failures, p50, p95 and p99; the requests per second in all and of the state-changing ones (the
+`POST`s), their ratio to pgbench's transactions per second; each gunicorn worker's resident
+memory after the round; what each Celery worker did (tasks per worker, from their logs) and the
+deliveries sent; then the deliveries received twice in all rounds (must be none). With
+`--profile`, py-spy samples the web processes during each round (the last round's samples are
+kept in bench/results/load-profile.txt, folded stacks) and the frames most samples were in are
 printed."""
 
 import argparse
@@ -90,7 +93,13 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--think", default="1-3", help="each person's pause between tasks, seconds: 1-3, or 0 (1-3)")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes (2)")
     parser.add_argument("--web-threads", type=int, default=4, help="threads of each (4)")
-    parser.add_argument("--celery-workers", type=int, default=1, help="Celery worker processes (1)")
+    parser.add_argument(
+        "--celery-workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="Celery worker processes of each round of the load, one round per number (1 2)",
+    )
     parser.add_argument("--pgbench-clients", type=int, default=8, help="pgbench clients (8)")
     parser.add_argument("--pgbench-seconds", type=int, default=30, help="pgbench seconds (30)")
     parser.add_argument("--profile", action="store_true", help="sample the web processes with py-spy during the load")
@@ -341,7 +350,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     from repairflow.cases.models import Notice, Transition
     from repairflow.deadlines.models import Deadline
     from repairflow.objections.models import Objection, Verification
-    from repairflow.records.models import CreditRecord, CreditSubject, Delivery, QueryLog, Subscription
+    from repairflow.records.models import CreditRecord, CreditSubject, QueryLog, Subscription
     from tests.sync.worker_harness import SECRET, Receiver
 
     if connection.vendor != "postgresql":
@@ -362,10 +371,55 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     tables = [CreditSubject, CreditRecord, Objection, Transition, Deadline, Notice, Verification, QueryLog]
     phases.run("vacuum analyze", lambda: vacuum_analyze(tables))
     plan_file = Path(var_dir) / "load_plan.json"
-    plan = write_plan(plan_file, people, free)
 
     receiver = Receiver()
     Subscription.objects.create(name="省信用平台", url=receiver.url, secret=SECRET, events=[])
+    rounds = []
+    try:  # one round for each number of Celery workers, on the same data
+        for workers in arguments.celery_workers:
+            plan = write_plan(plan_file, people, free)  # the cases waiting now: a round acts on them
+            rounds.append({**served_round(arguments, workers, var_dir, plan_file, receiver), "plan": plan})
+    finally:
+        receiver.close()
+    ceiling = phases.run("pgbench", lambda: pgbench_ceiling(arguments.pgbench_clients, arguments.pgbench_seconds))
+    twice = sum(1 for times in delivered(receiver).values() if times > 1)
+    for figures in rounds:
+        figures["write_share"] = round(figures["writes_rps"] / ceiling["tps"], 4) if ceiling["tps"] else None
+        figures["targets"]["write_share"] = (figures["write_share"] or 0) >= WRITE_SHARE_TARGET
+    return {
+        "benchmark": "load",
+        "database": vendor,
+        "database_version": version,
+        "day": today.isoformat(),
+        "records": CreditRecord.objects.count(),
+        "cases": Objection.objects.count(),
+        **registry,
+        "load_seconds": phases.seconds,
+        "users": arguments.users,
+        "duration_s": arguments.duration,
+        "think_s": arguments.think,
+        "web": {"workers": arguments.web_workers, "threads": arguments.web_threads},
+        "rounds": rounds,
+        "pgbench": ceiling,
+        "received_twice": twice,
+        "profile": hottest(PROFILE_FILE) if arguments.profile else [],
+        "target_met": twice == 0 and all(all(figures["targets"].values()) for figures in rounds),
+        **environment(),
+    }
+
+
+def delivered(receiver: Any) -> Counter:
+    """How many times the receiver took each delivery."""
+    return Counter(delivery for delivery, status in receiver.seen if status == 200)
+
+
+def served_round(
+    arguments: argparse.Namespace, celery_workers: int, var_dir: str, plan_file: Path, receiver: Any
+) -> dict[str, Any]:
+    """One round of the load: gunicorn, `celery_workers` Celery workers and beat started, locust
+    run against them, everything stopped; what was asked and what the workers did."""
+    from repairflow.records.models import Delivery
+
     env = served_environment(var_dir, receiver.url)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -375,13 +429,17 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         WEB_THREADS=str(arguments.web_threads),
         CELERY_WORKER_CONCURRENCY="1",
     )
+    name = f"round-{celery_workers}"
     gunicorn = [str(BIN / "gunicorn"), "-c", str(BASE_DIR / "gunicorn.conf.py"), "repairflow.wsgi"]
-    processes = [Process("web", gunicorn, {**env, "HOST": "127.0.0.1", "PORT": str(port)})]
+    processes = [Process(f"{name}-web", gunicorn, {**env, "HOST": "127.0.0.1", "PORT": str(port)})]
     celery = [str(BIN / "celery"), "-A", "repairflow"]
-    for number in range(arguments.celery_workers):
+    workers = []
+    for number in range(celery_workers):
         worker = [*celery, "worker", "--hostname", f"load{number}@%h", "--concurrency", "1", "--loglevel", "INFO"]
-        processes.append(Process(f"worker-{number}", worker, env))
-    processes.append(Process("beat", [*celery, "beat", "--schedule", f"{var_dir}/beat-schedule"], env))
+        workers.append(Process(f"{name}-worker-{number}", worker, env))
+    processes += [*workers, Process(f"{name}-beat", [*celery, "beat", "--schedule", f"{var_dir}/beat-schedule"], env)]
+    received_before = len(delivered(receiver))
+    acknowledged_before = Delivery.objects.filter(status="acknowledged").count()
     try:
         wait_answering(port, processes[0])
         if arguments.profile:
@@ -394,87 +452,58 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     finally:
         for process in reversed(processes):  # the sampler first, gunicorn last
             process.stop()
-        receiver.close()
-    ceiling = phases.run("pgbench", lambda: pgbench_ceiling(arguments.pgbench_clients, arguments.pgbench_seconds))
 
     by_type = [row for row in requests if row["name"] != "Aggregated"]
     total = next((row for row in requests if row["name"] == "Aggregated"), None)
     writes_rps = sum(row["rps"] for row in by_type if row["name"].startswith("POST "))
-    seen = Counter(delivery for delivery, status in receiver.seen if status == 200)
-    work = {
-        process.log.stem: dict(tasks_done(process.text()))
-        for process in processes
-        if process.log.stem.startswith("worker-")
-    }
     public = [row for row in by_type if row["name"].startswith("public:")]
-    targets = {
-        "no_errors": bool(total) and total["failures"] == 0,
-        "p95_every_type": all(row["p95_ms"] < P95_TARGET_MS for row in by_type),
-        "p95_public": all(row["p95_ms"] < PUBLIC_P95_TARGET_MS for row in public),
-        "write_share": bool(ceiling["tps"]) and writes_rps / ceiling["tps"] >= WRITE_SHARE_TARGET,
-        "worker_memory": bool(memory) and max(memory) < WORKER_MEMORY_TARGET_MB,
-    }
     return {
-        "benchmark": "load",
-        "database": vendor,
-        "database_version": version,
-        "day": today.isoformat(),
-        "records": CreditRecord.objects.count(),
-        "cases": Objection.objects.count(),
-        **registry,
-        "plan": plan,
-        "load_seconds": phases.seconds,
-        "users": arguments.users,
-        "duration_s": arguments.duration,
-        "think_s": arguments.think,
+        "celery_workers": celery_workers,
         "measured_s": round(load_seconds, 1),
-        "web": {"workers": arguments.web_workers, "threads": arguments.web_threads},
-        "celery_workers": arguments.celery_workers,
         "requests": by_type,
         "total": total,
         "writes_rps": round(writes_rps, 1),
-        "pgbench": ceiling,
-        "write_share": round(writes_rps / ceiling["tps"], 4) if ceiling["tps"] else None,
         "web_worker_memory_mb": memory,
-        "celery_work": work,
+        "celery_work": {f"worker-{n}": dict(tasks_done(worker.text())) for n, worker in enumerate(workers)},
         "deliveries": {
-            "acknowledged": Delivery.objects.filter(status="acknowledged").count(),
-            "received": len(seen),
-            "received_twice": sum(1 for times in seen.values() if times > 1),
+            "acknowledged": Delivery.objects.filter(status="acknowledged").count() - acknowledged_before,
+            "received": len(delivered(receiver)) - received_before,
         },
-        "profile": hottest(PROFILE_FILE) if arguments.profile else [],
-        "targets": targets,
-        "target_met": all(targets.values()),
-        **environment(),
+        "targets": {
+            "no_errors": bool(total) and total["failures"] == 0,
+            "p95_every_type": all(row["p95_ms"] < P95_TARGET_MS for row in by_type),
+            "p95_public": all(row["p95_ms"] < PUBLIC_P95_TARGET_MS for row in public),
+            "worker_memory": bool(memory) and max(memory) < WORKER_MEMORY_TARGET_MB,
+        },
     }
 
 
 def report(figures: dict[str, Any]) -> None:
-    print(
-        f"load on {figures['day']}: {figures['records']:,} records, {figures['cases']:,} objections; "
-        f"{figures['users']} people for {figures['duration_s']} s; gunicorn {figures['web']['workers']} × "
-        f"{figures['web']['threads']}, {figures['celery_workers']} Celery worker(s)"
-    )
-    print(f"{'request':<36}{'n':>7}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'rps':>8}")
-    for row in [*figures["requests"], figures["total"] or {}]:
-        if row:
-            print(
-                f"{row['name']:<36}{row['requests']:>7}{row['failures']:>6}{row['p50_ms']:>8.0f}"
-                f"{row['p95_ms']:>8.0f}{row['p99_ms']:>8.0f}{row['rps']:>8.1f}"
-            )
     ceiling = figures["pgbench"]
     print(
-        f"state-changing: {figures['writes_rps']} req/s; pgbench -N ({ceiling['clients']} clients): "
-        f"{ceiling['tps']} tps; ratio {figures['write_share']}"
+        f"load on {figures['day']}: {figures['records']:,} records, {figures['cases']:,} objections; "
+        f"{figures['users']} people for {figures['duration_s']} s a round; gunicorn {figures['web']['workers']} × "
+        f"{figures['web']['threads']}; pgbench -N ({ceiling['clients']} clients): {ceiling['tps']} tps"
     )
-    print(f"gunicorn workers' memory after the run: {figures['web_worker_memory_mb']} MB")
-    print(f"Celery work by worker: {figures['celery_work']}")
-    print(f"deliveries: {figures['deliveries']}")
+    for round_ in figures["rounds"]:
+        print(f"\n{round_['celery_workers']} Celery worker(s), {round_['measured_s']} s")
+        print(f"{'request':<36}{'n':>7}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'rps':>8}")
+        for row in [*round_["requests"], round_["total"] or {}]:
+            if row:
+                print(
+                    f"{row['name']:<36}{row['requests']:>7}{row['failures']:>6}{row['p50_ms']:>8.0f}"
+                    f"{row['p95_ms']:>8.0f}{row['p99_ms']:>8.0f}{row['rps']:>8.1f}"
+                )
+        print(f"state-changing: {round_['writes_rps']} req/s; ratio to pgbench {round_['write_share']}")
+        print(f"gunicorn workers' memory after the round: {round_['web_worker_memory_mb']} MB")
+        print(f"Celery work by worker: {round_['celery_work']}")
+        print(f"deliveries: {round_['deliveries']}")
+        print(f"targets: {round_['targets']}")
+    print(f"\ndeliveries received twice, in all rounds: {figures['received_twice']}")
     if figures["profile"]:
-        print(f"hottest frames of the web processes (share of samples, with what they called; {PROFILE_FILE}):")
+        print(f"hottest frames of the web processes in the last round, share of samples ({PROFILE_FILE}):")
         for frame, share in figures["profile"]:
             print(f"  {share:5.1f} %  {frame}")
-    print(f"targets: {figures['targets']}")
     print(machine_line(figures))
 
 
