@@ -45,8 +45,11 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     known = load(arguments.records)
     load_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_total_relation_size('records_creditrecord')")
-        (table_bytes,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT pg_total_relation_size('records_creditrecord'), pg_total_relation_size('records_creditsubject'),"
+            " (SELECT count(*) FROM records_creditsubject)"
+        )
+        table_bytes, subject_bytes, subjects = cursor.fetchone()
 
     office = Client(HTTP_HOST="127.0.0.1")
     office.force_login(User.objects.create_user("office-bench", role=Role.OFFICE))
@@ -59,6 +62,9 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "records": arguments.records,
         "load_seconds": round(load_seconds),
         "records_table_gib": round(table_bytes / 2**30, 2),
+        "bytes_per_record": round(table_bytes / arguments.records),
+        "subjects": subjects,
+        "subjects_table_gib": round(subject_bytes / 2**30, 2),
         "queries": queries,
         "target_met": all(result["p95_ms"] < TARGET_MS for result in queries.values()),
     }
@@ -67,7 +73,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
 def report(figures: dict[str, Any]) -> None:
     print(
         f"{figures['records']:,} records on {figures['database']} ({figures['records_table_gib']} GiB with its "
-        f"indexes), loaded in {figures['load_seconds']} s"
+        f"indexes, {figures['bytes_per_record']} bytes a record) of {figures['subjects']:,} subjects "
+        f"({figures['subjects_table_gib']} GiB), loaded in {figures['load_seconds']} s"
     )
     print_queries(figures["queries"])
     print(f"\ntarget p95 < {TARGET_MS:.0f} ms: {'met' if figures['target_met'] else 'MISSED'}")
