@@ -151,7 +151,7 @@ def write_plan(path: Path, people: Any, records: list[Any]) -> dict[str, int]:
     what the public asks for."""
     from repairflow.core.identifiers import SubjectType
     from repairflow.core.services import api_token_issue
-    from repairflow.objections.models import Objection
+    from repairflow.objections.models import OPEN_STATES, Objection
     from repairflow.records.models import CreditSubject, RecordState, User
 
     def token(user: Any) -> str:
@@ -161,8 +161,15 @@ def write_plan(path: Path, people: Any, records: list[Any]) -> dict[str, int]:
     named = CreditSubject.objects.filter(
         subject_type=SubjectType.LEGAL_PERSON, records__state=RecordState.PUBLISHED
     ).distinct()
+    # an objection an earlier round left open on a subject's record: its clerk withdraws it first
+    still_open = dict(
+        Objection.objects.filter(record__in=records, state__in=OPEN_STATES).values_list("record_id", "number")
+    )
     plan = {
-        "subjects": [{"token": token(subjects[record.subject_id]), "record": record.pk} for record in records],
+        "subjects": [
+            {"token": token(subjects[record.subject_id]), "record": record.pk, "open": still_open.get(record.pk)}
+            for record in records
+        ],
         "officers": [token(officer) for officer in people.officers],
         "office": [token(user) for user in people.office],
         "submitted": list(Objection.objects.filter(state="submitted").values_list("number", flat=True)[:5000]),

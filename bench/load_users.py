@@ -39,7 +39,7 @@ class Subject(HttpUser):
     def on_start(self) -> None:
         mine = SUBJECTS.popleft()
         SUBJECTS.append(mine)  # more users than subjects: two clerks of one enterprise
-        self.headers, self.record, self.open = token_headers(mine["token"]), mine["record"], None
+        self.headers, self.record, self.open = token_headers(mine["token"]), mine["record"], mine["open"]
 
     @task(3)
     def read_cases(self) -> None:
