@@ -172,7 +172,12 @@ def write_plan(path: Path, people: Any, records: list[Any]) -> dict[str, int]:
         ],
         "officers": [token(officer) for officer in people.officers],
         "office": [token(user) for user in people.office],
-        "submitted": list(Objection.objects.filter(state="submitted").values_list("number", flat=True)[:5000]),
+        # not the clerks' own: a clerk withdraws its open objection as the round begins
+        "submitted": list(
+            Objection.objects.filter(state="submitted")
+            .exclude(record__in=records)
+            .values_list("number", flat=True)[:5000]
+        ),
         # every case being verified is BENCH's (bench/list_pages.py copies them onto its records)
         "verifying": list(Objection.objects.filter(state="verifying").values_list("number", flat=True)[:5000]),
         "status": [list(row) for row in Objection.objects.values_list("number", "subject__identifier")[:2000]],
