@@ -827,20 +827,31 @@ def start_server() -> Server:
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
     server = Server(process, port, log, version)
+    try:
+        wait_answering(port, process, log)
+    except SystemExit:
+        server.stop()
+        raise
+    return server
+
+
+def wait_answering(port: int, process: subprocess.Popen, log: Path) -> None:
+    """Return once gunicorn, started as `process` on `port` and writing `log`, answers
+    `/healthz`; stop the benchmark, with the log's end, if it exits or does not answer in time."""
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start:\n{log.read_text(errors='replace')}")
+            raise SystemExit(f"gunicorn stopped at start:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/")
+            connection.request("GET", "/healthz")
             connection.getresponse().read()
             connection.close()
-            return server
+            return
         except OSError:
             time.sleep(0.2)
-    server.stop()
-    raise SystemExit(f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{log.read_text(errors='replace')}")
+    ending = log.read_text(errors="replace")[-3000:]
+    raise SystemExit(f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{ending}")
 
 
 class Browser:

@@ -63,12 +63,12 @@ from list_pages import (
     run_lifecycles,
     templates_read,
     vacuum_analyze,
+    wait_answering,
 )
 
 RESULTS_FILE = BASE_DIR / "bench" / "results" / "load.json"
 PROFILE_FILE = BASE_DIR / "bench" / "results" / "load-profile.txt"
 BIN = Path(sys.executable).parent
-SERVER_START_SECONDS = 60
 # The targets, on this 2-core machine.
 P95_TARGET_MS = 300.0
 PUBLIC_P95_TARGET_MS = 50.0
@@ -233,24 +233,6 @@ class Process:
 
     def text(self) -> str:
         return self.log.read_text(errors="replace")
-
-
-def wait_answering(port: int, server: Process) -> None:
-    import http.client
-
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start:\n{server.text()[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
-            connection.close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{server.text()[-3000:]}")
 
 
 def resident_mb(pid: int) -> float:
@@ -453,7 +435,7 @@ def served_round(
     received_before = len(delivered(receiver))
     acknowledged_before = Delivery.objects.filter(status="acknowledged").count()
     try:
-        wait_answering(port, processes[0])
+        wait_answering(port, processes[0].process, processes[0].log)
         if arguments.profile:
             processes.append(sampler(processes[0].process.pid, env))
         began = time.monotonic()
