@@ -2,7 +2,7 @@
 the machine's own ceiling (issue 19).
 
     DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… .venv/bin/python bench/load.py \\
-        [--records N] [--cases N] [--users N] [--duration S] [--celery-workers N [N …]] …
+        [--records N] [--cases N] [--users N] [--duration S] [--web PxT …] [--celery-workers N …]
 
 What is loaded: the registry and the objections of `bench/list_pages.py` (its loaders: a
 department BENCH with its officers, the office's users, `--records` records, `--lifecycles`
@@ -11,18 +11,18 @@ enterprises of their own, each with an account and one published record free of 
 VACUUM ANALYZE. One platform subscribes to every event, a receiver on 127.0.0.1 that answers 200
 and remembers each delivery's id.
 
-What runs, each a process of its own on 127.0.0.1: gunicorn (`--web-workers` × `--web-threads`),
-Celery workers (one pool process each) and one beat, on PostgreSQL and Redis (broker and cache),
-in one round for each number of `--celery-workers` (1 and 2 by default: the scaling run), each
-round started afresh on the same data. The throttles are raised (the whole load comes from one
-address). Then locust, headless (`bench/load_users.py`): `--users` people started at
-`--spawn-rate` a second and kept busy for `--duration` seconds, in the mix subjects 3 : officers
-2 : office 1 : public 4 — subjects list and read their cases, file an objection to their record
-and withdraw it; officers work their queue and reply `maintain` to cases being verified; the
-office reads its dashboard and its overdue list and accepts what came in; the public searches
-published records by name and by USCC and queries a case's progress. Each person pauses
-`--think` seconds between tasks (1–3 by default; 0 keeps every person busy, which measures what
-the server can take).
+What runs, each a process of its own on 127.0.0.1: gunicorn (processes × threads, `--web`, 2x4 by
+default), Celery workers (one pool process each) and one beat, on PostgreSQL and Redis (broker
+and cache), in one round for each web size and each number of `--celery-workers` (1 and 2 by
+default: the scaling run), each round started afresh on the same data. The throttles are raised
+(the whole load comes from one address). Then locust, headless (`bench/load_users.py`):
+`--users` people started at `--spawn-rate` a second and kept busy for `--duration` seconds, in
+the mix subjects 3 : officers 2 : office 1 : public 4 — subjects list and read their cases, file
+an objection to their record and withdraw it; officers work their queue and reply `maintain` to
+cases being verified; the office reads its dashboard and its overdue list and accepts what came
+in; the public searches published records by name and by USCC and queries a case's progress.
+Each person pauses `--think` seconds between tasks (1–3 by default; 0 keeps every person busy,
+which measures what the server can take).
 
 Then, on the same server, `pgbench -N` (TPC-B without the updates of its branch and teller
 rows: the machine's ceiling for short writing transactions) with `--pgbench-clients` clients
@@ -91,14 +91,19 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--spawn-rate", type=float, default=10.0, help="people started a second (10)")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (60)")
     parser.add_argument("--think", default="1-3", help="each person's pause between tasks, seconds: 1-3, or 0 (1-3)")
-    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes (2)")
-    parser.add_argument("--web-threads", type=int, default=4, help="threads of each (4)")
+    parser.add_argument(
+        "--web",
+        type=web_size,
+        nargs="+",
+        default=[(2, 4)],
+        help="gunicorn's processes x threads of each round, a round per size (2x4)",
+    )
     parser.add_argument(
         "--celery-workers",
         type=int,
         nargs="+",
         default=[1, 2],
-        help="Celery worker processes of each round of the load, one round per number (1 2)",
+        help="Celery worker processes of each round, a round per number and web size (1 2)",
     )
     parser.add_argument("--pgbench-clients", type=int, default=8, help="pgbench clients (8)")
     parser.add_argument("--pgbench-seconds", type=int, default=30, help="pgbench seconds (30)")
@@ -369,10 +374,12 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     receiver = Receiver()
     Subscription.objects.create(name="省信用平台", url=receiver.url, secret=SECRET, events=[])
     rounds = []
-    try:  # one round for each number of Celery workers, on the same data
-        for workers in arguments.celery_workers:
-            plan = write_plan(plan_file, people, free)  # the cases waiting now: a round acts on them
-            rounds.append({**served_round(arguments, workers, var_dir, plan_file, receiver), "plan": plan})
+    try:  # one round for each web size and number of Celery workers, on the same data
+        for web in arguments.web:
+            for workers in arguments.celery_workers:
+                plan = write_plan(plan_file, people, free)  # the cases waiting now: a round acts on them
+                figures = served_round(arguments, web, workers, var_dir, plan_file, receiver)
+                rounds.append({**figures, "plan": plan})
     finally:
         receiver.close()
     ceiling = phases.run("pgbench", lambda: pgbench_ceiling(arguments.pgbench_clients, arguments.pgbench_seconds))
@@ -392,7 +399,6 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "users": arguments.users,
         "duration_s": arguments.duration,
         "think_s": arguments.think,
-        "web": {"workers": arguments.web_workers, "threads": arguments.web_threads},
         "rounds": rounds,
         "pgbench": ceiling,
         "received_twice": twice,
@@ -407,11 +413,25 @@ def delivered(receiver: Any) -> Counter:
     return Counter(delivery for delivery, status in receiver.seen if status == 200)
 
 
+def web_size(text: str) -> tuple[int, int]:
+    """`2x4`: gunicorn's processes and the threads of each."""
+    found = re.fullmatch(r"(\d+)x(\d+)", text)
+    if not found:
+        raise argparse.ArgumentTypeError(f"{text!r}: processes x threads, e.g. 2x4")
+    return int(found.group(1)), int(found.group(2))
+
+
 def served_round(
-    arguments: argparse.Namespace, celery_workers: int, var_dir: str, plan_file: Path, receiver: Any
+    arguments: argparse.Namespace,
+    web: tuple[int, int],
+    celery_workers: int,
+    var_dir: str,
+    plan_file: Path,
+    receiver: Any,
 ) -> dict[str, Any]:
-    """One round of the load: gunicorn, `celery_workers` Celery workers and beat started, locust
-    run against them, everything stopped; what was asked and what the workers did."""
+    """One round of the load: gunicorn (`web`: processes, threads), `celery_workers` Celery workers
+    and beat started, locust run against them, everything stopped; what was asked and what the
+    workers did."""
     from repairflow.records.models import Delivery
 
     env = served_environment(var_dir, receiver.url)
@@ -419,11 +439,11 @@ def served_round(
     url = f"http://127.0.0.1:{port}"
     # served as the Procfile serves it (gunicorn.conf.py), sized by the environment it reads
     env.update(
-        WEB_CONCURRENCY=str(arguments.web_workers),
-        WEB_THREADS=str(arguments.web_threads),
+        WEB_CONCURRENCY=str(web[0]),
+        WEB_THREADS=str(web[1]),
         CELERY_WORKER_CONCURRENCY="1",
     )
-    name = f"round-{celery_workers}"
+    name = f"round-{web[0]}x{web[1]}-{celery_workers}"
     gunicorn = [str(BIN / "gunicorn"), "-c", str(BASE_DIR / "gunicorn.conf.py"), "repairflow.wsgi"]
     processes = [Process(f"{name}-web", gunicorn, {**env, "HOST": "127.0.0.1", "PORT": str(port)})]
     celery = [str(BIN / "celery"), "-A", "repairflow"]
@@ -452,6 +472,7 @@ def served_round(
     writes_rps = sum(row["rps"] for row in by_type if row["name"].startswith("POST "))
     public = [row for row in by_type if row["name"].startswith("public:")]
     return {
+        "web": {"workers": web[0], "threads": web[1]},
         "celery_workers": celery_workers,
         "measured_s": round(load_seconds, 1),
         "requests": by_type,
@@ -476,11 +497,15 @@ def report(figures: dict[str, Any]) -> None:
     ceiling = figures["pgbench"]
     print(
         f"load on {figures['day']}: {figures['records']:,} records, {figures['cases']:,} objections; "
-        f"{figures['users']} people for {figures['duration_s']} s a round; gunicorn {figures['web']['workers']} × "
-        f"{figures['web']['threads']}; pgbench -N ({ceiling['clients']} clients): {ceiling['tps']} tps"
+        f"{figures['users']} people for {figures['duration_s']} s a round; "
+        f"pgbench -N ({ceiling['clients']} clients): {ceiling['tps']} tps"
     )
     for round_ in figures["rounds"]:
-        print(f"\n{round_['celery_workers']} Celery worker(s), {round_['measured_s']} s")
+        web = round_["web"]
+        print(
+            f"\ngunicorn {web['workers']} × {web['threads']}, {round_['celery_workers']} Celery worker(s), "
+            f"{round_['measured_s']} s"
+        )
         print(f"{'request':<36}{'n':>7}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'rps':>8}")
         for row in [*round_["requests"], round_["total"] or {}]:
             if row:
