@@ -378,7 +378,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         for web in arguments.web:
             for workers in arguments.celery_workers:
                 plan = write_plan(plan_file, people, free)  # the cases waiting now: a round acts on them
-                figures = served_round(arguments, web, workers, var_dir, plan_file, receiver)
+                name = f"round-{len(rounds) + 1}"  # its processes' logs: round-1-web.log, …
+                figures = served_round(arguments, name, web, workers, var_dir, plan_file, receiver)
                 rounds.append({**figures, "plan": plan})
     finally:
         receiver.close()
@@ -423,15 +424,16 @@ def web_size(text: str) -> tuple[int, int]:
 
 def served_round(
     arguments: argparse.Namespace,
+    name: str,
     web: tuple[int, int],
     celery_workers: int,
     var_dir: str,
     plan_file: Path,
     receiver: Any,
 ) -> dict[str, Any]:
-    """One round of the load: gunicorn (`web`: processes, threads), `celery_workers` Celery workers
-    and beat started, locust run against them, everything stopped; what was asked and what the
-    workers did."""
+    """One round of the load (`name`, its processes' logs named after it): gunicorn (`web`:
+    processes, threads), `celery_workers` Celery workers and beat started, locust run against
+    them, everything stopped; what was asked and what the workers did."""
     from repairflow.records.models import Delivery
 
     env = served_environment(var_dir, receiver.url)
@@ -443,7 +445,6 @@ def served_round(
         WEB_THREADS=str(web[1]),
         CELERY_WORKER_CONCURRENCY="1",
     )
-    name = f"round-{web[0]}x{web[1]}-{celery_workers}"
     gunicorn = [str(BIN / "gunicorn"), "-c", str(BASE_DIR / "gunicorn.conf.py"), "repairflow.wsgi"]
     processes = [Process(f"{name}-web", gunicorn, {**env, "HOST": "127.0.0.1", "PORT": str(port)})]
     celery = [str(BIN / "celery"), "-A", "repairflow"]
