@@ -126,21 +126,29 @@ def timed(client: Any, path: str, params: dict[str, str], requests: int) -> dict
     }
 
 
-def plan_lines(queryset: Any) -> list[str]:
-    plan = queryset.explain(analyze=True)
-    return [line if len(line) <= 240 else line[:239] + "…" for line in plan.splitlines()]
+def plan_lines(sql: str, params: Any) -> list[str]:
+    """The plan of a query, as run (PostgreSQL) or as planned (SQLite)."""
+    from django.db import connection
+
+    explain = "EXPLAIN ANALYZE" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{explain} {sql}", params)
+        lines = [" ".join(str(column) for column in row) for row in cursor.fetchall()]
+    return [line if len(line) <= 240 else line[:239] + "…" for line in lines]
 
 
 def search_timed(client: Any, queries: dict[str, str], requests: int) -> dict[str, dict[str, Any]]:
     """Each query of the public search timed, with the plan of what a page reads first: the ids
-    of its rows (portal/selectors.py `_first_rows`)."""
-    from repairflow.portal.selectors import PublicSearch, public_search
+    of its rows (portal/selectors.py `first_ids_query`)."""
+    from repairflow.portal.selectors import PublicSearch, first_ids_query, public_search
 
     results = {}
     for label, q in queries.items():
         results[label] = timed(client, "/api/v1/public/records/", {"q": q}, requests)
-        first_ids = public_search(PublicSearch.from_query(q)).order_by("-decision_date", "-id").values_list("pk")
-        results[label]["plan"] = plan_lines(first_ids[:21])
+        found = public_search(PublicSearch.from_query(q))
+        results[label]["plan"] = plan_lines(
+            *first_ids_query(found.records, found.subjects, ("-decision_date", "-id"), 21)
+        )
     return results
 
 

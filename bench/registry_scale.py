@@ -54,7 +54,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     office = Client(HTTP_HOST="127.0.0.1")
     office.force_login(User.objects.create_user("office-bench", role=Role.OFFICE))
     look_up = timed(office, "/api/v1/records/", {"subject": known}, arguments.requests)
-    look_up["plan"] = plan_lines(CreditRecord.objects.filter(subject__identifier=known).order_by("-id").values("pk"))
+    subject_records = CreditRecord.objects.filter(subject__identifier=known).order_by("-id").values("pk")
+    look_up["plan"] = plan_lines(*subject_records.query.sql_with_params())
     queries = {"subject look-up (office, by USCC)": look_up}
     queries.update(search_timed(Client(HTTP_HOST="127.0.0.1"), search_queries(known), arguments.requests))
     return {

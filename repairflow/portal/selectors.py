@@ -5,7 +5,8 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from repairflow.cases.kinds import case_kind_numbered
@@ -65,8 +66,9 @@ PUBLIC_RECORD_FIELDS = (
 # it: a trigram index (records migration 0013) finds a part of three characters or more anywhere
 # in a name, and a pattern index (`subject_name_prefix`) a shorter one at its start.
 NAME_PART_MIN_LENGTH = 3
-# The most subjects a search by name lists by id (public_search); a name matching more is common,
-# and its subjects are checked as a subquery.
+# The most subjects a search by name lists by id (public_search), each one's records then read
+# from its own index (about 5 µs a subject, over 10,000,000 records as over 1,000,000); a name matching more is
+# common, and its subjects are checked as a subquery while the newest records are walked.
 NAMED_SUBJECTS_LISTED = 5000
 # The most a page of the public search shows (the API and the page alike).
 PUBLIC_PAGE_SIZE = 20
@@ -115,8 +117,18 @@ def published_records(*, today: date | None = None) -> QuerySet[CreditRecord]:
     )
 
 
-def public_search(search: PublicSearch, *, today: date | None = None) -> QuerySet[CreditRecord]:
-    """The published records `search` finds, newest decision first (index `record_public_order`).
+@dataclass(frozen=True)
+class PublicResults:
+    """What a public search finds: the published records it filters to, and, when it is a name
+    matching few enough subjects to list, their ids (`subjects`), whose records a page reads subject
+    by subject (`first_ids_query`) rather than by walking the newest records of all."""
+
+    records: QuerySet[CreditRecord]
+    subjects: tuple[int, ...] | None = None
+
+
+def public_search(search: PublicSearch, *, today: date | None = None) -> PublicResults:
+    """The published records `search` finds, newest decision first.
 
     An identifier finds its subject's records: an enterprise's by its USCC alone, a natural
     person's only when the person's whole name is given too (an ID number alone finds nothing,
@@ -129,40 +141,22 @@ def public_search(search: PublicSearch, *, today: date | None = None) -> QuerySe
         records = records.filter(department__code=search.department)
     if search.identifier:
         person = Q(subject__subject_type=SubjectType.NATURAL_PERSON, subject__name=search.name)
-        return records.filter(
-            Q(subject__subject_type=SubjectType.LEGAL_PERSON) | person, subject__identifier=search.identifier
+        return PublicResults(
+            records.filter(
+                Q(subject__subject_type=SubjectType.LEGAL_PERSON) | person, subject__identifier=search.identifier
+            )
         )
     if search.name:
         lookup = "contains" if len(search.name) >= NAME_PART_MIN_LENGTH else "startswith"
-        # The subjects first, by their name's index; then the newest records walked in order
-        # (index `record_public_order`, which carries each record's subject) and checked against
-        # them as a list of ids, a hash lookup each. Only a name too common to list (its records
-        # are then many, and the first found near the top) is checked as a subquery.
+        # The subjects first, by their name's index. Few enough are listed, and each one's newest
+        # records read from its own index; a name too common to list (its records are then many,
+        # and the first found near the top) is checked as a subquery while walking the newest.
         named = CreditSubject.objects.filter(subject_type=SubjectType.LEGAL_PERSON, **{f"name__{lookup}": search.name})
-        subjects = list(named.values_list("pk", flat=True)[: NAMED_SUBJECTS_LISTED + 1])
+        subjects = tuple(named.values_list("pk", flat=True)[: NAMED_SUBJECTS_LISTED + 1])
         if len(subjects) > NAMED_SUBJECTS_LISTED:
-            return records.filter(subject__in=named.values("pk"))
-        return records.filter(_subject_among(subjects))
-    return records
-
-
-class _AmongArray(Lookup):
-    """`column = ANY(%s::bigint[])` with one array parameter (PostgreSQL): 5,000 ids cost what one
-    does to send, and are checked by a hash (which needs the array of the column's own type)."""
-
-    lookup_name = "among_array"
-
-    def as_sql(self, compiler, connection):
-        column, column_params = self.process_lhs(compiler, connection)
-        array, array_params = self.process_rhs(compiler, connection)
-        return f"{column} = ANY({array}::bigint[])", [*column_params, *array_params]
-
-
-def _subject_among(ids: list[int]) -> Q | Lookup:
-    """Records whose subject is one of `ids`: one array on PostgreSQL, `IN (…)` elsewhere."""
-    if connection.vendor == "postgresql":
-        return _AmongArray(F("subject_id"), ids)
-    return Q(subject__in=ids)
+            return PublicResults(records.filter(subject__in=named.values("pk")))
+        return PublicResults(records, subjects)
+    return PublicResults(records)
 
 
 def _public_text(text: str | None, subject: CreditSubject) -> str | None:
@@ -220,29 +214,62 @@ def _key_read(key: str) -> tuple[date, int] | None:
         return None
 
 
-def keyset_page(records: QuerySet[CreditRecord], *, after: str = "", before: str = "", size: int) -> KeysetPage:
-    """The page of `records` after (or before) the row of the key given, read as a range of the
-    index from that key: page 1000 costs what page 1 does, and nothing is counted. A key that is
-    not one reads the first page."""
+def keyset_page(found: PublicResults, *, after: str = "", before: str = "", size: int) -> KeysetPage:
+    """The page of the records `found` after (or before) the row of the key given, read as a range
+    of an index from that key: page 1000 costs what page 1 does, and nothing is counted. A key that
+    is not one reads the first page."""
     after_key, before_key = _key_read(after) if after else None, _key_read(before) if before else None
+    records = found.records
     if before_key is not None:
         day, pk = before_key
         later = records.filter(Q(decision_date__gt=day) | Q(decision_date=day, pk__gt=pk), decision_date__gte=day)
-        rows = _first_rows(later, ("decision_date", "id"), size + 1)
+        rows = _first_rows(later, found.subjects, ("decision_date", "id"), size + 1)
         more, rows = len(rows) > size, rows[:size][::-1]
         return KeysetPage(rows, _key(rows[-1]) if rows else None, _key(rows[0]) if more and rows else None)
     if after_key is not None:
         day, pk = after_key
         records = records.filter(Q(decision_date__lt=day) | Q(decision_date=day, pk__lt=pk), decision_date__lte=day)
-    rows = _first_rows(records, ("-decision_date", "-id"), size + 1)
+    rows = _first_rows(records, found.subjects, ("-decision_date", "-id"), size + 1)
     more, rows = len(rows) > size, rows[:size]
     previous = _key(rows[0]) if after_key is not None and rows else None
     return KeysetPage(rows, _key(rows[-1]) if more else None, previous)
 
 
-def _first_rows(records: QuerySet[CreditRecord], order: tuple[str, ...], count: int) -> list[CreditRecord]:
-    """The first `count` of `records` (published ones) in `order`: their ids first, which an
-    index that carries every column the filter reads (`record_public_order`) gives without reading
-    the table however many rows it passes over, then those rows alone, still published."""
-    ids = list(records.order_by(*order).values_list("pk", flat=True)[:count])
+def _first_rows(
+    records: QuerySet[CreditRecord], subjects: tuple[int, ...] | None, order: tuple[str, ...], count: int
+) -> list[CreditRecord]:
+    """The first `count` of `records` (published ones) in `order`, of `subjects` if given: their
+    ids first (`first_ids_query`), read from indexes alone, then those rows alone, still published."""
+    if subjects is not None and not subjects:
+        return []  # a name no enterprise bears
+    sql, params = first_ids_query(records, subjects, order, count)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [pk for (pk,) in cursor.fetchall()]
     return list(published_records().filter(pk__in=ids).order_by(*order)) if ids else []
+
+
+def first_ids_query(
+    records: QuerySet[CreditRecord], subjects: tuple[int, ...] | None, order: tuple[str, ...], count: int
+) -> tuple[str, tuple]:
+    """The query (SQL and parameters) of the ids of the first `count` of `records` in `order`, of
+    `subjects` if given.
+
+    Without subjects, it walks the newest records in order (index `record_public_order`, which
+    carries what the filter checks of each) until `count` pass the filter. With them, on
+    PostgreSQL, each subject's first `count` are read from its own part of an index
+    (`record_subject_public_order`), and the first `count` of all those kept: the cost follows the
+    number of subjects, not how far down the newest records theirs lie."""
+    if subjects is not None and connection.vendor == "postgresql":
+        each = records.filter(subject_id=RawSQL('"named"."id"', ())).order_by(*order)
+        sql, params = each.values_list("pk", "decision_date")[:count].query.sql_with_params()
+        direction = "DESC" if order[0].startswith("-") else "ASC"
+        return (
+            'SELECT "first"."id" FROM unnest(%s::bigint[]) AS "named" ("id") '
+            f'CROSS JOIN LATERAL ({sql}) AS "first" ("id", "decision_date") '
+            f'ORDER BY "first"."decision_date" {direction}, "first"."id" {direction} LIMIT %s',
+            (list(subjects), *params, count),
+        )
+    if subjects is not None:
+        records = records.filter(subject__in=subjects)
+    return records.order_by(*order).values_list("pk")[:count].query.sql_with_params()

@@ -308,6 +308,14 @@ class CreditRecord(models.Model):
                 name="record_public_category_order",
                 condition=Q(state="published"),
             ),
+            # A subject's published records, newest first, carrying what the public's filter checks
+            # of each: the public search by a name reads its few subjects' records from it.
+            models.Index(
+                fields=["subject", "-decision_date", "-id"],
+                name="record_subject_public_order",
+                condition=Q(state="published"),
+                include=["publication_start", "max_period_end"],
+            ),
         ]
 
     def __str__(self) -> str:

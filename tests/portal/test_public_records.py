@@ -110,6 +110,44 @@ def test_a_name_matching_more_subjects_than_are_listed_finds_the_same_records(ap
     assert numbers(api.get(URL, {"q": q})) == found
 
 
+@pytest.fixture
+def named_records(scj, hb):
+    """Two enterprises named 历下… with records on interleaved days (two on one day each), a third
+    named otherwise on the days between, and what the public must not see of the first."""
+    first = CreditSubjectFactory(name="济南历下甲贸易有限公司", identifier=make_uscc(9101))
+    second = CreditSubjectFactory(name="济南历下乙贸易有限公司", identifier=make_uscc(9102))
+    other = CreditSubjectFactory(name="济南槐荫丙贸易有限公司", identifier=make_uscc(9103))
+    keyed = []
+    for day, subject in [(2, first), (3, second), (3, second), (5, first), (5, first), (8, second), (9, first)]:
+        record = CreditRecordFactory(subject=subject, department=scj, decision_date=date(2026, 3, day))
+        keyed.append((record.decision_date, record.pk, record.decision_no))
+        CreditRecordFactory(subject=other, department=scj, decision_date=date(2026, 3, day))
+    listed = CreditRecordFactory(
+        subject=first, department=hb, decision_date=date(2026, 3, 7), category=Category.ABNORMAL_LIST
+    )
+    CreditRecordFactory(subject=first, department=scj, decision_date=date(2026, 3, 6), state=RecordState.ENDED)
+    CreditRecordFactory(subject=second, department=scj, decision_date=date(2022, 1, 5))  # past its period
+    return [number for *_key, number in sorted(keyed, reverse=True)], listed.decision_no
+
+
+@pytest.mark.parametrize("listed", [5000, 1])  # each subject's records, or the newest walked
+def test_a_name_search_pages_by_key_both_ways_over_its_subjects(api, named_records, monkeypatch, listed):
+    monkeypatch.setattr("repairflow.portal.selectors.NAMED_SUBJECTS_LISTED", listed)
+    monkeypatch.setattr("repairflow.portal.api.PUBLIC_PAGE_SIZE", 3)
+
+    pages = [api.get(URL, {"q": "济南历下", "category": Category.ADMINISTRATIVE_PENALTY}).json()]
+    while pages[-1]["next"]:
+        pages.append(api.get(pages[-1]["next"]).json())
+    backwards = [pages[-1]]
+    while backwards[-1]["previous"]:
+        backwards.append(api.get(backwards[-1]["previous"]).json())
+
+    penalties, listed = named_records
+    assert [row["decision_no"] for page in pages for row in page["results"]] == penalties
+    assert [page["results"] for page in backwards] == [page["results"] for page in reversed(pages)]
+    assert numbers(api.get(URL, {"q": "历下甲", "department": "HB"})) == [listed]
+
+
 def test_an_enterprise_is_found_by_its_uscc(api, records, company):
     assert numbers(api.get(URL, {"q": company.identifier.lower()})) == ["济市监罚〔2026〕11号"]
 
