@@ -2,6 +2,7 @@
 100 (a page of 50 for the API, 25 for the pages): what each row shows is read with the page, never
 row by row (docs/architecture.md "What a transition costs")."""
 
+import gc
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from repairflow.core.models import Attachment
 from repairflow.notifications.models import Notification
 from repairflow.objections import services as objections
+from repairflow.objections.models import Objection
 from repairflow.records.models import (
     CreditCheck,
     CreditRecord,
@@ -23,6 +25,7 @@ from repairflow.records.models import (
 )
 from repairflow.records.services import query_log_write, record_act
 from repairflow.repair import services as repairs
+from repairflow.repair.models import RepairApplication
 from repairflow.repair.services import Material
 from repairflow.sync.models import DeliveryAttempt
 from tests.factories import CreditRecordFactory, CreditSubjectFactory, MatterFactory, UserFactory
@@ -193,6 +196,29 @@ def test_a_list_costs_the_same_queries_for_10_and_for_100_rows(
     many = queries(client, path)
 
     assert many == few
+
+
+@pytest.mark.parametrize(
+    ("add", "path", "model"),
+    [(World.objections, "/api/v1/objections/", Objection), (World.repairs, "/api/v1/repairs/", RepairApplication)],
+)
+def test_a_page_of_cases_is_freed_once_answered_not_left_to_the_garbage_collector(
+    add, path, model, api, scj, office, officer_scj, company, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add(World(scj, office, officer_scj, company), 3)  # objections with a verification each
+    client = api.as_user(office)
+    client.get(path)  # what a process reads once (content types, the calendar)
+    gc.collect()
+    gc.disable()  # what is freed now is freed by its last reference going, as between passes
+    try:
+        response = client.get(path)
+        alive = [thing for thing in gc.get_objects() if type(thing) is model]
+    finally:
+        gc.enable()
+
+    assert len(response.json()["results"]) == 3
+    assert alive == []
 
 
 def test_a_list_of_more_rows_than_its_exact_count_says_so(api, office, scj, company, monkeypatch):

@@ -51,8 +51,8 @@ def with_everything_shown(cases: QuerySet, *also: Prefetch) -> QuerySet:
     """The cases with what a case's JSON or page shows read with them, in a fixed number of
     queries whatever their number: record, subject, and as lists `shown_deadlines`,
     `shown_timeline`, `shown_notices`, `shown_attachments` and what the kind adds (`also`, each
-    to a `shown_` list too). Lists, not managers: a page of 50 cases then builds no queryset per
-    case and relation, which cost more than the page's queries."""
+    with its queryset, to a `shown_` list too). Lists, not managers: a page of 50 cases then
+    builds no queryset per case and relation, which cost more than the page's queries."""
     return cases.select_related("record__department", "record__subject", "subject", "repeat_of").prefetch_related(
         Prefetch(
             "deadlines",
@@ -69,7 +69,10 @@ def with_everything_shown(cases: QuerySet, *also: Prefetch) -> QuerySet:
         ),
         Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by"), to_attr="shown_attachments"),
         Prefetch("feedback_given", queryset=Feedback.objects.all(), to_attr="shown_feedback"),
-        *also,
+        # each read with a copy of its own: Django adds a read's first case to the queryset it is
+        # given (a hint), which on a kind's Prefetch, shared by every request, would keep that case
+        # and all it holds alive until the next read
+        *(Prefetch(shown.prefetch_through, queryset=shown.queryset.all(), to_attr=shown.to_attr) for shown in also),
     )
 
 
@@ -389,7 +392,16 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(cases)
         parameters = {"collection": self.basename, **request.query_params.dict()}
         case_reads_log(user=request.user, kind=QueryKind.CASE_LIST, cases=page, parameters=parameters)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response = self.get_paginated_response(self.get_serializer(many=True).to_representation(page))
+        # Let go of the page once it is written out: the view, the request and the paginator refer
+        # to one another (and a case to its verifications and back), so a page they held, some
+        # 5,000 objects, would be freed only by the garbage collector's passes, long pauses of
+        # every thread of the process (docs/benchmarks.md "Garbage collection"). The serializer
+        # above was given no cases to keep.
+        self.paginator.page = None
+        for case in page:
+            case.__dict__.clear()
+        return response
 
     def create(self, request):
         require_role(request.user, Role.SUBJECT, Role.OFFICE)

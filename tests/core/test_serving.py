@@ -152,6 +152,20 @@ def test_gunicorn_refuses_to_start_over_the_database_connection_budget(tmp_path)
     assert "Booting worker" not in started.stderr
 
 
+def test_a_web_process_freezes_what_loading_made_and_collects_less_often(tmp_path):
+    # in a process of its own, as gunicorn runs the hook: once the application is loaded
+    code = (
+        "import gc, json, runpy, sys; import repairflow.wsgi; "
+        "runpy.run_path('gunicorn.conf.py')['post_worker_init'](None); "
+        "print(json.dumps([gc.get_freeze_count(), gc.get_threshold(), 'repairflow.cases.api' in sys.modules]))"
+    )
+    frozen, thresholds, views_imported = json.loads(python(tmp_path, code).stdout)
+
+    assert frozen > 50_000  # Django, the libraries and the application's modules
+    assert thresholds == [2000, 10, 10]
+    assert views_imported  # the URLs' views, imported before the freeze
+
+
 # --- The database connection budget --------------------------------------------------------
 
 CHECK = [sys.executable, "manage.py", "check", "--fail-level", "ERROR"]
