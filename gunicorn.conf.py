@@ -3,7 +3,7 @@ what `make run`, the container image and production serve with. Everything is re
 environment (settings.py "Serving", docs/deployment.md):
 
 - HOST, PORT: where it listens (127.0.0.1:8000; the container image listens on 0.0.0.0);
-- WEB_CONCURRENCY processes of WEB_THREADS threads each (2 × 4: for 2 cores);
+- WEB_CONCURRENCY processes of WEB_THREADS threads each (4 × 2: for 2 cores);
 - WEB_TIMEOUT: seconds a request may take before its process is replaced (60);
 - LOG_FORMAT: the access log and gunicorn's own lines in the application's format, with each
   request's id (repairflow/core/logs.py).

@@ -11,7 +11,7 @@ enterprises of their own, each with an account and one published record free of 
 VACUUM ANALYZE. One platform subscribes to every event, a receiver on 127.0.0.1 that answers 200
 and remembers each delivery's id.
 
-What runs, each a process of its own on 127.0.0.1: gunicorn (processes × threads, `--web`, 2x4 by
+What runs, each a process of its own on 127.0.0.1: gunicorn (processes × threads, `--web`, 4x2 by
 default), Celery workers (one pool process each) and one beat, on PostgreSQL and Redis (broker
 and cache), in one round for each web size and each number of `--celery-workers` (1 and 2 by
 default: the scaling run), each round started afresh on the same data. The throttles are raised
@@ -95,8 +95,8 @@ def parse_arguments() -> argparse.Namespace:
         "--web",
         type=web_size,
         nargs="+",
-        default=[(2, 4)],
-        help="gunicorn's processes x threads of each round, a round per size (2x4)",
+        default=[(4, 2)],
+        help="gunicorn's processes x threads of each round, a round per size (4x2, the default)",
     )
     parser.add_argument(
         "--celery-workers",

@@ -488,8 +488,10 @@ SYNC_ALLOWED_NETWORKS = env.list("SYNC_ALLOWED_NETWORKS", default=[])
 # CELERY_WORKER_CONCURRENCY: on PostgreSQL, `manage.py check` (and gunicorn, as it starts) refuses
 # a number over DATABASE_MAX_CONNECTIONS, this machine's share of the server's max_connections
 # (repairflow/core/checks.py).
-WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=2)
-WEB_THREADS = env.int("WEB_THREADS", default=4)
+# 4 × 2 for 2 cores: against 2 × 4 in alternating rounds of bench/load.py, a third off the median
+# and up to a quarter off the p95 (docs/benchmarks.md, "Load").
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=4)
+WEB_THREADS = env.int("WEB_THREADS", default=2)
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
 DATABASE_MAX_CONNECTIONS = env.int("DATABASE_MAX_CONNECTIONS", default=90)
 
