@@ -61,8 +61,8 @@ def post_worker_init(worker):
     """Once a process has loaded the application (its URLs too, which Django imports at the first
     request): what loading made, some 200,000 objects that live as long as the process, is moved
     out of the garbage collector's sight (`gc.freeze`), so that its passes no longer walk them, and
-    it collects every 2,000 new objects rather than 700. Measured in docs/benchmarks.md "Garbage
-    collection": a full pass took 100-340 ms, a pause of every thread of the process."""
+    its thresholds are GC_THRESHOLDS. Measured in docs/benchmarks.md "Garbage collection": a full
+    pass took 100-340 ms, a pause of every thread of the process."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imported now, frozen below with the rest

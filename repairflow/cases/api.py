@@ -392,13 +392,12 @@ class CaseViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(cases)
         parameters = {"collection": self.basename, **request.query_params.dict()}
         case_reads_log(user=request.user, kind=QueryKind.CASE_LIST, cases=page, parameters=parameters)
-        response = self.get_paginated_response(self.get_serializer(many=True).to_representation(page))
-        # Let go of the page once it is written out: the view, the request and the paginator refer
-        # to one another (and a case to its verifications and back), so a page they held, some
-        # 5,000 objects, would be freed only by the garbage collector's passes, long pauses of
-        # every thread of the process (docs/benchmarks.md "Garbage collection"). The serializer
-        # above was given no cases to keep.
-        self.paginator.page = None
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Empty the page's cases once they are written out: the serializer, the paginator, the view
+        # and the request refer to one another (and a case to its verifications and back), so what
+        # the cases hold, some 5,000 objects a page, would otherwise be freed only by the garbage
+        # collector's passes, long pauses of every thread of the process (docs/benchmarks.md
+        # "Garbage collection").
         for case in page:
             case.__dict__.clear()
         return response

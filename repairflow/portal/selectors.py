@@ -67,8 +67,8 @@ PUBLIC_RECORD_FIELDS = (
 # in a name, and a pattern index (`subject_name_prefix`) a shorter one at its start.
 NAME_PART_MIN_LENGTH = 3
 # The most subjects a search by name lists by id (public_search), each one's records then read
-# from its own index (about 5 µs a subject, over 10,000,000 records as over 1,000,000); a name matching more is
-# common, and its subjects are checked as a subquery while the newest records are walked.
+# from its own index (about 5 µs a subject, over 10,000,000 records as over 1,000,000); a name
+# matching more is common, and its subjects are checked as a subquery while walking the newest.
 NAMED_SUBJECTS_LISTED = 5000
 # The most a page of the public search shows (the API and the page alike).
 PUBLIC_PAGE_SIZE = 20
