@@ -4,7 +4,8 @@ environment (settings.py "Serving", docs/deployment.md):
 
 - HOST, PORT: where it listens (127.0.0.1:8000; the container image listens on 0.0.0.0);
 - WEB_CONCURRENCY processes of WEB_THREADS threads each (4 × 2: for 2 cores);
-- WEB_TIMEOUT: seconds a request may take before its process is replaced (60);
+- WEB_TIMEOUT: seconds a process may go silent (its loop stuck, not a long request: its threads
+  answer while it loops) before it is replaced (60);
 - LOG_FORMAT: the access log and gunicorn's own lines in the application's format, with each
   request's id (repairflow/core/logs.py).
 
@@ -24,9 +25,15 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = settings.WEB_CONCURRENCY
 threads = settings.WEB_THREADS
 worker_class = "gthread"
+# A process takes a connection only when one of its threads is free to answer it, and closes it
+# once answered: a request then waits in the kernel's one queue for whichever process frees first,
+# not behind the requests of a process that took it greedily or holds its client's connection
+# open (docs/benchmarks.md "Load", 2026-12-04, night). A proxy in front keeps its own clients'
+# connections open.
+worker_connections = threads
+keepalive = 0
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 graceful_timeout = 30
-keepalive = 5
 # A process is replaced after about this many requests, which bounds what a leak can grow to.
 max_requests = 2000
 max_requests_jitter = 200

@@ -12,7 +12,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -79,44 +82,49 @@ def free_port() -> int:
 # --- gunicorn -------------------------------------------------------------------------------
 
 
-def test_gunicorn_serves_with_its_access_log_as_json_lines_carrying_the_request_id(tmp_path):
-    port = free_port()
+@contextmanager
+def gunicorn_serving(tmp_path, **variables) -> Iterator[SimpleNamespace]:
+    """gunicorn started as the Procfile starts it, on a free port of 127.0.0.1 with `variables`,
+    once it answers `/healthz`: `.port`; stopped (SIGTERM) on leaving, what it wrote to standard
+    output and error then `.output` and `.errors`."""
+    served = SimpleNamespace(port=free_port(), output="", errors="")
     server = subprocess.Popen(
         [BIN / "gunicorn", "-c", "gunicorn.conf.py", "repairflow.wsgi"],
         cwd=settings.BASE_DIR,
-        env=environment(
-            tmp_path,
-            HOST="127.0.0.1",
-            PORT=str(port),
-            LOG_FORMAT="json",
-            WEB_CONCURRENCY="1",
-            WEB_THREADS="2",
-            TRUSTED_PROXIES="127.0.0.1",
-        ),
+        env=environment(tmp_path, HOST="127.0.0.1", PORT=str(served.port), **variables),
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        response = None
         deadline = time.monotonic() + 60
-        while response is None and time.monotonic() < deadline:
+        while True:
             try:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/healthz?from=test", headers={"X-Request-ID": "proxy-id-1"}
-                )
-                response = urllib.request.urlopen(request, timeout=5)
+                urllib.request.urlopen(f"http://127.0.0.1:{served.port}/healthz?from=start", timeout=5)
+                break
             except OSError:
                 assert server.poll() is None, server.stderr.read()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
                 time.sleep(0.2)
-        assert response is not None, "gunicorn did not answer within 60 s"
+        yield served
+    finally:
+        server.send_signal(signal.SIGTERM)
+        served.output, served.errors = server.communicate(timeout=60)
+
+
+def test_gunicorn_serves_with_its_access_log_as_json_lines_carrying_the_request_id(tmp_path):
+    with gunicorn_serving(
+        tmp_path, LOG_FORMAT="json", WEB_CONCURRENCY="1", WEB_THREADS="2", TRUSTED_PROXIES="127.0.0.1"
+    ) as served:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{served.port}/healthz?from=test", headers={"X-Request-ID": "proxy-id-1"}
+        )
+        response = urllib.request.urlopen(request, timeout=5)
         assert response.status == 200
         assert response.headers["Server"] == "gunicorn"
         assert response.headers["X-Request-ID"] == "proxy-id-1"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        output, errors = server.communicate(timeout=60)
 
+    output, errors = served.output, served.errors
     written = (output + errors).splitlines()  # the access log on standard output, the rest on error
     lines = [json.loads(line) for line in written if line.startswith("{")]
     access = [line for line in lines if line["logger"] == "gunicorn.access" and line["request_id"] == "proxy-id-1"]
@@ -131,6 +139,22 @@ def test_gunicorn_serves_with_its_access_log_as_json_lines_carrying_the_request_
     # gunicorn's own lines are JSON too: every line it wrote was
     assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in lines)
     assert all(line.startswith("{") for line in written if line.strip()), written
+
+
+def test_a_process_takes_a_connection_only_when_a_thread_is_free_to_answer_it(tmp_path):
+    # Two processes of one thread; whichever takes the first connection is kept busy reading a
+    # request whose headers never end. A process taking connections greedily would take about half
+    # of the requests after it and hold them behind that one; each is answered by the other.
+    with gunicorn_serving(tmp_path, WEB_CONCURRENCY="2", WEB_THREADS="1") as served:
+        with socket.create_connection(("127.0.0.1", served.port)) as endless:
+            endless.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            answers = [
+                urllib.request.urlopen(f"http://127.0.0.1:{served.port}/healthz?n={n}", timeout=10) for n in range(8)
+            ]
+
+    assert [answer.status for answer in answers] == [200] * 8
+    # and closed once answered: a connection kept open would keep its process from taking another
+    assert {answer.headers["Connection"] for answer in answers} == {"close"}
 
 
 def test_gunicorn_refuses_to_start_over_the_database_connection_budget(tmp_path):
