@@ -2,8 +2,8 @@
 Chromium through Playwright, every page judged by axe-core and photographed for the README.
 
 The application lives on the journeys' day (`DAY`), whatever day the tests run: gunicorn (two
-workers), a Celery worker with beat and the seeding all run under `tests/browser/clocked.py`,
-on a database of their own (tests/sync/worker_harness.py: a SQLite file in a temporary var
+processes of four threads), a Celery worker with beat and the seeding all run under
+`tests/browser/clocked.py`, on a database of their own (tests/sync/worker_harness.py: a SQLite file in a temporary var
 directory, or a PostgreSQL database made and dropped on DATABASE_URL's server) seeded with the
 demo (`seed_demo`). They start once for the package and stop after its last journey. Cookies
 carry their lifetime as Max-Age, which Chromium counts from its own clock, so a session lasts
@@ -117,11 +117,9 @@ def site(chromium_path) -> Iterator[Site]:
         url = f"http://127.0.0.1:{port}"
         worker_arguments = worker_command("browser", concurrency=2, beat=True, var_dir=var_dir)
         worker = Background(env, "browser-worker", _clocked("celery", *worker_arguments), ready_when=WORKER_READY)
-        server = Background(
-            env,
-            "browser-web",
-            _clocked("gunicorn", "repairflow.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"),
-        )
+        # sized as production sizes it: through the environment gunicorn.conf.py reads
+        served = {**env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2", "WEB_THREADS": "4"}
+        server = Background(served, "browser-web", _clocked("gunicorn", "-c", "gunicorn.conf.py", "repairflow.wsgi"))
         try:
             worker.wait_ready()
             _wait_serving(url, server)
