@@ -2,14 +2,18 @@
 the machine's own ceiling (issue 19).
 
     DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… .venv/bin/python bench/load.py \\
-        [--records N] [--cases N] [--users N] [--duration S] [--web PxT …] [--celery-workers N …]
+        [--records N] [--cases N] [--users N] [--duration S] [--web PxT …] [--celery-workers N …] \\
+        [--seed NAME]
 
 What is loaded: the registry and the objections of `bench/list_pages.py` (its loaders: a
 department BENCH with its officers, the office's users, `--records` records, `--lifecycles`
 objections run through the services and copies of them up to `--cases`), then `--subjects`
 enterprises of their own, each with an account and one published record free of any case, then
-VACUUM ANALYZE. One platform subscribes to every event, a receiver on 127.0.0.1 that answers 200
-and remembers each delivery's id.
+VACUUM ANALYZE. With `--seed NAME` the seeded data is kept on the same server as the database
+NAME, and a later run with the same `--seed` copies it from there (`CREATE DATABASE … TEMPLATE`,
+seconds where seeding takes minutes) instead of seeding anew; a copy holds the sizes and the
+day it was seeded with, whatever this run's options say. One platform subscribes to every event,
+a receiver on 127.0.0.1 that answers 200 and remembers each delivery's id.
 
 What runs, each a process of its own on 127.0.0.1: gunicorn (processes × threads, `--web`, 4x2 by
 default), Celery workers (one pool process each) and one beat, on PostgreSQL and Redis (broker
@@ -47,6 +51,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -108,13 +113,18 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--pgbench-clients", type=int, default=8, help="pgbench clients (8)")
     parser.add_argument("--pgbench-seconds", type=int, default=30, help="pgbench seconds (30)")
     parser.add_argument("--profile", action="store_true", help="sample the web processes with py-spy during the load")
+    parser.add_argument(
+        "--seed",
+        metavar="NAME",
+        help="a database on the same server to keep the seeded data in, and to copy it from when it exists",
+    )
     return parser.parse_args()
 
 
 # --- What the people of the load act on -----------------------------------------------------------
 
 
-def make_load_subjects(count: int, officer: Any) -> list[Any]:
+def make_load_subjects(count: int, officer: Any) -> None:
     """`count` enterprises, each with an account (no usable password) and one published record."""
     from objection_lifecycle import make_uscc
 
@@ -148,10 +158,35 @@ def make_load_subjects(count: int, officer: Any) -> list[Any]:
         user.set_unusable_password()
         users.append(user)
     User.objects.bulk_create(users)
-    return report.created
 
 
-def write_plan(path: Path, people: Any, records: list[Any]) -> dict[str, int]:
+@dataclass
+class Staff:
+    """Who of the seeding's people act in the load: the department's officers, the office's users."""
+
+    officers: list[Any]
+    office: list[Any]
+
+    @classmethod
+    def read(cls) -> "Staff":
+        from repairflow.records.models import User
+
+        people = User.objects.order_by("pk")
+        return cls(
+            officers=list(people.filter(username__startswith="bench-officer-")),
+            office=list(people.filter(username__startswith="bench-office-")),
+        )
+
+
+def load_records_read() -> list[Any]:
+    """The records of the load's subjects (`make_load_subjects`), in the order they were made."""
+    from repairflow.records.models import CreditRecord, User
+
+    clerks = User.objects.filter(username__startswith="load-subject-").values("credit_subject")
+    return list(CreditRecord.objects.filter(subject__in=clerks).order_by("pk"))
+
+
+def write_plan(path: Path, people: Staff, records: list[Any]) -> dict[str, int]:
     """The plan the locust users read (bench/load_users.py): tokens, free records, waiting cases,
     what the public asks for."""
     from repairflow.core.identifiers import SubjectType
@@ -286,6 +321,30 @@ def run_locust(arguments: argparse.Namespace, url: str, plan: Path, var_dir: str
         ]
 
 
+def admin_url() -> str:
+    """The server of DATABASE_URL, through its `postgres` database."""
+    return urlunsplit(urlsplit(database_url())._replace(path="/postgres", scheme="postgresql"))
+
+
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(admin_url(), autocommit=True) as admin:
+        return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def copy_database(source: str, target: str) -> None:
+    """`target` made anew as a copy of `source` (neither may be in use while it is copied: Django's
+    connection is closed first, and opens again at the next query)."""
+    import psycopg
+    from django.db import connection
+
+    connection.close()
+    with psycopg.connect(admin_url(), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
 def pgbench_ceiling(clients: int, seconds: int) -> dict[str, Any]:
     """pgbench -N on a database of its own on the same server: transactions per second."""
     import psycopg
@@ -293,8 +352,7 @@ def pgbench_ceiling(clients: int, seconds: int) -> dict[str, Any]:
 
     settings = connection.settings_dict
     name = f"{settings['NAME']}_pgbench"
-    admin_url = urlunsplit(urlsplit(database_url())._replace(path="/postgres", scheme="postgresql"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
+    with psycopg.connect(admin_url(), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
     target = ["-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432), "-U", settings["USER"]]
@@ -304,7 +362,7 @@ def pgbench_ceiling(clients: int, seconds: int) -> dict[str, Any]:
         command = ["pgbench", *target, "-N", "-c", str(clients), "-j", "2", "-T", str(seconds), name]
         out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
+        with psycopg.connect(admin_url(), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     found = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out)
     return {"clients": clients, "seconds": seconds, "tps": float(found.group(1)) if found else None}
@@ -358,17 +416,24 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     today = timezone.localdate()
     var_dir = os.environ["REPAIRFLOW_VAR_DIR"]
     phases = Phases()
-    people = phases.run("people and template records", lambda: make_people(arguments.lifecycles))
-    registry = phases.run("records", lambda: load_records(arguments.records, people.department, today))
-    phases.run("lifecycles through the services", lambda: run_lifecycles(people, today))
-    templates = templates_read()
-    phases.run(
-        "copies",
-        lambda: copy_cases(templates, max(arguments.cases - len(templates), 0), people.department, people.office[0]),
-    )
-    free = phases.run("the load's subjects", lambda: make_load_subjects(arguments.subjects, people.officers[0]))
-    tables = [CreditSubject, CreditRecord, Objection, Transition, Deadline, Notice, Verification, QueryLog]
-    phases.run("vacuum analyze", lambda: vacuum_analyze(tables))
+    database = connection.settings_dict["NAME"]
+    if arguments.seed and database_exists(arguments.seed):
+        phases.run(f"copied from {arguments.seed}", lambda: copy_database(arguments.seed, database))
+    else:
+        people = phases.run("people and template records", lambda: make_people(arguments.lifecycles))
+        phases.run("records", lambda: load_records(arguments.records, people.department, today))
+        phases.run("lifecycles through the services", lambda: run_lifecycles(people, today))
+        templates = templates_read()
+        office = people.office[0]
+        phases.run(
+            "copies", lambda: copy_cases(templates, max(arguments.cases - len(templates), 0), people.department, office)
+        )
+        phases.run("the load's subjects", lambda: make_load_subjects(arguments.subjects, people.officers[0]))
+        tables = [CreditSubject, CreditRecord, Objection, Transition, Deadline, Notice, Verification, QueryLog]
+        phases.run("vacuum analyze", lambda: vacuum_analyze(tables))
+        if arguments.seed:
+            phases.run(f"kept as {arguments.seed}", lambda: copy_database(database, arguments.seed))
+    staff, free = Staff.read(), load_records_read()
     plan_file = Path(var_dir) / "load_plan.json"
 
     receiver = Receiver()
@@ -377,7 +442,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     try:  # one round for each web size and number of Celery workers, on the same data
         for web in arguments.web:
             for workers in arguments.celery_workers:
-                plan = write_plan(plan_file, people, free)  # the cases waiting now: a round acts on them
+                plan = write_plan(plan_file, staff, free)  # the cases waiting now: a round acts on them
                 name = f"round-{len(rounds) + 1}"  # its processes' logs: round-1-web.log, …
                 figures = served_round(arguments, name, web, workers, var_dir, plan_file, receiver)
                 rounds.append({**figures, "plan": plan})
@@ -395,7 +460,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "day": today.isoformat(),
         "records": CreditRecord.objects.count(),
         "cases": Objection.objects.count(),
-        **registry,
+        "subjects": CreditSubject.objects.count(),
+        "seed": arguments.seed,
         "load_seconds": phases.seconds,
         "users": arguments.users,
         "duration_s": arguments.duration,
