@@ -4,7 +4,7 @@ from the plan `bench/load.py` writes (LOAD_PLAN, JSON): API tokens, the subjects
 the cases waiting for the office or a department, case numbers and names the public asks for.
 
 Each request is named `<who>: <what>`; a request that changes state is named with `POST` first,
-which is how bench/load.py counts them."""
+which is how bench/load.py counts them. The tasks that change state are tagged `writes`."""
 
 import json
 import os
@@ -12,7 +12,7 @@ import random
 from collections import deque
 from itertools import count
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, tag, task
 
 # Each person's pause between two tasks, in seconds (bench/load.py --think): "1-3", or "0" for none.
 THINK = [float(part) for part in os.environ.get("LOAD_THINK", "1-3").split("-")]
@@ -23,6 +23,7 @@ SUBMITTED = deque(PLAN["submitted"])
 VERIFYING = deque(PLAN["verifying"])
 STATEMENT = "处罚决定书记载的违法事实与实际情况不符，请予核实更正。"
 SERIAL = count()
+WRITES = "writes"  # the tasks that change state (bench/load.py --writes-only runs these alone)
 
 
 def token_headers(token: str) -> dict[str, str]:
@@ -47,6 +48,7 @@ class Subject(HttpUser):
         if self.open:
             self.client.get(f"/api/v1/objections/{self.open}/", headers=self.headers, name="subject: read case")
 
+    @tag(WRITES)
     @task(2)
     def object_or_withdraw(self) -> None:
         if self.open is None:
@@ -88,6 +90,7 @@ class Officer(HttpUser):
     def queue(self) -> None:
         self.client.get("/api/v1/objections/?state=verifying", headers=self.headers, name="officer: queue")
 
+    @tag(WRITES)
     @task(1)
     def reply(self) -> None:
         if not VERIFYING:
@@ -114,6 +117,7 @@ class Office(HttpUser):
         self.client.get("/api/v1/office/dashboard/", headers=self.headers, name="office: dashboard")
         self.client.get("/api/v1/objections/?overdue=true", headers=self.headers, name="office: overdue list")
 
+    @tag(WRITES)
     @task(1)
     def accept(self) -> None:
         if not SUBMITTED:
