@@ -133,7 +133,10 @@ def parse_arguments() -> argparse.Namespace:
         metavar="NAME",
         help="a database on the same server to keep the seeded data in, and to copy it from when it exists",
     )
-    return parser.parse_args()
+    arguments = parser.parse_args()
+    if not people_of(arguments):  # locust, given no class, would run them all
+        parser.error("--writes-only: the public changes nothing; name --people who do")
+    return arguments
 
 
 # --- What the people of the load act on -----------------------------------------------------------
@@ -201,7 +204,7 @@ def load_records_read() -> list[Any]:
     return list(CreditRecord.objects.filter(subject__in=clerks).order_by("pk"))
 
 
-def write_plan(path: Path, people: Staff, records: list[Any]) -> dict[str, int]:
+def write_plan(path: Path, staff: Staff, records: list[Any]) -> dict[str, int]:
     """The plan the locust users read (bench/load_users.py): tokens, free records, waiting cases,
     what the public asks for."""
     from repairflow.core.identifiers import SubjectType
@@ -225,8 +228,8 @@ def write_plan(path: Path, people: Staff, records: list[Any]) -> dict[str, int]:
             {"token": token(subjects[record.subject_id]), "record": record.pk, "open": still_open.get(record.pk)}
             for record in records
         ],
-        "officers": [token(officer) for officer in people.officers],
-        "office": [token(user) for user in people.office],
+        "officers": [token(officer) for officer in staff.officers],
+        "office": [token(user) for user in staff.office],
         # not the clerks' own: a clerk withdraws its open objection as the round begins
         "submitted": list(
             Objection.objects.filter(state="submitted")

@@ -3,11 +3,11 @@ Chromium through Playwright, every page judged by axe-core and photographed for 
 
 The application lives on the journeys' day (`DAY`), whatever day the tests run: gunicorn (two
 processes of four threads), a Celery worker with beat and the seeding all run under
-`tests/browser/clocked.py`, on a database of their own (tests/sync/worker_harness.py: a SQLite file in a temporary var
-directory, or a PostgreSQL database made and dropped on DATABASE_URL's server) seeded with the
-demo (`seed_demo`). They start once for the package and stop after its last journey. Cookies
-carry their lifetime as Max-Age, which Chromium counts from its own clock, so a session lasts
-as long as it would on that day.
+`tests/browser/clocked.py`, on a database of their own (tests/sync/worker_harness.py: a SQLite
+file in a temporary var directory, or a PostgreSQL database made and dropped on DATABASE_URL's
+server) seeded with the demo (`seed_demo`). They start once for the package and stop after its
+last journey. Cookies carry their lifetime as Max-Age, which Chromium counts from its own clock,
+so a session lasts as long as it would on that day.
 
 Nothing here reaches the application but through the browser, as a person would; a journey may
 read what a person reads elsewhere: the SMS log (`sms()`), a downloaded file.
