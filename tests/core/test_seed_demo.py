@@ -45,6 +45,18 @@ def test_a_second_run_creates_nothing(seeded):
     assert before[2:4] == (3, 4)
 
 
+def test_every_demo_account_signs_in_with_its_user_name(seeded):
+    """What `make run` prints: password = user name; the office is also the admin."""
+    accounts = {user.username: user for user in User.objects.all()}
+
+    assert set(accounts) == {"office", "auditor", "dept-scj", "dept-hb", "subject-a", "subject-b", "person-c"}
+    for name, user in accounts.items():
+        assert user.check_password(name)
+        assert not user.check_password(name.upper())
+    assert [name for name, user in accounts.items() if user.is_staff or user.is_superuser] == ["office"]
+    assert accounts["office"].is_superuser
+
+
 def test_seed_demo_files_objections_in_several_states(seeded):
     objections = Objection.objects.order_by("number")
     assert [objection.state for objection in objections] == [
