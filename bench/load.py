@@ -3,7 +3,7 @@ the machine's own ceiling (issue 19).
 
     DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… .venv/bin/python bench/load.py \\
         [--records N] [--cases N] [--users N] [--duration S] [--web PxT …] [--celery-workers N …] \\
-        [--seed NAME]
+        [--public-web PxT] [--staff-nice N] [--seed NAME]
 
 What is loaded: the registry and the objections of `bench/list_pages.py` (its loaders: a
 department BENCH with its officers, the office's users, `--records` records, `--lifecycles`
@@ -16,17 +16,19 @@ day it was seeded with, whatever this run's options say. One platform subscribes
 a receiver on 127.0.0.1 that answers 200 and remembers each delivery's id.
 
 What runs, each a process of its own on 127.0.0.1: gunicorn (processes × threads, `--web`, 4x2 by
-default), Celery workers (one pool process each) and one beat, on PostgreSQL and Redis (broker
-and cache), in one round for each web size and each number of `--celery-workers` (1 and 2 by
-default: the scaling run), each round started afresh on the same data. The throttles are raised
-(the whole load comes from one address). Then locust, headless (`bench/load_users.py`):
-`--users` people started at `--spawn-rate` a second and kept busy for `--duration` seconds, in
-the mix subjects 3 : officers 2 : office 1 : public 4 — subjects list and read their cases, file
-an objection to their record and withdraw it; officers work their queue and reply `maintain` to
-cases being verified; the office reads its dashboard and its overdue list and accepts what came
-in; the public searches published records by name and by USCC and queries a case's progress.
-Each person pauses `--think` seconds between tasks (1–3 by default; 0 keeps every person busy,
-which measures what the server can take). `--people` keeps some of them only, and
+default; with `--public-web` a second gunicorn that the public's requests go to, as a proxy routing
+`/api/v1/public/` to processes of their own would send them, and with `--staff-nice N` the staff's
+gunicorn and Celery at a lower priority than the public's), Celery workers (one pool process each)
+and one beat, on PostgreSQL and Redis (broker and cache), in one round for each web size and each
+number of `--celery-workers` (1 and 2 by default: the scaling run), each round started afresh on the
+same data. The throttles are raised (the whole load comes from one address). Then locust, headless
+(`bench/load_users.py`): `--users` people started at `--spawn-rate` a second and kept busy for
+`--duration` seconds, in the mix subjects 3 : officers 2 : office 1 : public 4 — subjects list and
+read their cases, file an objection to their record and withdraw it; officers work their queue and
+reply `maintain` to cases being verified; the office reads its dashboard and its overdue list and
+accepts what came in; the public searches published records by name and by USCC and queries a case's
+progress. Each person pauses `--think` seconds between tasks (1–3 by default; 0 keeps every person
+busy, which measures what the server can take). `--people` keeps some of them only, and
 `--writes-only` keeps only the tasks that change state (with `--think 0`: the most state-changing
 requests a second the server takes).
 
@@ -117,6 +119,20 @@ def parse_arguments() -> argparse.Namespace:
         nargs="+",
         default=[(4, 2)],
         help="gunicorn's processes x threads of each round, a round per size (4x2, the default)",
+    )
+    parser.add_argument(
+        "--public-web",
+        type=web_size,
+        metavar="PxT",
+        help="the public's own gunicorn, processes x threads, beside the staff's: the public's requests "
+        "go to it, as a proxy routing /api/v1/public/ would send them (by default one gunicorn serves all)",
+    )
+    parser.add_argument(
+        "--staff-nice",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the staff's gunicorn and Celery run at this niceness, the public's gunicorn at 0 (0)",
     )
     parser.add_argument(
         "--celery-workers",
@@ -313,7 +329,9 @@ def people_of(arguments: argparse.Namespace) -> list[str]:
     return [who for who in arguments.people if not (arguments.writes_only and who == "Public")]
 
 
-def run_locust(arguments: argparse.Namespace, url: str, plan: Path, var_dir: str) -> list[dict[str, Any]]:
+def run_locust(
+    arguments: argparse.Namespace, url: str, public_url: str, plan: Path, var_dir: str
+) -> list[dict[str, Any]]:
     prefix = Path(var_dir) / "locust"
     command = [str(BIN / "locust"), "-f", str(BASE_DIR / "bench" / "load_users.py"), "--headless"]
     command += ["--users", str(arguments.users), "--spawn-rate", str(arguments.spawn_rate)]
@@ -323,7 +341,7 @@ def run_locust(arguments: argparse.Namespace, url: str, plan: Path, var_dir: str
         command += ["--tags", "writes"]
     finished = subprocess.run(
         command,
-        env={**os.environ, "LOAD_PLAN": str(plan), "LOAD_THINK": arguments.think},
+        env={**os.environ, "LOAD_PLAN": str(plan), "LOAD_THINK": arguments.think, "LOAD_PUBLIC_URL": public_url},
         capture_output=True,
         text=True,
         check=False,
@@ -525,22 +543,19 @@ def served_round(
     receiver: Any,
 ) -> dict[str, Any]:
     """One round of the load (`name`, its processes' logs named after it): gunicorn (`web`:
-    processes, threads), `celery_workers` Celery workers and beat started, locust run against
-    them, everything stopped; what was asked and what the workers did."""
+    processes, threads; with `--public-web` a second one, the public's), `celery_workers` Celery
+    workers and beat started, locust run against them, everything stopped; what was asked and what
+    the workers did."""
     from repairflow.records.models import Delivery
 
     env = served_environment(var_dir, receiver.url)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    # served as the Procfile serves it (gunicorn.conf.py), sized by the environment it reads
-    env.update(
-        WEB_CONCURRENCY=str(web[0]),
-        WEB_THREADS=str(web[1]),
-        CELERY_WORKER_CONCURRENCY="1",
-    )
-    gunicorn = [str(BIN / "gunicorn"), "-c", str(BASE_DIR / "gunicorn.conf.py"), "repairflow.wsgi"]
-    processes = [Process(f"{name}-web", gunicorn, {**env, "HOST": "127.0.0.1", "PORT": str(port)})]
-    celery = [str(BIN / "celery"), "-A", "repairflow"]
+    env["CELERY_WORKER_CONCURRENCY"] = "1"
+    staff = ["nice", "-n", str(arguments.staff_nice)]
+    webs = {"web": served_web(f"{name}-web", web, env, staff)}
+    if arguments.public_web:
+        webs["public"] = served_web(f"{name}-public-web", arguments.public_web, env, [])
+    processes = [process for process, _ in webs.values()]
+    celery = [*staff, str(BIN / "celery"), "-A", "repairflow"]
     workers = []
     for number in range(celery_workers):
         worker = [*celery, "worker", "--hostname", f"load{number}@%h", "--concurrency", "1", "--loglevel", "INFO"]
@@ -549,13 +564,16 @@ def served_round(
     received_before = len(delivered(receiver))
     acknowledged_before = Delivery.objects.filter(status="acknowledged").count()
     try:
-        wait_answering(port, processes[0].process, processes[0].log)
+        for process, port in webs.values():
+            wait_answering(port, process.process, process.log)
         if arguments.profile:
             processes.append(sampler(processes[0].process.pid, env))
         began = time.monotonic()
-        requests = run_locust(arguments, url, plan_file, var_dir)
+        urls = {key: f"http://127.0.0.1:{port}" for key, (_, port) in webs.items()}
+        requests = run_locust(arguments, urls["web"], urls.get("public", ""), plan_file, var_dir)
         load_seconds = time.monotonic() - began
-        memory = [round(resident_mb(pid), 1) for pid in worker_pids(processes[0].process.pid)]
+        masters = [process.process.pid for process, _ in webs.values()]
+        memory = [round(resident_mb(pid), 1) for master in masters for pid in worker_pids(master)]
         time.sleep(5)  # the deliveries of the last changes
     finally:
         for process in reversed(processes):  # the sampler first, gunicorn last
@@ -567,6 +585,10 @@ def served_round(
     public = [row for row in by_type if row["name"].startswith("public:")]
     return {
         "web": {"workers": web[0], "threads": web[1]},
+        "public_web": {"workers": arguments.public_web[0], "threads": arguments.public_web[1]}
+        if arguments.public_web
+        else None,
+        "staff_nice": arguments.staff_nice,
         "celery_workers": celery_workers,
         "measured_s": round(load_seconds, 1),
         "requests": by_type,
@@ -587,6 +609,15 @@ def served_round(
     }
 
 
+def served_web(name: str, size: tuple[int, int], env: dict[str, str], prefix: list[str]) -> tuple[Process, int]:
+    """gunicorn as the Procfile serves it (gunicorn.conf.py), sized by the environment it reads
+    (`size`: processes, threads), on a free port of 127.0.0.1; `prefix` runs it (`nice -n N`)."""
+    port = free_port()
+    command = [*prefix, str(BIN / "gunicorn"), "-c", str(BASE_DIR / "gunicorn.conf.py"), "repairflow.wsgi"]
+    sized = {"WEB_CONCURRENCY": str(size[0]), "WEB_THREADS": str(size[1]), "HOST": "127.0.0.1", "PORT": str(port)}
+    return Process(name, command, {**env, **sized}), port
+
+
 def report(figures: dict[str, Any]) -> None:
     ceiling = figures["pgbench"]
     print(
@@ -597,9 +628,12 @@ def report(figures: dict[str, Any]) -> None:
     )
     for round_ in figures["rounds"]:
         web = round_["web"]
+        public = round_.get("public_web")
         print(
-            f"\ngunicorn {web['workers']} × {web['threads']}, {round_['celery_workers']} Celery worker(s), "
-            f"{round_['measured_s']} s"
+            f"\ngunicorn {web['workers']} × {web['threads']}"
+            + (f" and the public's {public['workers']} × {public['threads']}" if public else "")
+            + (f", staff and Celery at nice {round_['staff_nice']}" if round_.get("staff_nice") else "")
+            + f", {round_['celery_workers']} Celery worker(s), {round_['measured_s']} s"
         )
         print(f"{'request':<36}{'n':>7}{'fail':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'rps':>8}")
         for row in [*round_["requests"], round_["total"] or {}]:

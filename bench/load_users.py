@@ -23,6 +23,8 @@ SUBMITTED = deque(PLAN["submitted"])
 VERIFYING = deque(PLAN["verifying"])
 STATEMENT = "处罚决定书记载的违法事实与实际情况不符，请予核实更正。"
 SERIAL = count()
+# The public's own gunicorn (bench/load.py --public-web), else "": the staff's, locust's --host.
+PUBLIC_URL = os.environ.get("LOAD_PUBLIC_URL", "")
 WRITES = "writes"  # the tasks that change state (bench/load.py --writes-only runs these alone)
 
 
@@ -143,11 +145,13 @@ class Public(HttpUser):
             query, name = random.choice(PLAN["names"]), "public: search by name"
         else:
             query, name = random.choice(PLAN["usccs"]), "public: search by USCC"
-        self.client.get("/api/v1/public/records/", params={"q": query}, name=name)
+        self.client.get(f"{PUBLIC_URL}/api/v1/public/records/", params={"q": query}, name=name)
 
     @task(1)
     def progress(self) -> None:
         number, subject_id = random.choice(PLAN["status"])
         self.client.get(
-            "/api/v1/public/status/", params={"number": number, "subject_id": subject_id}, name="public: progress query"
+            f"{PUBLIC_URL}/api/v1/public/status/",
+            params={"number": number, "subject_id": subject_id},
+            name="public: progress query",
         )
